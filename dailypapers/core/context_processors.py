@@ -1,0 +1,8 @@
+"""Values every page template needs (site name, the arXiv acknowledgement)."""
+
+from django.conf import settings
+from django.http import HttpRequest
+
+
+def site(request: HttpRequest) -> dict[str, str]:
+    return {"site_name": settings.SITE_NAME}

@@ -1,0 +1,79 @@
+"""``dailypapers serve``: the production web server (gunicorn, static files by WhiteNoise).
+
+One worker process per core, each with a few threads: page rendering is short and SQLite or
+PostgreSQL calls release the GIL, so threads keep a core busy while another request waits.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandParser
+from gunicorn.app.base import BaseApplication
+
+
+class GunicornApplication(BaseApplication):
+    def __init__(self, options: dict[str, Any]) -> None:
+        self.options = options
+        super().__init__()
+
+    def load_config(self) -> None:
+        for key, value in self.options.items():
+            self.cfg.set(key, value)
+
+    def load(self) -> Any:
+        from dailypapers.wsgi import application
+
+        return application
+
+
+class Command(BaseCommand):
+    help = "Serve the site with gunicorn (not Django's development server)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--bind",
+            default=os.getenv("BIND", "127.0.0.1:8000"),
+            help="Address to listen on (default: $BIND or 127.0.0.1:8000).",
+        )
+        parser.add_argument(
+            "--workers",
+            type=int,
+            default=int(os.getenv("WEB_WORKERS", str(os.cpu_count() or 1))),
+            help="Worker processes (default: $WEB_WORKERS or one per core).",
+        )
+        parser.add_argument(
+            "--threads",
+            type=int,
+            default=int(os.getenv("WEB_THREADS", "4")),
+            help="Threads per worker (default: $WEB_THREADS or 4).",
+        )
+        parser.add_argument(
+            "--no-collectstatic",
+            action="store_true",
+            help="Skip gathering static files first (when a deploy step already did it).",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if not options["no_collectstatic"]:
+            call_command("collectstatic", interactive=False, verbosity=0)
+        self.stdout.write(
+            f"Serving on http://{options['bind']} with {options['workers']} workers "
+            f"x {options['threads']} threads"
+        )
+        GunicornApplication(
+            {
+                "bind": options["bind"],
+                "workers": options["workers"],
+                "threads": options["threads"],
+                "worker_class": "gthread",
+                "accesslog": os.getenv("ACCESS_LOG") or None,
+                "errorlog": "-",
+                "graceful_timeout": 10,
+                "timeout": 60,
+                # Several instances (tests, benches) may run at once; none needs the socket.
+                "control_socket_disable": True,
+            }
+        ).run()

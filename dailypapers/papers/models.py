@@ -1,0 +1,213 @@
+"""Papers and their daily lists: Paper, Author, Organization, DailyEntry, Upvote.
+
+Only this app writes papers (ingestion commands and the demo loader go through
+``dailypapers.papers.writing``). Upvotes imported from an upstream (Hugging Face) are kept in
+``Paper.upstream_upvotes``, apart from our own users' ``Upvote`` rows; a paper shows their sum.
+Reading helpers (which papers are on a day, trending) live on the QuerySets in ``queries.py``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+
+from dailypapers.papers.queries import DailyEntryQuerySet, PaperQuerySet
+
+
+class Organization(models.Model):
+    """A lab or company that papers are attached to ("DeepSeek", "Stanford NLP")."""
+
+    name = models.SlugField(max_length=100, unique=True, help_text="Short name used in URLs.")
+    fullname = models.CharField(max_length=200)
+    avatar_url = models.URLField(blank=True)
+
+    class Meta:
+        ordering = ["fullname"]
+
+    def __str__(self) -> str:
+        return self.fullname
+
+
+class Author(models.Model):
+    """An author name as it appears on papers; one row per distinct spelling."""
+
+    name = models.CharField(max_length=300, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Paper(models.Model):
+    """One arXiv paper, keyed by its id without version; the latest version's metadata.
+
+    The arXiv id is the natural key (unique, used in URLs and the API); the integer primary key
+    stays because the keyword and vector indexes address rows by a stable integer.
+    """
+
+    arxiv_id = models.CharField(max_length=40, unique=True)
+    version = models.PositiveIntegerField(default=1, help_text="Latest arXiv version number.")
+    title = models.TextField()
+    abstract = models.TextField(blank=True)
+    # Author names in paper order, denormalised from Authorship so that a list of 50 papers
+    # renders without 50 joins; Paper.set_authors() keeps both in step.
+    author_names = models.JSONField(default=list, blank=True)
+    authors = models.ManyToManyField(Author, through="Authorship", related_name="papers")
+    categories = models.JSONField(default=list, blank=True)
+    primary_category = models.CharField(max_length=40, blank=True)
+    published_at = models.DateTimeField(null=True, blank=True, help_text="arXiv v1 date.")
+    updated_at = models.DateTimeField(null=True, blank=True, help_text="Latest version's date.")
+    comment = models.TextField(blank=True)
+    journal_ref = models.TextField(blank=True)
+    doi = models.CharField(max_length=200, blank=True)
+    github_repo = models.URLField(max_length=300, blank=True)
+    github_stars = models.PositiveIntegerField(null=True, blank=True)
+    project_page = models.URLField(max_length=500, blank=True)
+    organization = models.ForeignKey(
+        Organization, null=True, blank=True, on_delete=models.SET_NULL, related_name="papers"
+    )
+    ai_summary = models.TextField(blank=True)
+    ai_keywords = models.JSONField(default=list, blank=True)
+    upstream_upvotes = models.PositiveIntegerField(
+        default=0, help_text="Upvotes counted upstream (Hugging Face), apart from ours."
+    )
+    upvote_count = models.PositiveIntegerField(
+        default=0, help_text="Our users' upvotes; kept equal to the number of Upvote rows."
+    )
+    upstream_comment_count = models.PositiveIntegerField(default=0)
+    hidden = models.BooleanField(default=False, help_text="Hidden by a moderator from lists.")
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    created = models.DateTimeField(auto_now_add=True)
+    modified = models.DateTimeField(auto_now=True)
+
+    objects = PaperQuerySet.as_manager()
+
+    class Meta:
+        indexes = [models.Index(fields=["published_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.arxiv_id}: {self.title[:60]}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("papers:paper", args=[self.arxiv_id])
+
+    @property
+    def upvotes(self) -> int:
+        return self.upstream_upvotes + self.upvote_count
+
+    @property
+    def abs_url(self) -> str:
+        return f"https://arxiv.org/abs/{self.arxiv_id}"
+
+    @property
+    def pdf_url(self) -> str:
+        return f"https://arxiv.org/pdf/{self.arxiv_id}"
+
+    @property
+    def github_name(self) -> str:
+        """``owner/repo`` of the GitHub link, for display."""
+        return self.github_repo.removeprefix("https://github.com/").strip("/")
+
+    def bibtex(self) -> str:
+        """A BibTeX @misc entry in the form arXiv itself gives."""
+        first = self.author_names[0].split()[-1] if self.author_names else "anon"
+        year = self.published_at.year if self.published_at else ""
+        key = "".join(ch for ch in f"{first}{year}" if ch.isalnum()).lower()
+        fields: list[tuple[str, Any]] = [
+            ("title", "{" + self.title + "}"),
+            ("author", " and ".join(self.author_names)),
+            ("year", year),
+            ("eprint", self.arxiv_id),
+            ("archivePrefix", "arXiv"),
+            ("primaryClass", self.primary_category),
+            ("url", self.abs_url),
+        ]
+        if self.doi:
+            fields.append(("doi", self.doi))
+        body = ",\n".join(f"      {name}={{{value}}}" for name, value in fields if value != "")
+        return f"@misc{{{key},\n{body}\n}}"
+
+
+class Authorship(models.Model):
+    paper = models.ForeignKey(Paper, on_delete=models.CASCADE)
+    author = models.ForeignKey(Author, on_delete=models.CASCADE)
+    position = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["position"]
+        constraints = [
+            models.UniqueConstraint(fields=["paper", "author"], name="one_authorship_per_author"),
+        ]
+
+
+class PaperVersion(models.Model):
+    """One arXiv version of a paper (v1, v2, ...) and when it was submitted."""
+
+    paper = models.ForeignKey(Paper, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField()
+    submitted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["number"]
+        constraints = [
+            models.UniqueConstraint(fields=["paper", "number"], name="one_row_per_version"),
+        ]
+
+
+class DailyEntry(models.Model):
+    """A paper on the daily list of one day, as submitted by a user (or imported upstream)."""
+
+    paper = models.ForeignKey(Paper, on_delete=models.CASCADE, related_name="daily_entries")
+    date = models.DateField(db_index=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    # The upstream submitter's name when the entry came from Hugging Face.
+    submitter_name = models.CharField(max_length=150, blank=True)
+    organization = models.ForeignKey(
+        Organization, null=True, blank=True, on_delete=models.SET_NULL, related_name="entries"
+    )
+    submitted_at = models.DateTimeField()
+
+    objects = DailyEntryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-date"]
+        verbose_name_plural = "daily entries"
+        constraints = [
+            models.UniqueConstraint(fields=["paper", "date"], name="one_entry_per_paper_and_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.date}: {self.paper.arxiv_id}"
+
+    @property
+    def week(self) -> str:
+        year, week, _ = self.date.isocalendar()
+        return f"{year}-W{week:02d}"
+
+    @classmethod
+    def latest_date(cls) -> dt.date | None:
+        return cls.objects.visible().aggregate(latest=models.Max("date"))["latest"]
+
+
+class Upvote(models.Model):
+    """One user's upvote of one paper."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+    paper = models.ForeignKey(Paper, on_delete=models.CASCADE, related_name="upvote_rows")
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "paper"], name="one_upvote_per_user_and_paper"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} ↑ {self.paper.arxiv_id}"

@@ -1,0 +1,76 @@
+"""QuerySets for reading papers and daily lists: what is visible, what is on a day, what trends.
+
+Views call these and only paginate. Nothing here writes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING
+
+from django.db import models
+from django.db.models import F
+
+if TYPE_CHECKING:
+    from dailypapers.papers.models import DailyEntry, Paper
+
+# Trending: votes decay with the age of the paper's daily entry, as Hacker News ranks stories.
+# score = votes / (age_in_hours + TRENDING_OFFSET_HOURS) ** TRENDING_GRAVITY, over the last
+# TRENDING_WINDOW_DAYS. docs/trending.md explains the choice.
+TRENDING_WINDOW_DAYS = 7
+TRENDING_OFFSET_HOURS = 2.0
+TRENDING_GRAVITY = 1.5
+
+
+def trending_score(votes: int, age_hours: float) -> float:
+    return votes / (max(age_hours, 0.0) + TRENDING_OFFSET_HOURS) ** TRENDING_GRAVITY
+
+
+class PaperQuerySet(models.QuerySet["Paper"]):
+    def visible(self) -> PaperQuerySet:
+        return self.filter(hidden=False)
+
+    def with_votes(self) -> PaperQuerySet:
+        """Annotate ``votes``: upstream upvotes plus our users' upvotes."""
+        return self.annotate(votes=F("upstream_upvotes") + F("upvote_count"))
+
+
+class DailyEntryQuerySet(models.QuerySet["DailyEntry"]):
+    def visible(self) -> DailyEntryQuerySet:
+        return self.filter(paper__hidden=False)
+
+    def listed(self) -> DailyEntryQuerySet:
+        """Visible entries with their paper and organization, most upvoted first."""
+        return (
+            self.visible()
+            .select_related("paper", "paper__organization", "organization")
+            .annotate(votes=F("paper__upstream_upvotes") + F("paper__upvote_count"))
+            .order_by("-votes", "paper__title")
+        )
+
+    def on_day(self, day: dt.date) -> DailyEntryQuerySet:
+        return self.listed().filter(date=day)
+
+    def between(self, first: dt.date, last: dt.date) -> DailyEntryQuerySet:
+        """Entries of the days ``first`` to ``last`` inclusive, most upvoted first."""
+        return self.listed().filter(date__gte=first, date__lte=last)
+
+    def trending(self, now: dt.datetime, limit: int = 50) -> list[DailyEntry]:
+        """The entries of the last week, ranked by decayed votes (see ``trending_score``).
+
+        The window ends at ``now``, or at the end of the newest list day if that is earlier,
+        so an instance whose ingestion paused (or the bundled demo) still shows its last week.
+        """
+        latest = self.visible().aggregate(latest=models.Max("date"))["latest"]
+        if latest is None:
+            return []
+        end_of_latest = dt.datetime.combine(latest + dt.timedelta(days=1), dt.time(), dt.UTC)
+        anchor = min(now, end_of_latest)
+        first_day = (anchor - dt.timedelta(days=TRENDING_WINDOW_DAYS)).date()
+        entries = list(self.between(first_day, anchor.date()))
+
+        def score(entry: DailyEntry) -> float:
+            age = (anchor - entry.submitted_at).total_seconds() / 3600
+            return trending_score(entry.paper.upvotes, age)
+
+        return sorted(entries, key=score, reverse=True)[:limit]

@@ -1,0 +1,104 @@
+"""The reading pages: a day's list, a week's and a month's top papers, trending, search, a paper.
+
+Views parse the URL, ask a QuerySet (papers/queries.py, search/keyword.py) and paginate.
+"""
+
+from __future__ import annotations
+
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+
+from dailypapers.core.caching import cache_for_anonymous
+from dailypapers.lib.dates import Period, parse_period, period_containing
+from dailypapers.papers.models import DailyEntry, Paper
+from dailypapers.search.keyword import keyword_search
+
+PER_PAGE = 50
+SEARCH_PER_PAGE = 20
+
+
+def _page_number(request: HttpRequest) -> int:
+    try:
+        return max(1, int(request.GET.get("page", "1")))
+    except ValueError:
+        return 1
+
+
+def _tab_keys(day) -> dict[str, str]:
+    """The week and month that the Weekly and Monthly tabs open, around ``day``."""
+    if day is None:
+        day = DailyEntry.latest_date() or timezone.now().date()
+    return {
+        "week_key": period_containing("week", day).key,
+        "month_key": period_containing("month", day).key,
+    }
+
+
+def _list_page(request: HttpRequest, period: Period, is_latest: bool = False) -> HttpResponse:
+    entries = DailyEntry.objects.between(period.first, period.last)
+    page = Paginator(entries, PER_PAGE).get_page(_page_number(request))
+    latest = DailyEntry.latest_date()
+    context = {
+        "period": period,
+        "page": page,
+        "entries": page.object_list,
+        "previous": period.previous(),
+        "next": period.next() if latest and period.last < latest else None,
+        "is_latest": is_latest,
+        "tab": period.kind,
+        **_tab_keys(period.first),
+    }
+    return render(request, "papers/list.html", context)
+
+
+@cache_for_anonymous
+def index(request: HttpRequest) -> HttpResponse:
+    """``/papers``: the search results when ``q`` is given, else the newest day with papers."""
+    if "q" in request.GET:
+        return search(request)
+    latest = DailyEntry.latest_date() or timezone.now().date()
+    return _list_page(request, period_containing("date", latest), is_latest=True)
+
+
+@cache_for_anonymous
+def period_list(request: HttpRequest, kind: str, key: str) -> HttpResponse:
+    try:
+        period = parse_period(kind, key)
+    except ValueError as error:
+        raise Http404(str(error)) from None
+    return _list_page(request, period)
+
+
+@cache_for_anonymous
+def trending(request: HttpRequest) -> HttpResponse:
+    entries = DailyEntry.objects.trending(timezone.now())
+    context = {"entries": entries, "tab": "trending", **_tab_keys(None)}
+    return render(request, "papers/trending.html", context)
+
+
+def search(request: HttpRequest) -> HttpResponse:
+    text = request.GET.get("q", "")
+    results = keyword_search(text)
+    page = Paginator(results, SEARCH_PER_PAGE).get_page(_page_number(request))
+    context = {
+        "q": text,
+        "results": results,
+        "page": page,
+        "query": results.query,
+        **_tab_keys(None),
+    }
+    return render(request, "papers/search.html", context)
+
+
+def paper_detail(request: HttpRequest, arxiv_id: str) -> HttpResponse:
+    paper = get_object_or_404(
+        Paper.objects.visible().select_related("organization"), arxiv_id=arxiv_id
+    )
+    context = {
+        "paper": paper,
+        "daily_dates": paper.daily_entries.values_list("date", flat=True),
+        "latest_version": paper.versions.order_by("-number").first(),
+    }
+    return render(request, "papers/paper.html", context)

@@ -1,0 +1,217 @@
+"""The one place that writes papers and daily entries from source records.
+
+Every ingest path (arXiv, Hugging Face, snapshot, the bundled demo) ends here, so the rules hold
+everywhere: a paper is keyed by its arXiv id without version; a value a source does not know
+(``None`` or empty) never erases a known one; an older version never overwrites a newer one;
+re-running the same records changes nothing. Each call is one transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils.text import slugify
+
+from dailypapers.papers.models import (
+    Author,
+    Authorship,
+    DailyEntry,
+    Organization,
+    Paper,
+    PaperVersion,
+)
+from dailypapers.sources.records import DailyRecord, PaperRecord
+
+# Paper fields copied from a record when the record knows them. Order matters only for reading.
+TEXT_FIELDS = ("title", "abstract", "primary_category", "comment", "journal_ref", "doi")
+LINK_FIELDS = ("github_repo", "project_page", "ai_summary")
+COUNT_FIELDS = ("github_stars", "upstream_upvotes", "upstream_comment_count")
+DATE_FIELDS = ("published_at", "updated_at", "withdrawn_at")
+LIST_FIELDS = ("categories", "ai_keywords", "author_names")
+
+
+@dataclass
+class SaveCounts:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+    def add(self, other: SaveCounts) -> None:
+        self.created += other.created
+        self.updated += other.updated
+        self.unchanged += other.unchanged
+
+    def __str__(self) -> str:
+        return f"{self.created} created, {self.updated} updated, {self.unchanged} unchanged"
+
+
+def organizations_by_name(fullnames: Iterable[str]) -> dict[str, Organization]:
+    """Find or create organizations by display name; the URL name is its slug."""
+    wanted = {name.strip() for name in fullnames if name and name.strip()}
+    found = {org.fullname: org for org in Organization.objects.filter(fullname__in=wanted)}
+    for fullname in wanted - found.keys():
+        slug = slugify(fullname)[:100] or "org"
+        org, _ = Organization.objects.get_or_create(name=slug, defaults={"fullname": fullname})
+        found[fullname] = org
+    return found
+
+
+def _known_values(record: PaperRecord) -> dict[str, object]:
+    values: dict[str, object] = {}
+    for name in TEXT_FIELDS + LINK_FIELDS + COUNT_FIELDS + DATE_FIELDS:
+        value = getattr(record, name)
+        if value is not None and value != "":
+            values[name] = value
+    if record.categories:
+        values["categories"] = list(record.categories)
+        values.setdefault("primary_category", record.categories[0])
+    if record.ai_keywords:
+        values["ai_keywords"] = list(record.ai_keywords)
+    if record.authors:
+        values["author_names"] = list(record.authors)
+    version = record.version or max((v.number for v in record.versions), default=None)
+    if version:
+        values["version"] = version
+    return values
+
+
+def save_papers(records: Iterable[PaperRecord]) -> SaveCounts:
+    """Create or update papers from records; returns how many were created/updated/unchanged."""
+    counts = SaveCounts()
+    merged: dict[str, PaperRecord] = {}
+    for record in records:
+        merged[record.arxiv_id] = record  # the last record of an id in one batch wins
+    if not merged:
+        return counts
+    with transaction.atomic():
+        orgs = organizations_by_name(r.organization for r in merged.values() if r.organization)
+        existing = Paper.objects.in_bulk(list(merged), field_name="arxiv_id")
+        to_create: list[Paper] = []
+        to_update: list[Paper] = []
+        changed_fields: set[str] = set()
+        authors_changed: list[Paper] = []
+        for arxiv_id, record in merged.items():
+            values = _known_values(record)
+            org = orgs.get(record.organization or "")
+            paper = existing.get(arxiv_id)
+            if paper is None:
+                paper = Paper(arxiv_id=arxiv_id, organization=org, **values)
+                to_create.append(paper)
+                authors_changed.append(paper)
+                continue
+            if values.get("version", paper.version) < paper.version:
+                # An older version of a paper we know: only upstream counts may still be news.
+                values = {k: v for k, v in values.items() if k in COUNT_FIELDS}
+            dirty = {k for k, v in values.items() if getattr(paper, k) != v}
+            for name in dirty:
+                setattr(paper, name, values[name])
+            if org is not None and paper.organization_id != org.pk:
+                paper.organization = org
+                dirty.add("organization")
+            if dirty:
+                to_update.append(paper)
+                changed_fields |= dirty
+                if "author_names" in dirty:
+                    authors_changed.append(paper)
+            else:
+                counts.unchanged += 1
+        Paper.objects.bulk_create(to_create, batch_size=500)
+        if to_update:
+            Paper.objects.bulk_update(to_update, [*changed_fields, "modified"], batch_size=500)
+        _save_authorships(authors_changed)
+        _save_versions(merged.values())
+    counts.created = len(to_create)
+    counts.updated = len(to_update)
+    return counts
+
+
+def _save_authorships(papers: list[Paper]) -> None:
+    if not papers:
+        return
+    names = {name for paper in papers for name in paper.author_names}
+    Author.objects.bulk_create([Author(name=n) for n in names], ignore_conflicts=True, batch_size=900)
+    author_ids = dict(Author.objects.filter(name__in=names).values_list("name", "id"))
+    Authorship.objects.filter(paper__in=[p.pk for p in papers]).delete()
+    Authorship.objects.bulk_create(
+        [
+            Authorship(paper=paper, author_id=author_ids[name], position=position)
+            for paper in papers
+            for position, name in enumerate(dict.fromkeys(paper.author_names))
+        ],
+        batch_size=900,
+    )
+
+
+def _save_versions(records: Iterable[PaperRecord]) -> None:
+    wanted = [(r.arxiv_id, v) for r in records for v in r.versions]
+    if not wanted:
+        return
+    paper_ids = dict(
+        Paper.objects.filter(arxiv_id__in={a for a, _ in wanted}).values_list("arxiv_id", "id")
+    )
+    PaperVersion.objects.bulk_create(
+        [
+            PaperVersion(paper_id=paper_ids[arxiv_id], number=v.number, submitted_at=v.submitted_at)
+            for arxiv_id, v in wanted
+        ],
+        ignore_conflicts=True,
+    )
+
+
+def save_daily_entries(records: Iterable[DailyRecord]) -> SaveCounts:
+    """Put papers (which must already be saved) on their days; merging, never removing.
+
+    A later import of the same day adds the entries it did not have and fills in a submitter
+    or organization that was unknown; it never deletes an entry, so a partial list fetched
+    early in the day cannot replace a complete one.
+    """
+    counts = SaveCounts()
+    records = list({(r.arxiv_id, r.date): r for r in records}.values())
+    if not records:
+        return counts
+    with transaction.atomic():
+        orgs = organizations_by_name(r.organization for r in records if r.organization)
+        paper_ids = dict(
+            Paper.objects.filter(arxiv_id__in={r.arxiv_id for r in records}).values_list(
+                "arxiv_id", "id"
+            )
+        )
+        missing = {r.arxiv_id for r in records} - paper_ids.keys()
+        if missing:
+            raise ValueError(f"papers must be saved before their daily entries: {sorted(missing)}")
+        existing = {
+            (entry.paper_id, entry.date): entry
+            for entry in DailyEntry.objects.filter(
+                paper_id__in=paper_ids.values(), date__in={r.date for r in records}
+            )
+        }
+        to_create, to_update = [], []
+        for record in records:
+            org = orgs.get(record.organization or "")
+            entry = existing.get((paper_ids[record.arxiv_id], record.date))
+            if entry is None:
+                to_create.append(
+                    DailyEntry(
+                        paper_id=paper_ids[record.arxiv_id],
+                        date=record.date,
+                        submitted_at=record.submitted_at,
+                        submitter_name=record.submitter_name or "",
+                        organization=org,
+                    )
+                )
+                continue
+            dirty = False
+            if record.submitter_name and not entry.submitter_name:
+                entry.submitter_name, dirty = record.submitter_name, True
+            if org is not None and entry.organization_id is None:
+                entry.organization, dirty = org, True
+            if dirty:
+                to_update.append(entry)
+            else:
+                counts.unchanged += 1
+        DailyEntry.objects.bulk_create(to_create, batch_size=500)
+        DailyEntry.objects.bulk_update(to_update, ["submitter_name", "organization"])
+    counts.created, counts.updated = len(to_create), len(to_update)
+    return counts

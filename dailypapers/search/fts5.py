@@ -1,0 +1,55 @@
+"""SQLite FTS5 keyword backend: the ``paper_fts`` index over title, authors and abstract.
+
+The index is an external-content FTS5 table over ``papers_paper`` (no second copy of the text),
+kept in step by triggers (migration ``0001_fts5``) and rebuilt by ``dailypapers reindex``.
+Ranking is bm25 with the title weighted highest. Only ``keyword.py`` calls this module.
+"""
+
+from __future__ import annotations
+
+from django.db import connection
+
+from dailypapers.search.query import ParsedQuery, Term
+
+# bm25 column weights: title, author_names, abstract.
+WEIGHTS = (10.0, 4.0, 1.0)
+RANK = "bm25(paper_fts, {}, {}, {})".format(*WEIGHTS)
+
+
+def _quote(term: Term) -> str:
+    # Inside double quotes FTS5 reads everything as plain text, so no user syntax survives.
+    text = '"' + " ".join(word.replace('"', '""') for word in term.words) + '"'
+    return text + "*" if term.prefix else text
+
+
+def match_expression(query: ParsedQuery, any_term: bool = False) -> str:
+    joiner = " OR " if any_term else " AND "
+    expression = "(" + joiner.join(_quote(t) for t in query.terms) + ")"
+    if query.excluded:
+        expression += " NOT (" + " OR ".join(_quote(t) for t in query.excluded) + ")"
+    return expression
+
+
+def count(expression: str) -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM paper_fts JOIN papers_paper p ON p.id = paper_fts.rowid "
+            "WHERE paper_fts MATCH %s AND NOT p.hidden",
+            [expression],
+        )
+        return cursor.fetchone()[0]
+
+
+def ranked_ids(expression: str, limit: int, offset: int) -> list[int]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT p.id FROM paper_fts JOIN papers_paper p ON p.id = paper_fts.rowid "
+            f"WHERE paper_fts MATCH %s AND NOT p.hidden ORDER BY {RANK} LIMIT %s OFFSET %s",
+            [expression, limit, offset],
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
+def rebuild() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("INSERT INTO paper_fts(paper_fts) VALUES ('rebuild')")

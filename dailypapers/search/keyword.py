@@ -1,0 +1,65 @@
+"""Keyword search over papers, whatever the database: the one entry point views call.
+
+``keyword_search(text)`` returns a lazy, sliceable result list that Django's Paginator can page
+through: the count and each page are separate, LIMITed queries. The engine-specific SQL lives in
+one backend module per database vendor (``fts5.py`` for SQLite).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import cached_property
+from typing import overload
+
+from django.db import connection
+
+from dailypapers.papers.models import Paper
+from dailypapers.search import fts5
+from dailypapers.search.query import ParsedQuery, parse_query
+
+
+def backend():
+    if connection.vendor == "sqlite":
+        return fts5
+    raise NotImplementedError(f"no keyword search backend for {connection.vendor}")
+
+
+class KeywordResults(Sequence[Paper]):
+    """Papers matching a query, best first. All words must match; if no paper has them all,
+    papers with any of them are returned instead (``matched_any`` tells which)."""
+
+    def __init__(self, query: ParsedQuery) -> None:
+        self.query = query
+        self.matched_any = False
+        self.expression = ""
+        if query:
+            engine = backend()
+            self.expression = engine.match_expression(query)
+            if engine.count(self.expression) == 0 and len(query.terms) > 1:
+                self.expression = engine.match_expression(query, any_term=True)
+                self.matched_any = True
+
+    @cached_property
+    def total(self) -> int:
+        return backend().count(self.expression) if self.expression else 0
+
+    def __len__(self) -> int:
+        return self.total
+
+    @overload
+    def __getitem__(self, index: int) -> Paper: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[Paper]: ...
+    def __getitem__(self, index: int | slice) -> Paper | list[Paper]:
+        if isinstance(index, int):
+            return self[index : index + 1][0]
+        start, stop, _ = index.indices(self.total)
+        if not self.expression or stop <= start:
+            return []
+        ids = backend().ranked_ids(self.expression, stop - start, start)
+        papers = Paper.objects.select_related("organization").in_bulk(ids)
+        return [papers[i] for i in ids if i in papers]
+
+
+def keyword_search(text: str) -> KeywordResults:
+    return KeywordResults(parse_query(text))

@@ -1,0 +1,11 @@
+"""The site's URLs: each app's own, included; nothing else lives here."""
+
+from django.contrib import admin
+from django.urls import include, path
+from django.views.generic import RedirectView
+
+urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="papers:index"), name="home"),
+    path("", include("dailypapers.papers.urls")),
+    path("admin/", admin.site.urls),
+]
