@@ -19,7 +19,14 @@ class VersionInline(admin.TabularInline):
 
 @admin.register(Paper)
 class PaperAdmin(admin.ModelAdmin):
-    list_display = ["arxiv_id", "title", "published_at", "upstream_upvotes", "upvote_count", "hidden"]
+    list_display = [
+        "arxiv_id",
+        "title",
+        "published_at",
+        "upstream_upvotes",
+        "upvote_count",
+        "hidden",
+    ]
     list_filter = ["hidden", "primary_category"]
     search_fields = ["arxiv_id", "title"]
     raw_id_fields = ["organization"]

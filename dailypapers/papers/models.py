@@ -135,6 +135,8 @@ class Paper(models.Model):
 
 
 class Authorship(models.Model):
+    """An author's place in a paper's author list."""
+
     paper = models.ForeignKey(Paper, on_delete=models.CASCADE)
     author = models.ForeignKey(Author, on_delete=models.CASCADE)
     position = models.PositiveIntegerField()
@@ -144,6 +146,9 @@ class Authorship(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["paper", "author"], name="one_authorship_per_author"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.author_id} #{self.position} of paper {self.paper_id}"
 
 
 class PaperVersion(models.Model):
@@ -158,6 +163,9 @@ class PaperVersion(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["paper", "number"], name="one_row_per_version"),
         ]
+
+    def __str__(self) -> str:
+        return f"v{self.number}"
 
 
 class DailyEntry(models.Model):

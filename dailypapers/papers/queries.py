@@ -12,14 +12,14 @@ from django.db import models
 from django.db.models import F
 
 if TYPE_CHECKING:
-    from dailypapers.papers.models import DailyEntry, Paper
+    from dailypapers.papers.models import DailyEntry, Paper  # noqa: F401 (used in strings)
 
 # Trending: votes decay with the age of the paper's daily entry, as Hacker News ranks stories.
 # score = votes / (age_in_hours + TRENDING_OFFSET_HOURS) ** TRENDING_GRAVITY, over the last
 # TRENDING_WINDOW_DAYS. docs/trending.md explains the choice.
 TRENDING_WINDOW_DAYS = 7
 TRENDING_OFFSET_HOURS = 2.0
-TRENDING_GRAVITY = 1.5
+TRENDING_GRAVITY = 1.2
 
 
 def trending_score(votes: int, age_hours: float) -> float:
@@ -73,4 +73,9 @@ class DailyEntryQuerySet(models.QuerySet["DailyEntry"]):
             age = (anchor - entry.submitted_at).total_seconds() / 3600
             return trending_score(entry.paper.upvotes, age)
 
-        return sorted(entries, key=score, reverse=True)[:limit]
+        ranked, seen = [], set()
+        for entry in sorted(entries, key=score, reverse=True):
+            if entry.paper_id not in seen:  # a paper listed on two days trends once
+                seen.add(entry.paper_id)
+                ranked.append(entry)
+        return ranked[:limit]

@@ -71,10 +71,14 @@ def _known_values(record: PaperRecord) -> dict[str, object]:
         values["ai_keywords"] = list(record.ai_keywords)
     if record.authors:
         values["author_names"] = list(record.authors)
-    version = record.version or max((v.number for v in record.versions), default=None)
-    if version:
+    if version := _version(record):
         values["version"] = version
     return values
+
+
+def _version(record: PaperRecord) -> int:
+    """The newest version number a record knows of, 0 when it knows none."""
+    return record.version or max((v.number for v in record.versions), default=0)
 
 
 def save_papers(records: Iterable[PaperRecord]) -> SaveCounts:
@@ -101,7 +105,7 @@ def save_papers(records: Iterable[PaperRecord]) -> SaveCounts:
                 to_create.append(paper)
                 authors_changed.append(paper)
                 continue
-            if values.get("version", paper.version) < paper.version:
+            if _version(record) < paper.version:
                 # An older version of a paper we know: only upstream counts may still be news.
                 values = {k: v for k, v in values.items() if k in COUNT_FIELDS}
             dirty = {k for k, v in values.items() if getattr(paper, k) != v}
@@ -131,7 +135,9 @@ def _save_authorships(papers: list[Paper]) -> None:
     if not papers:
         return
     names = {name for paper in papers for name in paper.author_names}
-    Author.objects.bulk_create([Author(name=n) for n in names], ignore_conflicts=True, batch_size=900)
+    Author.objects.bulk_create(
+        [Author(name=n) for n in names], ignore_conflicts=True, batch_size=900
+    )
     author_ids = dict(Author.objects.filter(name__in=names).values_list("name", "id"))
     Authorship.objects.filter(paper__in=[p.pk for p in papers]).delete()
     Authorship.objects.bulk_create(

@@ -298,9 +298,7 @@ def _text_of(author: Element, tag: str) -> str:
     return child_text(author, f"{_ARXIV}{tag}") or ""
 
 
-def _required_id_and_title(
-    id_text: str | None, title: str | None, where: str
-) -> tuple[str, str]:
+def _required_id_and_title(id_text: str | None, title: str | None, where: str) -> tuple[str, str]:
     if not id_text or not title:
         raise MalformedResponse(f"{where}: metadata lacks id or title")
     try:
