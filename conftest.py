@@ -3,6 +3,9 @@
 import pytest
 from django.core.cache import cache
 
+# The scripted upstream server (fixture ``serve``) for client and ingestion tests.
+pytest_plugins = ["dailypapers.sources.tests.scripted_server"]
+
 
 @pytest.fixture(autouse=True)
 def _plain_static_files_and_empty_cache(settings):

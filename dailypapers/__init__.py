@@ -1,0 +1,3 @@
+"""dailypapers: a self-hostable Daily Papers."""
+
+__version__ = "0.1.0"

@@ -168,6 +168,19 @@ STORAGES = {
     },
 }
 
+# Ingestion (docs/ingest.md). arXiv asks for a contact in the User-Agent and at least 3 s
+# between requests across a whole deployment; the spacing is enforced through the database.
+INGEST_CONTACT = os.getenv("INGEST_CONTACT", "")
+ARXIV_CATEGORIES = envlist("ARXIV_CATEGORIES", "cs.AI,cs.CL,cs.CV,cs.LG")
+ARXIV_REQUEST_SPACING = float(os.getenv("ARXIV_REQUEST_SPACING", "3"))
+if ARXIV_REQUEST_SPACING < 3:
+    raise ValueError("ARXIV_REQUEST_SPACING must be at least 3 seconds (arXiv's terms of use)")
+HF_REQUEST_SPACING = float(os.getenv("HF_REQUEST_SPACING", "1"))
+ARXIV_API_URL = os.getenv("ARXIV_API_URL", "https://export.arxiv.org/api/query")
+ARXIV_OAI_URL = os.getenv("ARXIV_OAI_URL", "https://oaipmh.arxiv.org/oai")
+ARXIV_RSS_URL = os.getenv("ARXIV_RSS_URL", "https://rss.arxiv.org/rss/")
+HF_API_URL = os.getenv("HF_API_URL", "https://huggingface.co/api/daily_papers")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -1,4 +1,6 @@
-"""Papers and their daily lists: Paper, Author, Organization, DailyEntry, Upvote.
+"""Papers and their daily lists: Paper, Author, Organization, DailyEntry, Upvote; and the
+bookkeeping of ingestion: HarvestCheckpoint (where a harvest stands), UpstreamPace (when the
+next request to an upstream may start, shared by every process).
 
 Only this app writes papers (ingestion commands and the demo loader go through
 ``dailypapers.papers.writing``). Upvotes imported from an upstream (Hugging Face) are kept in
@@ -63,6 +65,12 @@ class Paper(models.Model):
     primary_category = models.CharField(max_length=40, blank=True)
     published_at = models.DateTimeField(null=True, blank=True, help_text="arXiv v1 date.")
     updated_at = models.DateTimeField(null=True, blank=True, help_text="Latest version's date.")
+    upstream_modified_on = models.DateField(
+        null=True, blank=True, help_text="When arXiv last changed the record (OAI datestamp)."
+    )
+    announced_on = models.DateField(
+        null=True, blank=True, db_index=True, help_text="Day arXiv first announced it."
+    )
     comment = models.TextField(blank=True)
     journal_ref = models.TextField(blank=True)
     doi = models.CharField(max_length=200, blank=True)
@@ -219,3 +227,42 @@ class Upvote(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} ↑ {self.paper.arxiv_id}"
+
+
+class HarvestCheckpoint(models.Model):
+    """Where one resumable harvest stands, saved after every page or batch.
+
+    ``source`` names the harvest ("oai", "snapshot"), ``scope`` what it covers (an OAI set and
+    metadata format, a snapshot file). An OAI harvest keeps the ``from_date`` it started from and
+    the resumption ``token`` of its next page; ``last_datestamp`` is the newest record datestamp
+    seen, where the next incremental harvest starts. A snapshot import keeps its position.
+    """
+
+    source = models.CharField(max_length=20)
+    scope = models.CharField(max_length=500)
+    from_date = models.DateField(null=True, blank=True)
+    token = models.TextField(blank=True)
+    last_datestamp = models.DateField(null=True, blank=True)
+    position_line = models.PositiveBigIntegerField(default=1)
+    position_offset = models.PositiveBigIntegerField(default=0)
+    records_seen = models.PositiveBigIntegerField(default=0)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    updated = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["source", "scope"], name="one_checkpoint_per_scope"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source} {self.scope}"
+
+
+class UpstreamPace(models.Model):
+    """When the next request to one upstream may start: shared by every process of a site."""
+
+    upstream = models.CharField(max_length=50, unique=True)
+    next_request_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.upstream} at {self.next_request_at:%H:%M:%S}"

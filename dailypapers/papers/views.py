@@ -13,7 +13,10 @@ from django.utils import timezone
 from dailypapers.core.caching import cache_for_anonymous
 from dailypapers.lib.dates import Period, parse_period, period_containing
 from dailypapers.papers.models import DailyEntry, Paper
-from dailypapers.search.keyword import keyword_search
+from dailypapers.search.filters import SORTS, SearchFilters
+from dailypapers.search.hybrid import search as hybrid_search
+from dailypapers.search.similar import similar_papers
+from dailypapers.search.snippets import mark, query_stems, snippet
 
 PER_PAGE = 50
 SEARCH_PER_PAGE = 20
@@ -80,13 +83,23 @@ def trending(request: HttpRequest) -> HttpResponse:
 
 def search(request: HttpRequest) -> HttpResponse:
     text = request.GET.get("q", "")
-    results = keyword_search(text)
+    filters = SearchFilters.from_params(request.GET)
+    results = hybrid_search(text, filters)
     page = Paginator(results, SEARCH_PER_PAGE).get_page(_page_number(request))
+    stems = query_stems(results.query)
+    papers = list(page.object_list)
+    for paper in papers:
+        paper.marked_title = mark(paper.title, stems)  # type: ignore[attr-defined]
+        paper.snippet = snippet(paper.abstract, stems)  # type: ignore[attr-defined]
     context = {
         "q": text,
         "results": results,
         "page": page,
+        "papers": papers,
         "query": results.query,
+        "filters": filters,
+        "filter_params": filters.as_params(),
+        "sorts": SORTS,
         **_tab_keys(None),
     }
     return render(request, "papers/search.html", context)
@@ -100,5 +113,6 @@ def paper_detail(request: HttpRequest, arxiv_id: str) -> HttpResponse:
         "paper": paper,
         "daily_dates": paper.daily_entries.values_list("date", flat=True),
         "latest_version": paper.versions.order_by("-number").first(),
+        "similar": similar_papers(paper),
     }
     return render(request, "papers/paper.html", context)

@@ -28,7 +28,7 @@ from dailypapers.sources.records import DailyRecord, PaperRecord
 TEXT_FIELDS = ("title", "abstract", "primary_category", "comment", "journal_ref", "doi")
 LINK_FIELDS = ("github_repo", "project_page", "ai_summary")
 COUNT_FIELDS = ("github_stars", "upstream_upvotes", "upstream_comment_count")
-DATE_FIELDS = ("published_at", "updated_at", "withdrawn_at")
+DATE_FIELDS = ("published_at", "updated_at", "withdrawn_at", "announced_on")
 LIST_FIELDS = ("categories", "ai_keywords", "author_names")
 
 
@@ -71,9 +71,22 @@ def _known_values(record: PaperRecord) -> dict[str, object]:
         values["ai_keywords"] = list(record.ai_keywords)
     if record.authors:
         values["author_names"] = list(record.authors)
+    if record.modified_on is not None:
+        values["upstream_modified_on"] = record.modified_on
     if version := _version(record):
         values["version"] = version
     return values
+
+
+def _is_stale_copy(record: PaperRecord, paper: Paper) -> bool:
+    """The record is of the version we hold, but upstream changed that since this copy."""
+    return (
+        record.modified_on is not None
+        and _version(record) > 0
+        and paper.upstream_modified_on is not None
+        and record.modified_on < paper.upstream_modified_on
+        and _version(record) <= paper.version
+    )
 
 
 def _version(record: PaperRecord) -> int:
@@ -105,9 +118,11 @@ def save_papers(records: Iterable[PaperRecord]) -> SaveCounts:
                 to_create.append(paper)
                 authors_changed.append(paper)
                 continue
-            if _version(record) < paper.version:
+            if 0 < _version(record) < paper.version or _is_stale_copy(record, paper):
                 # An older version of a paper we know: only upstream counts may still be news.
                 values = {k: v for k, v in values.items() if k in COUNT_FIELDS}
+            if paper.announced_on is not None:
+                values.pop("announced_on", None)  # a replacement's announcement is not the first
             dirty = {k for k, v in values.items() if getattr(paper, k) != v}
             for name in dirty:
                 setattr(paper, name, values[name])

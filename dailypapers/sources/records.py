@@ -42,6 +42,10 @@ class PaperRecord:
     upstream_upvotes: int | None = None
     upstream_comment_count: int | None = None
     withdrawn_at: dt.datetime | None = None
+    announced_on: dt.date | None = None  # the day arXiv announced it (first time wins)
+    # When the upstream last changed this record (OAI datestamp): an older copy of the same
+    # version never overwrites a newer one.
+    modified_on: dt.date | None = None
     versions: list[VersionRecord] = field(default_factory=list)
 
 

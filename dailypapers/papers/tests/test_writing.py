@@ -93,3 +93,17 @@ def test_an_entry_for_an_unsaved_paper_is_refused_whole():
     with pytest.raises(ValueError, match=r"2605\.99999"):
         save_daily_entries(records)
     assert not DailyEntry.objects.exists()
+
+
+def test_a_record_that_knows_no_version_still_brings_news():
+    save_papers([PaperRecord(arxiv_id="2605.00001", title="T", version=2)])
+    save_papers([PaperRecord(arxiv_id="2605.00001", title="T", upstream_upvotes=5)])
+    assert Paper.objects.get(arxiv_id="2605.00001").upstream_upvotes == 5
+
+
+def test_an_older_copy_of_the_same_version_does_not_overwrite_a_newer_one():
+    newer = dt.date(2026, 5, 9)
+    save_papers([PaperRecord("2605.00001", "Fixed title", version=1, modified_on=newer)])
+    older = PaperRecord("2605.00001", "Typo titel", version=1, modified_on=dt.date(2026, 5, 1))
+    assert save_papers([older]).unchanged == 1
+    assert Paper.objects.get(arxiv_id="2605.00001").title == "Fixed title"

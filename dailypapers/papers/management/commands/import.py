@@ -1,0 +1,59 @@
+"""``dailypapers import snapshot FILE``: import the arXiv metadata snapshot, restartably."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from tqdm import tqdm
+
+from dailypapers.papers.ingest.snapshot_import import file_size, import_snapshot
+
+
+class Command(BaseCommand):
+    help = "Import data files. snapshot: the arXiv metadata snapshot (JSON lines, plain or .gz)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("kind", choices=["snapshot"], help="what FILE holds")
+        parser.add_argument("file", type=Path, metavar="FILE")
+        parser.add_argument(
+            "--categories",
+            help="comma-separated arXiv categories to keep (e.g. cs.AI,cs.CL); default: all",
+        )
+        parser.add_argument(
+            "--restart", action="store_true", help="start from the first line again"
+        )
+        parser.add_argument("--batch-size", type=int, default=2000)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        path: Path = options["file"]
+        if not path.is_file():
+            raise CommandError(f"no such file: {path}")
+        categories = [c.strip() for c in (options["categories"] or "").split(",") if c.strip()]
+        with tqdm(
+            total=file_size(path),
+            unit="B",
+            unit_scale=True,
+            desc=path.name,
+            disable=options["verbosity"] == 0,
+        ) as bar:
+
+            def advance(offset: int) -> None:
+                bar.update(offset - bar.n)
+
+            result = import_snapshot(
+                path,
+                categories=categories or None,
+                restart=options["restart"],
+                batch_size=options["batch_size"],
+                on_batch=advance,
+            )
+        report = result.report
+        resumed = (
+            f" (resumed at line {result.resumed_from_line})" if result.resumed_from_line > 1 else ""
+        )
+        self.stdout.write(
+            f"snapshot{resumed}: {report.lines_read} lines, papers {result.counts}, "
+            f"{report.filtered_out} filtered out, {report.malformed} malformed"
+        )

@@ -1,0 +1,74 @@
+"""The arXiv metadata snapshot: streamed, restartable, filtered, bad lines skipped."""
+
+import gzip
+import shutil
+
+import pytest
+from django.core.management import call_command
+
+from dailypapers.papers.ingest.snapshot_import import import_snapshot
+from dailypapers.papers.models import HarvestCheckpoint, Paper, PaperVersion
+from dailypapers.papers.tests.upstream import FIXTURES
+
+pytestmark = pytest.mark.django_db
+SAMPLE = FIXTURES / "arxiv" / "snapshot" / "snapshot_sample.jsonl"
+
+
+@pytest.fixture
+def snapshot(tmp_path):
+    """The sample with a malformed line in the middle."""
+    lines = SAMPLE.read_text().splitlines(keepends=True)
+    path = tmp_path / "snapshot.jsonl"
+    path.write_text("".join(lines[:4]) + '{"id": "broken\n' + "".join(lines[4:]))
+    return path
+
+
+def test_it_imports_every_good_line_and_reports_the_bad_one(snapshot):
+    result = import_snapshot(snapshot)
+    assert Paper.objects.count() == 8
+    assert result.report.malformed == 1
+    assert result.report.problems[0].line == 5
+    assert PaperVersion.objects.exists()
+
+
+def test_an_interrupted_import_resumes_after_its_last_stored_batch(snapshot):
+    calls = []
+
+    def stop_after_first_batch(offset):
+        calls.append(offset)
+        if len(calls) == 1:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        import_snapshot(snapshot, batch_size=3, on_batch=stop_after_first_batch)
+    assert Paper.objects.count() == 3
+    checkpoint = HarvestCheckpoint.objects.get(source="snapshot")
+    assert checkpoint.position_line == 4
+
+    result = import_snapshot(snapshot, batch_size=3)
+    assert result.resumed_from_line == 4
+    assert result.counts.created == 5 and result.counts.updated == 0
+    assert Paper.objects.count() == 8
+
+
+def test_a_finished_import_run_again_changes_nothing(snapshot):
+    import_snapshot(snapshot)
+    again = import_snapshot(snapshot, restart=True)
+    assert again.counts.created == again.counts.updated == 0
+    assert again.counts.unchanged == 8
+
+
+def test_categories_filter_the_import(snapshot):
+    result = import_snapshot(snapshot, categories=["cond-mat.mtrl-sci"])
+    assert result.report.filtered_out > 0
+    for paper in Paper.objects.all():
+        assert "cond-mat.mtrl-sci" in paper.categories
+
+
+def test_the_command_reads_gzip_and_shows_counts(tmp_path, capsys):
+    packed = tmp_path / "snapshot.jsonl.gz"
+    with open(SAMPLE, "rb") as source, gzip.open(packed, "wb") as target:
+        shutil.copyfileobj(source, target)
+    call_command("import", "snapshot", str(packed), verbosity=0)
+    assert "8 created" in capsys.readouterr().out
+    assert Paper.objects.count() == 8
