@@ -127,7 +127,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # up front, so two writers queue on the busy timeout instead of failing with "locked".
     DATABASES["default"]["OPTIONS"] = {
         "init_command": (
-            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; "
+            "PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY;"
         ),
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,

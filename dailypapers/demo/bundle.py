@@ -118,4 +118,8 @@ def load(progress: Progress | None = None) -> tuple[SaveCounts, SaveCounts]:
         entries.add(save_daily_entries(e for _, e in pairs))
         if progress is not None:
             progress.update(len(pairs))
+    # The shipped vectors give the demo semantic search and similar papers from the start.
+    from dailypapers.search.demo_vectors import import_vectors
+
+    import_vectors()
     return papers, entries

@@ -16,7 +16,7 @@ from dailypapers.papers.models import DailyEntry, Paper
 from dailypapers.search.filters import SORTS, SearchFilters
 from dailypapers.search.hybrid import search as hybrid_search
 from dailypapers.search.similar import similar_papers
-from dailypapers.search.snippets import mark, query_stems, snippet
+from dailypapers.search.snippets import query_stems, snippet
 
 PER_PAGE = 50
 SEARCH_PER_PAGE = 20
@@ -89,7 +89,6 @@ def search(request: HttpRequest) -> HttpResponse:
     stems = query_stems(results.query)
     papers = list(page.object_list)
     for paper in papers:
-        paper.marked_title = mark(paper.title, stems)  # type: ignore[attr-defined]
         paper.snippet = snippet(paper.abstract, stems)  # type: ignore[attr-defined]
     context = {
         "q": text,

@@ -8,6 +8,7 @@ Ranking is bm25 with the title weighted highest. Only ``keyword.py`` calls this 
 from __future__ import annotations
 
 from django.db import connection
+from django.db.models import QuerySet
 
 from dailypapers.search.query import ParsedQuery, Term
 
@@ -19,7 +20,9 @@ RANK = "bm25(paper_fts, {}, {}, {})".format(*WEIGHTS)
 def _quote(term: Term) -> str:
     # Inside double quotes FTS5 reads everything as plain text, so no user syntax survives.
     text = '"' + " ".join(word.replace('"', '""') for word in term.words) + '"'
-    return text + "*" if term.prefix else text
+    text = text + "*" if term.prefix else text
+    # Column names come from query.FIELDS, never from the user.
+    return f"{{{term.column}}} : {text}" if term.column else text
 
 
 def match_expression(query: ParsedQuery, any_term: bool = False) -> str:
@@ -30,24 +33,42 @@ def match_expression(query: ParsedQuery, any_term: bool = False) -> str:
     return expression
 
 
-def count(expression: str) -> int:
+def _within(papers: QuerySet | None) -> tuple[str, list]:
+    """SQL restricting the match to ``papers`` (a Paper QuerySet), if one is given."""
+    if papers is None:
+        return "", []
+    sql, params = papers.values("id").query.sql_with_params()
+    return f" AND p.id IN ({sql})", list(params)
+
+
+def count(expression: str, within: QuerySet | None = None) -> int:
+    restrict, params = _within(within)
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT count(*) FROM paper_fts JOIN papers_paper p ON p.id = paper_fts.rowid "
-            "WHERE paper_fts MATCH %s AND NOT p.hidden",
-            [expression],
+            f"WHERE paper_fts MATCH %s AND NOT p.hidden{restrict}",
+            [expression, *params],
         )
         return cursor.fetchone()[0]
 
 
-def ranked_ids(expression: str, limit: int, offset: int) -> list[int]:
+def ranked_ids(
+    expression: str, limit: int, offset: int, within: QuerySet | None = None
+) -> list[int]:
+    restrict, params = _within(within)
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT p.id FROM paper_fts JOIN papers_paper p ON p.id = paper_fts.rowid "
-            f"WHERE paper_fts MATCH %s AND NOT p.hidden ORDER BY {RANK} LIMIT %s OFFSET %s",
-            [expression, limit, offset],
+            f"WHERE paper_fts MATCH %s AND NOT p.hidden{restrict} "
+            f"ORDER BY {RANK} LIMIT %s OFFSET %s",
+            [expression, *params, limit, offset],
         )
         return [row[0] for row in cursor.fetchall()]
+
+
+def matching_sql(expression: str) -> tuple[str, list]:
+    """A subquery of the ids of the papers matching ``expression``, for ``id__in``."""
+    return "SELECT rowid FROM paper_fts WHERE paper_fts MATCH %s", [expression]
 
 
 def rebuild() -> None:

@@ -1,8 +1,10 @@
 """Turn whatever a person types into a search into a safe, structured query.
 
 Nothing a user types reaches the search engine as syntax: words are pulled out and quoted by
-the backend. Understood: ``"a phrase"``, ``-excluded`` words, ``prefix*``. Unbalanced quotes,
-stray operators, ``NEAR(``, lone ``*`` and control characters are simply ignored.
+the backend. Understood: ``"a phrase"``, ``-excluded`` words, ``prefix*``, ``title:word`` and
+``author:"a name"`` (a field), and ``like:2605.01234`` (papers similar to that one). Unbalanced
+quotes, stray operators, ``NEAR(``, lone ``*``, unknown fields and control characters are
+simply ignored.
 """
 
 from __future__ import annotations
@@ -12,14 +14,31 @@ from dataclasses import dataclass, field
 
 MAX_QUERY_CHARS = 500
 MAX_TERMS = 32
-# A word, optionally negated with a leading "-" and/or made a prefix with a trailing "*".
-TOKEN = re.compile(r'(?P<phrase>"[^"]*")|(?P<neg>(?<![\w-])-)?(?P<word>\w+)(?P<star>\*)?')
+# Field prefixes and the column of the keyword index each one searches.
+FIELDS = {
+    "title": "title",
+    "author": "author_names",
+    "authors": "author_names",
+    "abstract": "abstract",
+}
+# like:<arXiv id>, new style (2605.01234) or old (hep-th/9901001), optionally with a version.
+LIKE = re.compile(
+    r"(?<![\w-])like:(?P<like>[a-z-]+(?:\.[A-Z]{2})?/\d{7}|\d{4}\.\d{4,5})(?:v\d+)?", re.I
+)
+# A phrase or a word, optionally negated with a leading "-", limited to a field with a leading
+# "field:", and (a word) made a prefix with a trailing "*".
+TOKEN = re.compile(
+    r'(?P<neg>(?<![\w-])-)?(?:(?P<field>(?<!\w)[a-z]+):(?=["\w]))?'
+    r'(?:(?P<phrase>"[^"]*"?)|(?P<word>\w+)(?P<star>\*)?)',
+    re.I,
+)
 
 
 @dataclass
 class Term:
     words: tuple[str, ...]  # one word, or several for a quoted phrase
     prefix: bool = False
+    column: str = ""  # a column of the keyword index, or "" for any
 
 
 @dataclass
@@ -27,10 +46,24 @@ class ParsedQuery:
     text: str
     terms: list[Term] = field(default_factory=list)
     excluded: list[Term] = field(default_factory=list)
+    like: str = ""  # an arXiv id: rank papers by similarity to that paper
     notice: str = ""
 
     def __bool__(self) -> bool:
-        return bool(self.terms)
+        return bool(self.terms or self.like)
+
+    @property
+    def strict(self) -> bool:
+        """Whether the person asked for exact matches (a phrase, a field, a prefix or an
+        exclusion): then meaning re-ranks the keyword matches but adds no others."""
+        return bool(self.excluded) or any(
+            len(t.words) > 1 or t.prefix or t.column for t in self.terms
+        )
+
+    @property
+    def meaning_text(self) -> str:
+        """The words that carry the query's meaning: not author names, not exclusions."""
+        return " ".join(" ".join(t.words) for t in self.terms if t.column not in ("author_names",))
 
 
 def parse_query(text: str) -> ParsedQuery:
@@ -40,14 +73,18 @@ def parse_query(text: str) -> ParsedQuery:
         text = text[:MAX_QUERY_CHARS]
         notices.append(f"Only the first {MAX_QUERY_CHARS} characters of the query were used.")
     query = ParsedQuery(text=text)
+    if like := LIKE.search(text):
+        query.like = like["like"]
+        text = text[: like.start()] + " " + text[like.end() :]
     for match in TOKEN.finditer(text):
+        column = FIELDS.get((match["field"] or "").lower(), "")
         if match["phrase"]:
             words = tuple(re.findall(r"\w+", match["phrase"].lower()))
-            if words:
-                query.terms.append(Term(words))
-            continue
-        term = Term((match["word"].lower(),), prefix=bool(match["star"]))
-        (query.excluded if match["neg"] else query.terms).append(term)
+            term = Term(words, column=column)
+        else:
+            term = Term((match["word"].lower(),), prefix=bool(match["star"]), column=column)
+        if term.words:
+            (query.excluded if match["neg"] else query.terms).append(term)
     if len(query.terms) > MAX_TERMS:
         query.terms = query.terms[:MAX_TERMS]
         notices.append(f"Only the first {MAX_TERMS} words of the query were used.")

@@ -27,6 +27,7 @@ def paper():
             VersionRecord(3, dt.datetime(2026, 5, 25, tzinfo=dt.UTC)),
         ],
         updated_at=dt.datetime(2026, 5, 25, tzinfo=dt.UTC),
+        announced_on=dt.date(2026, 5, 19),
     )
     list_on(paper, dt.date(2026, 5, 20))
     return paper
@@ -47,6 +48,7 @@ def test_it_shows_everything_a_reader_needs(client, paper):
     assert "cs.LG" in html
     assert 'href="/papers/date/2026-05-20"' in html
     assert "v3, updated May 25" in html
+    assert "Announced on arXiv May 19" in html
     assert "@misc{hopper2026," in html
 
 

@@ -1,0 +1,182 @@
+#!/usr/bin/env python3
+"""Search quality on real relevance judgments, through the code the search page uses.
+
+    .venv/bin/python bench/search_quality.py [--grid]
+
+CACM (../shared/data/cacm-test-collection; the judged, odd-numbered queries): nDCG@10 and
+recall@100 of keyword (FTS5 bm25), semantic (the shipped embedder + exact vector index) and
+hybrid (RRF, hybrid.py). CSFCube (../shared/data/csfcube, the fold1_dev queries): nDCG@20 of
+ranking each query paper's candidate pool by embedding similarity (what "Similar papers"
+does) against keyword "more like this" (the query paper's title and abstract as an OR query).
+``--grid`` also prints hybrid nDCG@10 for other RRF constants (how the defaults were chosen).
+Each collection is loaded into a fresh SQLite database in a temporary folder.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import math
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared" / "data"
+sys.path.insert(0, str(ROOT))
+
+
+def setup_django(folder: str) -> None:
+    os.environ["DAILYPAPERS_DATA_DIR"] = folder
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dailypapers.settings")
+    os.environ["HF_HUB_OFFLINE"] = "1"
+    import django
+    from django.core.management import call_command
+
+    django.setup()
+    call_command("migrate", verbosity=0)
+
+
+def ndcg(ranked: list[str], grades: dict[str, float], k: int) -> float:
+    dcg = sum(grades.get(d, 0) / math.log2(i + 2) for i, d in enumerate(ranked[:k]))
+    ideal = sorted(grades.values(), reverse=True)[:k]
+    best = sum(g / math.log2(i + 2) for i, g in enumerate(ideal))
+    return dcg / best if best else 0.0
+
+
+def load(records) -> dict[str, int]:
+    """Save (key, title, abstract) records as papers and embed them; returns key -> paper id."""
+    from dailypapers.papers.models import Paper
+    from dailypapers.papers.writing import save_papers
+    from dailypapers.search import vectors
+    from dailypapers.sources.records import PaperRecord
+
+    records = list(records)
+    for start in range(0, len(records), 1000):
+        batch = records[start : start + 1000]
+        save_papers(
+            PaperRecord(arxiv_id=k, title=t, abstract=a, authors=au) for k, t, a, au in batch
+        )
+    ids = dict(Paper.objects.values_list("arxiv_id", "id"))
+    vectors.embed_papers(Paper.objects.all())
+    vectors.index().refresh(force=True)
+    return ids
+
+
+def cacm(grid: bool) -> None:
+    from dailypapers.search import hybrid, vectors
+    from dailypapers.search.keyword import KeywordResults
+    from dailypapers.search.query import parse_query
+
+    folder = SHARED / "cacm-test-collection"
+    docs = [json.loads(line) for line in (folder / "cacm_docs.jsonl").open()]
+    ids = load(
+        (f"cacm-{d['doc_id']}", d["title"], d.get("abstract") or "", d.get("authors") or [])
+        for d in docs
+    )
+    key_of = {v: k for k, v in ids.items()}
+    judged: dict[str, set[str]] = {}
+    for line in (folder / "cacm_qrels.tsv").read_text().splitlines()[1:]:
+        query_id, doc_id, _ = line.split("\t")
+        judged.setdefault(query_id, set()).add(f"cacm-{doc_id}")
+    queries = [json.loads(line) for line in (folder / "cacm_queries.jsonl").open()]
+    queries = [q for q in queries if str(q["query_id"]) in judged]
+
+    def score(ranker) -> tuple[float, float]:
+        n10 = r100 = 0.0
+        for q in queries:
+            relevant = judged[str(q["query_id"])]
+            ranked = [key_of[i] for i in ranker(q["text"])]
+            n10 += ndcg(ranked, dict.fromkeys(relevant, 1), 10)
+            r100 += len(set(ranked[:100]) & relevant) / len(relevant)
+        return n10 / len(queries), r100 / len(queries)
+
+    index = vectors.index()
+    rankers = {
+        "keyword (FTS5 bm25)": lambda t: KeywordResults(parse_query(t)).ranked_ids(100),
+        "semantic (embeddings)": lambda t: [
+            i for i, _ in index.nearest(vectors.embed_query(t), 100)
+        ],
+        "hybrid (RRF)": lambda t: [p.pk for p in hybrid.search(t)[0:100]],
+    }
+    print(f"CACM: {len(docs)} documents, {len(queries)} judged queries")
+    print("| ranking | nDCG@10 | recall@100 |\n|---|---:|---:|")
+    for name, ranker in rankers.items():
+        n10, r100 = score(ranker)
+        print(f"| {name} | {n10:.3f} | {r100:.3f} |")
+    if grid:
+        defaults = (hybrid.RRF_K, hybrid.SEMANTIC_WEIGHT, hybrid.MIN_SIMILARITY)
+        for k in (10, 30, 60, 100):
+            for weight in (0.5, 0.75, 1.0, 1.5):
+                for floor in (0.2, 0.3, 0.4):
+                    hybrid.RRF_K, hybrid.SEMANTIC_WEIGHT, hybrid.MIN_SIMILARITY = k, weight, floor
+                    n10, r100 = score(rankers["hybrid (RRF)"])
+                    print(
+                        f"grid k={k} semantic weight={weight} floor={floor}: {n10:.3f} {r100:.3f}"
+                    )
+        hybrid.RRF_K, hybrid.SEMANTIC_WEIGHT, hybrid.MIN_SIMILARITY = defaults
+
+
+def csfcube() -> None:
+    from dailypapers.papers.models import Paper
+    from dailypapers.search import vectors
+    from dailypapers.search.keyword import KeywordResults
+    from dailypapers.search.query import parse_query
+
+    folder = SHARED / "csfcube"
+    with gzip.open(folder / "corpus-from-readable-annotations.jsonl.gz", "rt") as handle:
+        corpus = {r["paper_id"]: r for r in map(json.loads, handle)}
+    ids = load((f"s2-{p}", r["title"], r["abstract"], []) for p, r in corpus.items())
+    key_of = {v: k for k, v in ids.items()}
+    dev = json.loads((folder / "dev_split.json").read_text())
+    index = vectors.index()
+    totals = {"keyword more-like-this": 0.0, "similar papers (embeddings)": 0.0}
+    count = 0
+    for facet, split in dev.items():
+        judgments = json.loads((folder / f"test-pid2anns-csfcube-{facet}.json").read_text())
+        for key in split["dev"]:
+            pid = key.split("_")[0]
+            entry = judgments[pid]
+            grades = {
+                f"s2-{c}": g for c, g in zip(entry["cands"], entry["relevance_adju"], strict=True)
+            }
+            pool = [ids[c] for c in grades if c in ids]
+            query_paper = corpus[pid]
+            within = Paper.objects.filter(id__in=pool)
+            text = f"{query_paper['title']} {query_paper['abstract']}"
+            by_words = KeywordResults(parse_query(text), within).ranked_ids(len(pool))
+            by_words += [p for p in pool if p not in set(by_words)]
+            query_vector = index.vectors_of([ids[f"s2-{pid}"]])[ids[f"s2-{pid}"]]
+            found = index.vectors_of(pool)
+            by_meaning = sorted(pool, key=lambda p: -float(found[p] @ query_vector))
+            totals["keyword more-like-this"] += ndcg([key_of[p] for p in by_words], grades, 20)
+            totals["similar papers (embeddings)"] += ndcg(
+                [key_of[p] for p in by_meaning], grades, 20
+            )
+            count += 1
+    print(f"\nCSFCube: {len(corpus)} papers, {count} dev queries (query by example)")
+    print("| ranking of the candidate pool | nDCG@20 |\n|---|---:|")
+    for name, total in totals.items():
+        print(f"| {name} | {total / count:.3f} |")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--grid", action="store_true")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as folder:
+        setup_django(folder)
+        from dailypapers.search.embedder import get_embedder
+
+        print(f"embedder: {get_embedder().name}")
+        cacm(args.grid)
+        from dailypapers.papers.models import Paper
+
+        Paper.objects.all().delete()
+        csfcube()
+
+
+if __name__ == "__main__":
+    main()

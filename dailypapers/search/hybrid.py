@@ -1,0 +1,155 @@
+"""Hybrid search: keyword (bm25) and meaning (embeddings) fused into one ranking.
+
+``search(text, filters)`` is what the search page calls. Relevance order is reciprocal rank
+fusion (RRF) of two lists: the top ``CANDIDATES`` keyword matches by bm25, and the top
+``CANDIDATES`` papers by cosine similarity of their vector to the query's (or, for
+``like:<id>``, to that paper's). A paper's score is ``sum(weight / (RRF_K + rank))`` over the
+lists it is in; the constants were chosen on the CACM dev judgments (bench/search_quality.py,
+docs/search.md). Past the fused head, the remaining keyword matches follow in bm25 order, so
+every keyword match can still be paged to. When the query asks for exact matches (a phrase,
+a field, a prefix, an exclusion), meaning only re-orders the keyword matches.
+Sorting by date or upvotes orders the same set of papers in SQL. The engines themselves live
+in keyword.py and vectors.py.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import cached_property
+from typing import overload
+
+import numpy as np
+from django.db.models import Q, QuerySet
+from django.db.models.expressions import RawSQL
+
+from dailypapers.papers.models import Paper
+from dailypapers.search import vectors
+from dailypapers.search.filters import SearchFilters
+from dailypapers.search.keyword import KeywordResults
+from dailypapers.search.query import ParsedQuery, parse_query
+
+CANDIDATES = 100
+RRF_K = 60
+KEYWORD_WEIGHT = 1.0
+SEMANTIC_WEIGHT = 0.5
+# A paper found by meaning alone joins the results only this close to the query (cosine),
+# so a query about one topic does not list the whole corpus.
+MIN_SIMILARITY = 0.3
+
+
+def fuse(ranked_lists: list[tuple[float, list[int]]], k: float | None = None) -> list[int]:
+    """Reciprocal rank fusion of (weight, ids best first) lists; ties keep first-list order."""
+    k = RRF_K if k is None else k
+    scores: dict[int, float] = {}
+    for weight, ids in ranked_lists:
+        for rank, paper_id in enumerate(ids):
+            scores[paper_id] = scores.get(paper_id, 0.0) + weight / (k + rank + 1)
+    return sorted(scores, key=lambda paper_id: -scores[paper_id])
+
+
+class SearchResults(Sequence[Paper]):
+    """The papers a search finds, best first, sliceable for Django's Paginator."""
+
+    def __init__(self, query: ParsedQuery, filters: SearchFilters | None = None) -> None:
+        self.query = query
+        self.filters = filters or SearchFilters()
+        self.within = self.filters.apply(Paper.objects.visible()) if self.filters.active else None
+        self.keyword = KeywordResults(query, self.within)
+        self.like: Paper | None = None
+        if query.like:
+            self.like = Paper.objects.visible().filter(arxiv_id=query.like).first()
+
+    @property
+    def matched_any(self) -> bool:
+        return self.keyword.matched_any
+
+    @cached_property
+    def query_vector(self) -> np.ndarray | None:
+        if self.like is not None:
+            return vectors.index().vectors_of([self.like.pk]).get(self.like.pk)
+        if self.query.meaning_text:
+            vector = vectors.embed_query(self.query.meaning_text)
+            return vector if vector.any() else None
+        return None
+
+    @cached_property
+    def keyword_head(self) -> list[int]:
+        return self.keyword.ranked_ids(CANDIDATES)
+
+    @cached_property
+    def semantic_head(self) -> list[int]:
+        """Ids best first by meaning: over the keyword head when the query is strict, else
+        over every (filtered) paper with a vector, close enough to the query."""
+        vector = self.query_vector
+        if vector is None:
+            return []
+        index = vectors.index()
+        if self.query.strict and self.query.terms:
+            found = index.vectors_of(self.keyword_head)
+            return sorted(found, key=lambda paper_id: -float(found[paper_id] @ vector))
+        allowed = None
+        if self.within is not None:
+            allowed = np.fromiter(self.within.values_list("id", flat=True), dtype=np.int64)
+        exclude = (self.like.pk,) if self.like is not None else ()
+        nearest = index.nearest(vector, CANDIDATES, allowed=allowed, exclude=exclude)
+        close = [pid for pid, score in nearest if score >= MIN_SIMILARITY or self.like]
+        visible = set(Paper.objects.visible().filter(id__in=close).values_list("id", flat=True))
+        return [paper_id for paper_id in close if paper_id in visible]
+
+    @cached_property
+    def promoted(self) -> set[int]:
+        """Keyword matches ranked past the keyword head that meaning brought into the head:
+        the tail of keyword matches leaves them out, so no paper is listed twice."""
+        outside = set(self.semantic_head) - set(self.keyword_head)
+        if not outside or len(self.keyword_head) < CANDIDATES:
+            return set()
+        matching = KeywordResults(self.query, Paper.objects.filter(id__in=outside))
+        return set(matching.ranked_ids(len(outside))) if matching.expression else set()
+
+    @cached_property
+    def head(self) -> list[int]:
+        return fuse([(KEYWORD_WEIGHT, self.keyword_head), (SEMANTIC_WEIGHT, self.semantic_head)])
+
+    @cached_property
+    def total(self) -> int:
+        meaning_only = set(self.semantic_head) - set(self.keyword_head) - self.promoted
+        return self.keyword.total + len(meaning_only)
+
+    def __len__(self) -> int:
+        return self.total
+
+    def ordered(self) -> QuerySet[Paper]:
+        """The same papers as a QuerySet in the filters' date or upvote order."""
+        papers = self.within if self.within is not None else Paper.objects.visible()
+        matches = Q(id__in=self.semantic_head)
+        if self.keyword.expression:
+            sql, params = self.keyword.matching_sql()
+            matches |= Q(id__in=RawSQL(sql, params))
+        return self.filters.order(papers.filter(matches)).select_related("organization")
+
+    @overload
+    def __getitem__(self, index: int) -> Paper: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[Paper]: ...
+    def __getitem__(self, index: int | slice) -> Paper | list[Paper]:
+        if isinstance(index, int):
+            return self[index : index + 1][0]
+        start, stop, _ = index.indices(self.total)
+        if stop <= start:
+            return []
+        if self.filters.sort != "relevance":
+            return list(self.ordered()[start:stop])
+        head = self.head
+        ids = head[start:stop]
+        if stop > len(head):
+            # Past the fused head come the other keyword matches, in bm25 order.
+            skip = max(start - len(head), 0)
+            ids += self.keyword.ranked_ids(
+                stop - max(start, len(head)), CANDIDATES + skip, exclude=self.promoted
+            )
+        papers = Paper.objects.select_related("organization").in_bulk(ids)
+        return [papers[i] for i in ids if i in papers]
+
+
+def search(text: str, filters: SearchFilters | None = None) -> SearchResults:
+    return SearchResults(parse_query(text), filters)

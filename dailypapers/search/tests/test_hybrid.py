@@ -1,0 +1,117 @@
+"""Ranking on small constructed corpora: keyword and meaning fused, filters, sorts, prefixes."""
+
+import datetime as dt
+
+import pytest
+
+from dailypapers.core.testing import make_paper
+from dailypapers.papers.models import Paper
+from dailypapers.search import vectors
+from dailypapers.search.filters import SearchFilters
+from dailypapers.search.hybrid import CANDIDATES, fuse, search
+
+pytestmark = pytest.mark.django_db
+
+
+def titles(results, count=20):
+    return [paper.title for paper in results[:count]]
+
+
+def embed_all():
+    vectors.embed_papers(Paper.objects.all())
+
+
+def test_rank_fusion_favours_papers_high_in_both_lists():
+    assert fuse([(1.0, [1, 2, 3]), (1.0, [2, 3, 4])])[:2] == [2, 3]
+    assert fuse([(1.0, [1]), (0.5, [2])]) == [1, 2]
+
+
+def test_an_exact_title_match_comes_first():
+    make_paper("Vehicles and engines", abstract="Automobile automobile automobile engines.")
+    make_paper("Automobile", abstract="A short paper.")
+    make_paper("Protein folding", abstract="Predicting structures.")
+    embed_all()
+    assert titles(search("automobile"))[0] == "Automobile"
+
+
+def test_a_paper_found_by_meaning_alone_joins_the_keyword_matches():
+    make_paper("Car engines repair", abstract="Fixing vehicles and their motors.")
+    make_paper("Automobile history", abstract="A history.")
+    make_paper("Protein folding", abstract="Predicting structures of proteins.")
+    embed_all()
+    results = search("automobile")
+    assert set(titles(results)) == {"Automobile history", "Car engines repair"}
+    assert results.total == 2
+
+
+def test_a_phrase_query_lists_only_papers_with_the_phrase():
+    make_paper("Large language model agents", abstract="About agents.")
+    make_paper("Language of large model kits", abstract="About kits.")
+    make_paper("Big text generators", abstract="Huge neural networks that write.")
+    embed_all()
+    assert titles(search('"large language model"')) == ["Large language model agents"]
+
+
+def test_field_prefixes_search_one_field():
+    make_paper("Graph networks", authors=["Yoshua Bengio"], abstract="About graphs.")
+    make_paper("Bengio's method revisited", authors=["Ada Lovelace"], abstract="About graphs.")
+    embed_all()
+    assert titles(search("author:bengio")) == ["Graph networks"]
+    assert titles(search("title:bengio")) == ["Bengio's method revisited"]
+    assert titles(search('author:"yoshua bengio" graphs')) == ["Graph networks"]
+
+
+def test_like_lists_the_nearest_papers_but_not_the_paper_itself():
+    cars = make_paper("Car engines repair", abstract="Fixing vehicles and their motors.")
+    make_paper("Automobile garages", abstract="Shops that fix cars and trucks.")
+    make_paper("Protein folding", abstract="Predicting structures of proteins.")
+    embed_all()
+    found = titles(search(f"like:{cars.arxiv_id}"))
+    assert found[0] == "Automobile garages"
+    assert "Car engines repair" not in found
+
+
+def test_filters_narrow_both_keyword_and_meaning_matches():
+    old = dt.datetime(2024, 1, 5, tzinfo=dt.UTC)
+    make_paper("Cars with code", github_repo="https://github.com/a/b", categories=["cs.RO"])
+    make_paper("Cars in 2024", published_at=old, categories=["cs.CV", "cs.RO"])
+    make_paper("Automobile engines", categories=["cs.CV"], organization="Motor Lab")
+    embed_all()
+
+    def found(**params):
+        return set(titles(search("cars", SearchFilters.from_params(params))))
+
+    assert found(code="1") == {"Cars with code"}
+    assert found(to="2024-12-31") == {"Cars in 2024"}
+    assert found(**{"from": "2025-01-01"}) == {"Cars with code", "Automobile engines"}
+    assert found(category="cs.RO") == {"Cars with code", "Cars in 2024"}
+    assert found(org="motor-lab") == {"Automobile engines"}
+
+
+def test_results_sort_by_newest_or_by_upvotes():
+    make_paper("Cars old", published_at=dt.datetime(2024, 1, 1, tzinfo=dt.UTC), upstream_upvotes=9)
+    make_paper("Cars new", published_at=dt.datetime(2026, 1, 1, tzinfo=dt.UTC), upstream_upvotes=1)
+    make_paper("Cars mid", published_at=dt.datetime(2025, 1, 1, tzinfo=dt.UTC), upstream_upvotes=5)
+    embed_all()
+    newest = search("cars", SearchFilters(sort="newest"))
+    assert titles(newest) == ["Cars new", "Cars mid", "Cars old"]
+    assert titles(search("cars", SearchFilters(sort="upvotes"))) == [
+        "Cars old",
+        "Cars mid",
+        "Cars new",
+    ]
+
+
+def test_every_keyword_match_can_be_paged_to_past_the_fused_head():
+    for number in range(CANDIDATES + 15):
+        make_paper(f"Transformer number {number}")
+    embed_all()
+    results = search("transformer")
+    assert len(results) == CANDIDATES + 15
+    seen = [p.pk for start in range(0, len(results), 20) for p in results[start : start + 20]]
+    assert len(seen) == len(set(seen)) == CANDIDATES + 15
+
+
+def test_search_works_by_keyword_alone_when_no_paper_has_a_vector():
+    make_paper("Diffusion models", abstract="Denoising.")
+    assert titles(search("diffusion")) == ["Diffusion models"]
