@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import gzip
+import itertools
 import json
 import os
 import resource
@@ -80,7 +81,10 @@ def main() -> None:
         snapshot = Path(folder) / "snapshot.jsonl"
         count = 0
         with open(snapshot, "w") as out:
-            for record in [*arxiv_lines(options.shared), *conference_lines(options.shared)]:
+            # Streamed: a big list here would be counted in the child's peak memory (fork).
+            for record in itertools.chain(
+                arxiv_lines(options.shared), conference_lines(options.shared)
+            ):
                 if options.limit and count >= options.limit:
                     break
                 out.write(json.dumps(record) + "\n")

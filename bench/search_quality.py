@@ -5,10 +5,12 @@
 
 CACM (../shared/data/cacm-test-collection; the judged, odd-numbered queries): nDCG@10 and
 recall@100 of keyword (FTS5 bm25), semantic (the shipped embedder + exact vector index) and
-hybrid (RRF, hybrid.py). CSFCube (../shared/data/csfcube, the fold1_dev queries): nDCG@20 of
-ranking each query paper's candidate pool by embedding similarity (what "Similar papers"
-does) against keyword "more like this" (the query paper's title and abstract as an OR query).
-``--grid`` also prints hybrid nDCG@10 for other RRF constants (how the defaults were chosen).
+hybrid (RRF, hybrid.py). CSFCube (../shared/data/csfcube, the dev queries of dev_split.json):
+nDCG@20 of ranking each query paper's candidate pool the way "Similar papers" ranks its
+candidates (similar.rank_candidates), against keyword "more like this" (two forms: the paper's
+text as a search, and bm25 of all its content words) and against embeddings alone.
+``--grid`` also prints hybrid nDCG@10 and similar-papers nDCG@20 for other constants (how the
+defaults were chosen, on these dev judgments only).
 Each collection is loaded into a fresh SQLite database in a temporary folder.
 """
 
@@ -119,10 +121,11 @@ def cacm(grid: bool) -> None:
         hybrid.RRF_K, hybrid.SEMANTIC_WEIGHT, hybrid.MIN_SIMILARITY = defaults
 
 
-def csfcube() -> None:
+def csfcube(grid: bool) -> None:
     from dailypapers.papers.models import Paper
-    from dailypapers.search import vectors
-    from dailypapers.search.keyword import KeywordResults
+    from dailypapers.search import similar, vectors
+    from dailypapers.search.embedder import paper_text
+    from dailypapers.search.keyword import KeywordResults, more_like_this
     from dailypapers.search.query import parse_query
 
     folder = SHARED / "csfcube"
@@ -132,8 +135,7 @@ def csfcube() -> None:
     key_of = {v: k for k, v in ids.items()}
     dev = json.loads((folder / "dev_split.json").read_text())
     index = vectors.index()
-    totals = {"keyword more-like-this": 0.0, "similar papers (embeddings)": 0.0}
-    count = 0
+    cases = []
     for facet, split in dev.items():
         judgments = json.loads((folder / f"test-pid2anns-csfcube-{facet}.json").read_text())
         for key in split["dev"]:
@@ -143,23 +145,49 @@ def csfcube() -> None:
                 f"s2-{c}": g for c, g in zip(entry["cands"], entry["relevance_adju"], strict=True)
             }
             pool = [ids[c] for c in grades if c in ids]
-            query_paper = corpus[pid]
-            within = Paper.objects.filter(id__in=pool)
-            text = f"{query_paper['title']} {query_paper['abstract']}"
-            by_words = KeywordResults(parse_query(text), within).ranked_ids(len(pool))
-            by_words += [p for p in pool if p not in set(by_words)]
-            query_vector = index.vectors_of([ids[f"s2-{pid}"]])[ids[f"s2-{pid}"]]
-            found = index.vectors_of(pool)
-            by_meaning = sorted(pool, key=lambda p: -float(found[p] @ query_vector))
-            totals["keyword more-like-this"] += ndcg([key_of[p] for p in by_words], grades, 20)
-            totals["similar papers (embeddings)"] += ndcg(
-                [key_of[p] for p in by_meaning], grades, 20
-            )
-            count += 1
-    print(f"\nCSFCube: {len(corpus)} papers, {count} dev queries (query by example)")
+            cases.append((Paper.objects.get(pk=ids[f"s2-{pid}"]), grades, pool))
+
+    def by_meaning(paper, pool):
+        vector = index.vectors_of([paper.pk])[paper.pk]
+        found = index.vectors_of(pool)
+        return sorted(pool, key=lambda p: -float(found[p] @ vector))
+
+    def similar_papers(paper, pool):
+        return similar.rank_candidates(paper, pool, similar.query_vector(paper))
+
+    rankers = {
+        "keyword: the paper as a search (first 32 words)": lambda paper, pool: KeywordResults(
+            parse_query(paper_text(paper.title, paper.abstract)), Paper.objects.filter(id__in=pool)
+        ).ranked_ids(len(pool)),
+        "keyword more-like-this (all content words, bm25)": lambda paper, pool: more_like_this(
+            paper_text(paper.title, paper.abstract), pool
+        ),
+        "embeddings alone (cosine)": by_meaning,
+        "similar papers (similar.py: embeddings + more-like-this, RRF)": similar_papers,
+    }
+
+    def score(ranker) -> float:
+        total = 0.0
+        for paper, grades, pool in cases:
+            ranked = ranker(paper, pool)
+            ranked += [p for p in pool if p not in set(ranked)]
+            total += ndcg([key_of[p] for p in ranked], grades, 20)
+        return total / len(cases)
+
+    print(f"\nCSFCube: {len(corpus)} papers, {len(cases)} dev queries (query by example)")
     print("| ranking of the candidate pool | nDCG@20 |\n|---|---:|")
-    for name, total in totals.items():
-        print(f"| {name} | {total / count:.3f} |")
+    for name, ranker in rankers.items():
+        print(f"| {name} | {score(ranker):.3f} |")
+    if grid:
+        defaults = (similar.TITLE_WEIGHT, similar.MEANING_WEIGHT)
+        for title in (0.0, 0.3, 0.6):
+            for weight in (0.5, 0.75, 1.0, 1.5):
+                similar.TITLE_WEIGHT, similar.MEANING_WEIGHT = title, weight
+                print(
+                    f"grid similar title weight={title} meaning weight={weight}: "
+                    f"{score(similar_papers):.3f}"
+                )
+        similar.TITLE_WEIGHT, similar.MEANING_WEIGHT = defaults
 
 
 def main() -> None:
@@ -175,7 +203,7 @@ def main() -> None:
         from dailypapers.papers.models import Paper
 
         Paper.objects.all().delete()
-        csfcube()
+        csfcube(args.grid)
 
 
 if __name__ == "__main__":

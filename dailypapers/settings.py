@@ -64,10 +64,22 @@ SECRET_KEY = _secret_key()
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", "")
 SITE_NAME = os.getenv("SITE_NAME", "Daily Papers")
-# A public site behind TLS sets this; the local default serves plain http on 127.0.0.1.
-SECURE_COOKIES = envbool("SECURE_COOKIES", "false")
+
+
+def _only_local_hosts(hosts: list[str]) -> bool:
+    return all(host in ("127.0.0.1", "localhost", "[::1]", "::1", "testserver") for host in hosts)
+
+
+# A public site (any host name that is not this machine's) sends its session and CSRF cookies
+# over HTTPS only unless told otherwise; the local default serves plain http on 127.0.0.1.
+SECURE_COOKIES = envbool("SECURE_COOKIES", "false" if _only_local_hosts(ALLOWED_HOSTS) else "true")
 SESSION_COOKIE_SECURE = SECURE_COOKIES
 CSRF_COOKIE_SECURE = SECURE_COOKIES
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
 if envbool("BEHIND_TLS_PROXY", "false"):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
@@ -84,6 +96,10 @@ INSTALLED_APPS = [
     "dailypapers.papers",
     "dailypapers.search",
     "dailypapers.demo",
+    "dailypapers.accounts",
+    "dailypapers.discussions",
+    "dailypapers.collections",
+    "dailypapers.digests",
 ]
 
 MIDDLEWARE = [
@@ -152,6 +168,62 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+AUTHENTICATION_BACKENDS = ["dailypapers.accounts.backends.EmailOrUsernameBackend"]
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "papers:index"
+LOGOUT_REDIRECT_URL = "papers:index"
+# Email verification and password reset links stay valid this long (Django's reset tokens).
+PASSWORD_RESET_TIMEOUT = envint("EMAIL_LINK_HOURS", 24) * 3600
+
+# Mail (docs/settings.md): printed to standard error unless an SMTP relay is configured.
+EMAIL_BACKEND = os.getenv("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = os.getenv("EMAIL_HOST", "localhost")
+EMAIL_PORT = envint("EMAIL_PORT", 25)
+EMAIL_HOST_USER = os.getenv("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.getenv("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", "false")
+EMAIL_TIMEOUT = 20
+DEFAULT_FROM_EMAIL = os.getenv("DEFAULT_FROM_EMAIL", "Daily Papers <noreply@localhost>")
+
+# The community (docs/community.md).
+SUBMIT_MAX_AGE_DAYS = envint("SUBMIT_MAX_AGE_DAYS", 14)
+AVATAR_MAX_BYTES = envint("AVATAR_MAX_BYTES", 100_000)
+# Which request header holds the client's address: REMOTE_ADDR on its own, the proxy's header
+# (e.g. HTTP_X_REAL_IP) behind one, or every client would share the proxy's limits.
+CLIENT_IP_HEADER = os.getenv("CLIENT_IP_HEADER", "REMOTE_ADDR")
+RATE_LIMITS_ENABLED = envbool("RATE_LIMITS_ENABLED", "true")
+
+
+def _rate_limits(text: str) -> dict[str, str]:
+    """Defaults, per action and per user or IP, with ``RATE_LIMITS`` overrides
+    (``vote.user=600/m,comment.ip=100/h``). Rates are ``N/s``, ``N/m``, ``N/h`` or ``N/d``."""
+    limits = {
+        "signup.ip": "5/h",
+        "subscribe.ip": "20/h",
+        "login.ip": "30/m",
+        # Failed logins against one account: the brute-force brake, whoever tries.
+        "login_failure.account": "5/15m",
+        "login_failure.ip": "20/h",
+        "password_reset.ip": "5/h",
+        "vote.user": "120/m",
+        "vote.ip": "600/m",
+        "submit.user": "10/h",
+        "submit.ip": "30/h",
+        "comment.user": "10/m",
+        "comment.ip": "60/m",
+        "report.user": "20/h",
+        "collection.user": "120/m",
+    }
+    for item in envlist("RATE_LIMITS", text):
+        key, _, rate = item.partition("=")
+        if key.strip() not in limits:
+            raise ValueError(f"RATE_LIMITS: unknown limit {key.strip()!r}")
+        limits[key.strip()] = rate.strip()
+    return limits
+
+
+RATE_LIMITS = _rate_limits("")
+
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
 USE_I18N = False
@@ -189,3 +261,12 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.getenv("LOG_LEVEL", "INFO")},
 }
+
+# Digests (docs/digests.md). Links in mails are absolute: SITE_URL is the site's public address.
+SITE_URL = os.getenv("SITE_URL", "http://127.0.0.1:8000")
+DIGEST_HOUR = envint("DIGEST_HOUR", 7)  # UTC hour at which digests are due
+DIGEST_TRENDING_COUNT = envint("DIGEST_TRENDING_COUNT", 5)  # weekly digests hold twice as many
+DIGEST_TOPIC_COUNT = envint("DIGEST_TOPIC_COUNT", 3)
+DIGEST_MAX_BOUNCES = envint("DIGEST_MAX_BOUNCES", 3)  # permanent refusals before we stop
+DIGEST_MAX_ATTEMPTS = envint("DIGEST_MAX_ATTEMPTS", 6)  # tries of one digest on 4xx/no server
+DIGEST_CLAIM_SECONDS = envint("DIGEST_CLAIM_SECONDS", 300)  # a worker's lease on a subscription

@@ -7,5 +7,9 @@ from django.views.generic import RedirectView
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="papers:index"), name="home"),
     path("", include("dailypapers.papers.urls")),
+    path("", include("dailypapers.accounts.urls")),
+    path("", include("dailypapers.discussions.urls")),
+    path("", include("dailypapers.collections.urls")),
+    path("", include("dailypapers.digests.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,9 +1,14 @@
-"""Django admin for papers, authors, organizations, daily entries and upvotes."""
+"""Django admin for papers, authors, organizations, daily entries, upvotes and authorship
+claims; moderators hide papers from lists and confirm or reject claims here."""
 
 from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils import timezone
 
 from dailypapers.papers.models import (
     Author,
+    AuthorshipClaim,
     DailyEntry,
     Organization,
     Paper,
@@ -30,8 +35,17 @@ class PaperAdmin(admin.ModelAdmin):
     list_filter = ["hidden", "primary_category"]
     search_fields = ["arxiv_id", "title"]
     raw_id_fields = ["organization"]
-    readonly_fields = ["upvote_count", "created", "modified"]
+    readonly_fields = ["upvote_count", "comment_count", "created", "modified"]
     inlines = [VersionInline]
+    actions = ["hide", "show"]
+
+    @admin.action(description="Hide the selected papers from lists")
+    def hide(self, request: HttpRequest, queryset: QuerySet[Paper]) -> None:
+        self.message_user(request, f"{queryset.update(hidden=True)} paper(s) hidden.")
+
+    @admin.action(description="Show the selected papers again")
+    def show(self, request: HttpRequest, queryset: QuerySet[Paper]) -> None:
+        self.message_user(request, f"{queryset.update(hidden=False)} paper(s) shown.")
 
 
 @admin.register(Author)
@@ -58,3 +72,33 @@ class UpvoteAdmin(admin.ModelAdmin):
     list_display = ["user", "paper", "created"]
     raw_id_fields = ["user", "paper"]
     list_select_related = ["user", "paper"]
+
+    # Votes change only through papers.voting, which keeps Paper.upvote_count exact.
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+
+@admin.register(AuthorshipClaim)
+class AuthorshipClaimAdmin(admin.ModelAdmin):
+    list_display = ["user", "author", "paper", "status", "created"]
+    list_filter = ["status"]
+    ordering = ["-status", "-created"]  # "pending" sorts before "confirmed" and "rejected"
+    raw_id_fields = ["user", "paper", "author"]
+    list_select_related = ["user", "paper", "author"]
+    actions = ["confirm", "reject"]
+
+    @admin.action(description="Confirm the selected claims")
+    def confirm(self, request: HttpRequest, queryset: QuerySet[AuthorshipClaim]) -> None:
+        count = queryset.update(status=AuthorshipClaim.Status.CONFIRMED, decided_at=timezone.now())
+        self.message_user(request, f"{count} claim(s) confirmed.")
+
+    @admin.action(description="Reject the selected claims")
+    def reject(self, request: HttpRequest, queryset: QuerySet[AuthorshipClaim]) -> None:
+        count = queryset.update(status=AuthorshipClaim.Status.REJECTED, decided_at=timezone.now())
+        self.message_user(request, f"{count} claim(s) rejected.")

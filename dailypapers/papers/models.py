@@ -89,6 +89,9 @@ class Paper(models.Model):
         default=0, help_text="Our users' upvotes; kept equal to the number of Upvote rows."
     )
     upstream_comment_count = models.PositiveIntegerField(default=0)
+    comment_count = models.PositiveIntegerField(
+        default=0, help_text="Our users' visible comments; kept by dailypapers.discussions."
+    )
     hidden = models.BooleanField(default=False, help_text="Hidden by a moderator from lists.")
     withdrawn_at = models.DateTimeField(null=True, blank=True)
     created = models.DateTimeField(auto_now_add=True)
@@ -108,6 +111,15 @@ class Paper(models.Model):
     @property
     def upvotes(self) -> int:
         return self.upstream_upvotes + self.upvote_count
+
+    @property
+    def comments(self) -> int:
+        return self.upstream_comment_count + self.comment_count
+
+    @property
+    def is_pending_fetch(self) -> bool:
+        """A submitted paper arXiv has not been asked about yet: only its id is known."""
+        return self.published_at is None and not self.abstract and not self.author_names
 
     @property
     def abs_url(self) -> str:
@@ -227,6 +239,33 @@ class Upvote(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} ↑ {self.paper.arxiv_id}"
+
+
+class AuthorshipClaim(models.Model):
+    """A user saying "I am this author of this paper"; pending until a moderator decides."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending"
+        CONFIRMED = "confirmed"
+        REJECTED = "rejected"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="authorship_claims"
+    )
+    paper = models.ForeignKey(Paper, on_delete=models.CASCADE, related_name="claims")
+    author = models.ForeignKey(Author, on_delete=models.CASCADE, related_name="claims")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    created = models.DateTimeField(auto_now_add=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "paper"], name="one_claim_per_user_and_paper"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} is {self.author} on {self.paper.arxiv_id} ({self.status})"
 
 
 class HarvestCheckpoint(models.Model):

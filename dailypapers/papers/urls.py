@@ -2,7 +2,7 @@
 
 from django.urls import path, re_path
 
-from dailypapers.papers import views
+from dailypapers.papers import actions, views
 
 app_name = "papers"
 
@@ -16,4 +16,9 @@ urlpatterns = [
     path("papers/week/<str:key>", views.period_list, {"kind": "week"}, name="week"),
     path("papers/month/<str:key>", views.period_list, {"kind": "month"}, name="month"),
     re_path(rf"^papers/{ARXIV_ID}$", views.paper_detail, name="paper"),
+    re_path(rf"^papers/{ARXIV_ID}/vote$", actions.vote, name="vote"),
+    re_path(rf"^papers/{ARXIV_ID}/claim$", actions.claim, name="claim"),
+    path("papers/submit", actions.submit, name="submit"),
+    path("organizations/<slug:name>", views.organization, name="organization"),
+    path("authors/<path:name>", views.author, name="author"),
 ]

@@ -6,13 +6,16 @@ Views parse the URL, ask a QuerySet (papers/queries.py, search/keyword.py) and p
 from __future__ import annotations
 
 from django.core.paginator import Paginator
+from django.db import models
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
 from dailypapers.core.caching import cache_for_anonymous
+from dailypapers.discussions.threads import discussion
 from dailypapers.lib.dates import Period, parse_period, period_containing
-from dailypapers.papers.models import DailyEntry, Paper
+from dailypapers.papers.models import Author, AuthorshipClaim, DailyEntry, Organization, Paper
+from dailypapers.papers.voting import voted_ids
 from dailypapers.search.filters import SORTS, SearchFilters
 from dailypapers.search.hybrid import search as hybrid_search
 from dailypapers.search.similar import similar_papers
@@ -50,6 +53,7 @@ def _list_page(request: HttpRequest, period: Period, is_latest: bool = False) ->
         "previous": period.previous(),
         "next": period.next() if latest and period.last < latest else None,
         "is_latest": is_latest,
+        "voted": voted_ids(request.user, (entry.paper_id for entry in page.object_list)),
         "tab": period.kind,
         **_tab_keys(period.first),
     }
@@ -77,7 +81,12 @@ def period_list(request: HttpRequest, kind: str, key: str) -> HttpResponse:
 @cache_for_anonymous
 def trending(request: HttpRequest) -> HttpResponse:
     entries = DailyEntry.objects.trending(timezone.now())
-    context = {"entries": entries, "tab": "trending", **_tab_keys(None)}
+    context = {
+        "entries": entries,
+        "voted": voted_ids(request.user, (entry.paper_id for entry in entries)),
+        "tab": "trending",
+        **_tab_keys(None),
+    }
     return render(request, "papers/trending.html", context)
 
 
@@ -108,10 +117,47 @@ def paper_detail(request: HttpRequest, arxiv_id: str) -> HttpResponse:
     paper = get_object_or_404(
         Paper.objects.visible().select_related("organization"), arxiv_id=arxiv_id
     )
-    context = {
+    context: dict[str, object] = {
         "paper": paper,
         "daily_dates": paper.daily_entries.values_list("date", flat=True),
         "latest_version": paper.versions.order_by("-number").first(),
         "similar": similar_papers(paper),
+        "discussion": discussion(paper),
+        "voted": voted_ids(request.user, [paper.pk]),
+        "claimed_by": AuthorshipClaim.objects.filter(
+            paper=paper, status=AuthorshipClaim.Status.CONFIRMED
+        ).select_related("user", "author"),
     }
+    if request.user.is_authenticated:
+        context["my_collections"] = request.user.paper_collections.all()  # type: ignore[union-attr]
+        context["my_claim"] = AuthorshipClaim.objects.filter(user=request.user, paper=paper).first()
     return render(request, "papers/paper.html", context)
+
+
+def organization(request: HttpRequest, name: str) -> HttpResponse:
+    """``/organizations/<name>``: an organization and its papers, newest daily list first."""
+    org = get_object_or_404(Organization, name=name)
+    entries = (
+        DailyEntry.objects.listed()
+        .filter(models.Q(organization=org) | models.Q(paper__organization=org))
+        .order_by("-date", "-votes")  # type: ignore[misc]  # "votes" is annotated by listed()
+    )
+    page = Paginator(entries, PER_PAGE).get_page(_page_number(request))
+    context = {
+        "organization": org,
+        "page": page,
+        "entries": page.object_list,
+        "voted": voted_ids(request.user, (entry.paper_id for entry in page.object_list)),
+        **_tab_keys(None),
+    }
+    return render(request, "papers/organization.html", context)
+
+
+def author(request: HttpRequest, name: str) -> HttpResponse:
+    """``/authors/<name>``: every paper of one author name, newest first, and who claimed it."""
+    person = get_object_or_404(Author, name=name[:300])
+    papers = person.papers.visible().order_by(models.F("published_at").desc(nulls_last=True))
+    page = Paginator(papers, PER_PAGE).get_page(_page_number(request))
+    claims = person.claims.filter(status=AuthorshipClaim.Status.CONFIRMED).select_related("user")
+    context = {"author": person, "page": page, "papers": page.object_list, "claims": claims}
+    return render(request, "papers/author.html", context)

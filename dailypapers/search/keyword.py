@@ -16,7 +16,7 @@ from django.db.models import QuerySet
 
 from dailypapers.papers.models import Paper
 from dailypapers.search import fts5
-from dailypapers.search.query import ParsedQuery, parse_query
+from dailypapers.search.query import ParsedQuery, Term, content_words, parse_query
 
 
 def backend():
@@ -77,3 +77,14 @@ class KeywordResults(Sequence[Paper]):
 
 def keyword_search(text: str) -> KeywordResults:
     return KeywordResults(parse_query(text))
+
+
+def more_like_this(text: str, among: Sequence[int]) -> list[int]:
+    """The papers of ``among`` that share words with ``text`` (a paper's title and abstract),
+    best bm25 first: keyword "more like this", ranking a set of candidates."""
+    words = content_words(text)
+    if not words or not among:
+        return []
+    query = ParsedQuery(text=text, terms=[Term((word,)) for word in words])
+    engine = backend()
+    return engine.ranked_among(engine.match_expression(query, any_term=True), among)

@@ -5,7 +5,7 @@ import sys
 
 import pytest
 
-COMMANDS = ["serve", "demo", "reindex", "migrate"]
+COMMANDS = ["serve", "demo", "reindex", "migrate", "ingest", "import", "embed"]
 
 
 def run(*args: str, tmp_path) -> subprocess.CompletedProcess:

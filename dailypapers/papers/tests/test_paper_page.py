@@ -43,7 +43,7 @@ def test_it_shows_everything_a_reader_needs(client, paper):
     assert 'href="https://arxiv.org/abs/2605.12345"' in html
     assert 'href="https://arxiv.org/pdf/2605.12345"' in html
     assert "example/scaling" in html and "1,234" in html
-    assert "▲ 17" in html
+    assert '<span class="count">17</span>' in html  # on the upvote button
     assert "Example Lab" in html
     assert "cs.LG" in html
     assert 'href="/papers/date/2026-05-20"' in html

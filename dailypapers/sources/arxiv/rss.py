@@ -98,7 +98,10 @@ def parse_announcements(body: bytes | str) -> AnnouncementFeed:
     if isinstance(body, str):
         body = body.encode("utf-8")
     # A file object, never bytes or str: feedparser treats strings as URLs or file names.
-    parsed = feedparser.parse(io.BytesIO(body))
+    try:
+        parsed = feedparser.parse(io.BytesIO(body))
+    except ValueError as error:  # feedparser's own decoding can fail on stray bytes
+        raise MalformedResponse(f"arXiv feed: unreadable ({error})") from error
     exception = parsed.get("bozo_exception")
     if parsed.get("bozo") and isinstance(exception, xml.sax.SAXException):
         # feedparser would fall back to a lenient parse; a cut-off feed must not pass as short.

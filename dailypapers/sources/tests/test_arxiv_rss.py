@@ -141,3 +141,8 @@ def test_it_rejects_what_is_not_a_complete_feed(body: bytes) -> None:
 def test_it_builds_the_feed_url_of_several_categories() -> None:
     assert feed_url(["cs.CL", "cs.AI"]) == "https://rss.arxiv.org/rss/cs.CL+cs.AI"
     assert feed_url(["math.OC"], atom=True) == "https://rss.arxiv.org/atom/math.OC"
+
+
+def test_a_body_feedparser_cannot_decode_is_a_malformed_response() -> None:
+    with pytest.raises(MalformedResponse):
+        parse_announcements(b"\xa0")

@@ -1,0 +1,127 @@
+"""Compose and deliver 10,000 personalised digests (3 topics each) to a local SMTP server.
+
+The bundled papers are loaded into a temporary database; 10,000 confirmed subscriptions with 3
+topics each (drawn from 40 common research topics) fall due on the morning after the last
+bundled list. An aiosmtpd server runs in a child process on 127.0.0.1 and accepts everything.
+The worker code (``sending.handle_one``) runs in this process, timed per stage: search (topic
+matching and trending, in ``compose``), rendering (templates and CSS inlining), SMTP.
+
+    .venv/bin/python bench/digests.py [--count 10000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import random
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from collections.abc import Callable
+from typing import Any
+
+TOPICS = [
+    "alignment", "diffusion models", "reinforcement learning", "vision transformers",
+    "large language model agents", "retrieval augmented generation", "speech recognition",
+    "robot manipulation", "mixture of experts", "video generation", "code generation",
+    "quantization", "multimodal reasoning", "graph neural networks", "federated learning",
+    "interpretability", "benchmarks", "3D reconstruction", "image segmentation", "world models",
+    "reasoning", "chain of thought", "preference optimization", "tokenization", "long context",
+    "medical imaging", "autonomous driving", "text to image", "knowledge distillation",
+    "hallucination", "safety", "math reasoning", "embodied agents", "scientific discovery",
+    "data curation", "evaluation", "efficient inference", "speculative decoding",
+    "state space models", "continual learning",
+]  # fmt: skip
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def timed(totals: dict[str, float], name: str, function: Callable[..., Any]) -> Callable[..., Any]:
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        started = time.perf_counter()
+        try:
+            return function(*args, **kwargs)
+        finally:
+            totals[name] += time.perf_counter() - started
+
+    return wrapper
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--count", type=int, default=10_000)
+    options = parser.parse_args()
+    folder = tempfile.mkdtemp()
+    port = free_port()
+    os.environ.update(
+        DAILYPAPERS_DATA_DIR=folder,
+        DJANGO_SETTINGS_MODULE="dailypapers.settings",
+        EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
+        EMAIL_HOST="127.0.0.1",
+        EMAIL_PORT=str(port),
+    )
+    smtp = subprocess.Popen(
+        [sys.executable, "-m", "aiosmtpd", "-n", "-l", f"127.0.0.1:{port}", "-c",
+         "aiosmtpd.handlers.Sink"]
+    )  # fmt: skip
+    try:
+        run(options.count)
+    finally:
+        smtp.terminate()
+        smtp.wait()
+
+
+def run(count: int) -> None:
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    from dailypapers.digests import compose, emails, sending
+    from dailypapers.digests.models import Delivery, Subscription
+
+    call_command("migrate", verbosity=0)
+    call_command("demo", "load", verbosity=0)
+    due = dt.datetime(2026, 5, 29, 7, tzinfo=dt.UTC)  # Friday: covers Thursday May 28's list
+    chooser = random.Random(7)
+    Subscription.objects.bulk_create(
+        [
+            Subscription(
+                email=f"reader{n}@example.org",
+                topics=chooser.sample(TOPICS, 3),
+                confirmed_at=due,
+                next_send_at=due,
+            )
+            for n in range(count)
+        ],
+        batch_size=1000,
+    )
+    totals: dict[str, float] = defaultdict(float)
+    sending.compose = timed(totals, "search", compose.compose)  # type: ignore[attr-defined]
+    sending.render_digest = timed(totals, "render", emails.render_digest)  # type: ignore[attr-defined]
+    sending.send = timed(totals, "smtp", sending.send)  # type: ignore[attr-defined]
+    now = due + dt.timedelta(minutes=1)
+    started = time.perf_counter()
+    handled = 0
+    while sending.handle_one(now) is not None:
+        handled += 1
+    elapsed = time.perf_counter() - started
+    sent = Delivery.objects.filter(state="sent").count()
+    print(f"{handled:,} subscriptions handled, {sent:,} digests sent in {elapsed:.1f} s: "
+          f"{handled / elapsed:,.0f} digests/s")  # fmt: skip
+    other = elapsed - sum(totals.values())
+    for name, seconds in [*totals.items(), ("claim, record, schedule", other)]:
+        print(f"  {name:24} {seconds / handled * 1000:6.2f} ms per digest "
+              f"({seconds / elapsed:4.0%})")  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()

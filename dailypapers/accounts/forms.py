@@ -1,0 +1,103 @@
+"""The account forms: sign-up, login, profile, deletion. Django's own where one exists."""
+
+from __future__ import annotations
+
+import re
+
+from django import forms
+from django.contrib.auth import get_user_model, password_validation
+from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+
+from dailypapers.accounts.avatars import read_avatar
+
+User = get_user_model()
+
+# Usernames appear in URLs (/users/<name>) and in @mentions: letters, digits, - and _ only.
+USERNAME_RULE = RegexValidator(
+    r"^[A-Za-z0-9][A-Za-z0-9_-]{1,29}$",
+    "2 to 30 letters, digits, - or _, starting with a letter or digit.",
+)
+# Control and bidi-override characters would let a name disguise itself or break a page.
+_INVISIBLE = re.compile(r"[\x00-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def clean_display_name(value: str) -> str:
+    return " ".join(_INVISIBLE.sub("", value).split())
+
+
+def check_username_free(username: str, exclude_pk: int | None = None) -> str:
+    taken = User.objects.filter(username__iexact=username)
+    if exclude_pk is not None:
+        taken = taken.exclude(pk=exclude_pk)
+    if taken.exists():
+        raise ValidationError("This username is taken.")
+    return username
+
+
+class SignupForm(UserCreationForm):
+    email = forms.EmailField(max_length=254, help_text="We send a link to verify it.")
+    username = forms.CharField(max_length=30, validators=[USERNAME_RULE])
+
+    class Meta(UserCreationForm.Meta):
+        model = User
+        fields = ("email", "username")
+
+    def clean_email(self) -> str:
+        email = User.objects.normalize_email(self.cleaned_data["email"]).strip()
+        if User.objects.filter(email__iexact=email).exists():
+            # Saying so reveals that the address has an account; sign-up cannot avoid it, but
+            # the reset form does (it answers the same whether or not the address is known).
+            raise ValidationError(
+                "An account with this email exists. Log in or reset the password."
+            )
+        return email
+
+    def clean_username(self) -> str:
+        return check_username_free(self.cleaned_data["username"])
+
+
+class LoginForm(AuthenticationForm):
+    username = forms.CharField(
+        label="Email or username", max_length=254, widget=forms.TextInput(attrs={"autofocus": True})
+    )
+
+
+class ProfileForm(forms.Form):
+    display_name = forms.CharField(max_length=80, required=False, label="Name")
+    username = forms.CharField(max_length=30, validators=[USERNAME_RULE])
+    avatar = forms.FileField(required=False, help_text="PNG, JPEG, GIF or WebP, small.")
+    remove_avatar = forms.BooleanField(required=False, label="Use my initials instead")
+
+    def __init__(self, *args, user, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_display_name(self) -> str:
+        return clean_display_name(self.cleaned_data["display_name"])
+
+    def clean_username(self) -> str:
+        return check_username_free(self.cleaned_data["username"], exclude_pk=self.user.pk)
+
+    def clean_avatar(self) -> tuple[bytes, str] | None:
+        upload = self.cleaned_data.get("avatar")
+        return read_avatar(upload) if upload else None
+
+
+class DeleteAccountForm(forms.Form):
+    password = forms.CharField(widget=forms.PasswordInput, label="Your password")
+    confirm = forms.BooleanField(label="Delete my account, my votes and my collections")
+
+    def __init__(self, *args, user, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise ValidationError("This is not your password.")
+        return password
+
+
+__all__ = ["DeleteAccountForm", "LoginForm", "ProfileForm", "SignupForm", "password_validation"]

@@ -1,0 +1,46 @@
+"""A real site for the community's end-to-end tests, shared by the browser and the concurrency
+tests: the demo papers, a real SMTP server (aiosmtpd) catching its mail, rate limits off (they
+are tested on their own) and two server processes, as a small deployment runs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from dailypapers.core.localsite import free_port, running_demo_site
+
+
+@dataclass
+class CommunitySite:
+    base: str
+    data_dir: Path
+    mails: list = field(default_factory=list)
+
+
+@pytest.fixture(scope="session")
+def community_site(tmp_path_factory):
+    from aiosmtpd.controller import Controller
+    from aiosmtpd.handlers import Message
+
+    mails: list = []
+
+    class Keep(Message):
+        def handle_message(self, message) -> None:
+            mails.append(message)
+
+    smtp = Controller(Keep(), hostname="127.0.0.1", port=free_port())
+    smtp.start()
+    data_dir = tmp_path_factory.mktemp("community")
+    env = {
+        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "EMAIL_HOST": "127.0.0.1",
+        "EMAIL_PORT": str(smtp.port),
+        "RATE_LIMITS_ENABLED": "false",
+    }
+    try:
+        with running_demo_site(data_dir, workers=2, env=env) as base:
+            yield CommunitySite(base, data_dir, mails)
+    finally:
+        smtp.stop()
