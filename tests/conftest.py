@@ -1,6 +1,7 @@
-"""A real site for the community's end-to-end tests, shared by the browser and the concurrency
-tests: the demo papers, a real SMTP server (aiosmtpd) catching its mail, rate limits off (they
-are tested on their own) and two server processes, as a small deployment runs."""
+"""Fixtures of the cross-app tests: Debian's Chromium (``browser``, ``page``), and a real site
+for the end-to-end tests (``community_site``): the demo papers, a real SMTP server (aiosmtpd)
+catching its mail, rate limits off (they are tested on their own) and two server processes,
+as a small deployment runs."""
 
 from __future__ import annotations
 
@@ -8,8 +9,43 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import sync_playwright
 
 from dailypapers.core.localsite import free_port, running_demo_site
+
+# Debian's Chromium as root on a machine without outside network (see ../shared/design).
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path="/usr/bin/chromium", args=CHROMIUM_FLAGS
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    """A fresh browser context; any JavaScript error on the page fails the test."""
+    context = browser.new_context()
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    yield page
+    context.close()
+    assert not errors, f"JavaScript errors: {errors}"
 
 
 @dataclass

@@ -3,51 +3,17 @@
 import re
 
 import pytest
-from playwright.sync_api import Page, expect, sync_playwright
-
-from dailypapers.core.localsite import running_demo_site
+from playwright.sync_api import Page, expect
 
 pytestmark = pytest.mark.browser
 
 # A bundled paper whose abstract holds inline LaTeX: "$\mathbb{F}_p$".
 MATH_PAPER = "2603.29942"
-CHROMIUM_FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
-
-
-@pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    with running_demo_site(tmp_path_factory.mktemp("site")) as base:
-        yield base
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path="/usr/bin/chromium", args=CHROMIUM_FLAGS
-        )
-        yield browser
-        browser.close()
 
 
 @pytest.fixture
-def page(browser):
-    context = browser.new_context()
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    yield page
-    context.close()
-    assert not errors, f"JavaScript errors: {errors}"
+def site(community_site):
+    return community_site.base
 
 
 def test_a_visitor_reads_two_days_searches_and_sees_rendered_math(site, page: Page):

@@ -5,23 +5,11 @@ import datetime as dt
 import re
 
 import pytest
-from playwright.sync_api import Page, expect, sync_playwright
-
-from tests.test_browser import CHROMIUM_FLAGS
+from playwright.sync_api import Page, expect
 
 pytestmark = pytest.mark.browser
 PAPER = "2603.29942"  # on the bundled demo lists
 PASSWORD = "a long browser password"
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path="/usr/bin/chromium", args=CHROMIUM_FLAGS
-        )
-        yield browser
-        browser.close()
 
 
 @pytest.fixture(scope="module")
@@ -43,17 +31,6 @@ def member(community_site, browser):
     expect(page.locator(".messages")).to_contain_text("Your email is verified")
     context.close()
     return "dana"
-
-
-@pytest.fixture
-def page(browser):
-    context = browser.new_context()
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    yield page
-    context.close()
-    assert not errors, f"JavaScript errors: {errors}"
 
 
 def log_in(page: Page, base: str, next_path: str = "/papers") -> None:

@@ -61,12 +61,12 @@ def digest_message(delivery: Delivery) -> EmailMultiAlternatives:
     return message
 
 
-def send_link_mail(subscription: Subscription, name: str, action: str) -> None:
+def send_link_mail(subscription: Subscription, name: str, action: str, base: str) -> None:
     """The confirmation mail (``confirm_subscription``) or a link to manage an existing one."""
     email = render_email(
         name,
         {
-            "link": absolute_url(subscription, action),
+            "link": absolute_url(subscription, action, base),
             "subscription": subscription,
             "site_name": settings.SITE_NAME,
         },

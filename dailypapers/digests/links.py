@@ -44,6 +44,8 @@ def read_token(token: str, action: str) -> Subscription:
     return subscription
 
 
-def absolute_url(subscription: Subscription, action: str) -> str:
+def absolute_url(subscription: Subscription, action: str, base: str | None = None) -> str:
+    """The full link; ``base`` is the site's address as the current request reached it, and
+    ``SITE_URL`` when there is no request (the worker)."""
     path = reverse(f"digests:{action}", args=[make_token(subscription, action)])
-    return settings.SITE_URL.rstrip("/") + path
+    return (base or settings.SITE_URL).rstrip("/") + path

@@ -64,13 +64,14 @@ def subscribe(request: HttpRequest) -> HttpResponse:
             subscription.unsubscribed_at = None
             subscription.save()
             mail = ("confirm_subscription", "confirm")
-        transaction.on_commit(lambda: _send_quietly(subscription, *mail))
+        base = request.build_absolute_uri("/")
+        transaction.on_commit(lambda: _send_quietly(subscription, *mail, base))
     return render(request, "digests/check_inbox.html", {"email": email})
 
 
-def _send_quietly(subscription: Subscription, name: str, action: str) -> None:
+def _send_quietly(subscription: Subscription, name: str, action: str, base: str) -> None:
     try:
-        send_link_mail(subscription, name, action)
+        send_link_mail(subscription, name, action, base)
     except (smtplib.SMTPException, OSError) as error:
         # The page says the same either way; the operator sees the failure in the log.
         log.error("could not send %s to %s: %s", name, subscription.email, error)
@@ -87,7 +88,11 @@ def confirm(request: HttpRequest, token: str) -> HttpResponse:
         subscription.unsubscribed_at = None
         subscription.next_send_at = subscription.schedule_after(now)
         subscription.save()
-    context = {"subscription": subscription, "manage_url": absolute_url(subscription, "manage")}
+    base = request.build_absolute_uri("/")
+    context = {
+        "subscription": subscription,
+        "manage_url": absolute_url(subscription, "manage", base),
+    }
     return render(request, "digests/confirmed.html", context)
 
 
@@ -120,8 +125,10 @@ def manage(request: HttpRequest, token: str) -> HttpResponse:
         "form": form,
         "subscription": subscription,
         "saved": saved,
-        "unsubscribe_url": absolute_url(subscription, "unsubscribe"),
-        "preview_url": absolute_url(subscription, "preview"),
+        "unsubscribe_url": absolute_url(
+            subscription, "unsubscribe", request.build_absolute_uri("/")
+        ),
+        "preview_url": absolute_url(subscription, "preview", request.build_absolute_uri("/")),
     }
     return render(request, "digests/manage.html", context, status=400 if form.errors else 200)
 

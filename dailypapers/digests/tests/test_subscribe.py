@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 
 def link_in(message) -> str:
     text = message.get_body(preferencelist=("plain",)).get_content()
-    found = re.search(r"http://127\.0\.0\.1:8000(/subscribe/\S+)", text)
+    found = re.search(r"http://testserver(/subscribe/\S+)", text)
     assert found is not None
     return found[1]
 

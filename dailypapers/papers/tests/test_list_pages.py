@@ -107,3 +107,19 @@ def test_anonymous_list_pages_are_cached(client, two_days, settings):
     assert "Late arrival" not in client.get("/papers").content.decode()
     settings.PAGE_CACHE_SECONDS = 0
     assert "Late arrival" in client.get("/papers").content.decode()
+
+
+def test_a_visitor_with_a_waiting_message_gets_a_fresh_page(client, two_days, settings):
+    settings.PAGE_CACHE_SECONDS = 60
+    client.get("/papers")  # cached for anonymous visitors
+    list_on(make_paper("Late arrival", upstream_upvotes=99), DAY)
+    client.cookies["messages"] = "anything"
+    assert "Late arrival" in client.get("/papers").content.decode()
+
+
+def test_browsers_are_told_not_to_reuse_a_cached_page_unchecked(client, two_days, settings):
+    settings.PAGE_CACHE_SECONDS = 60
+    for _ in range(2):  # a fresh page, then the server's cached copy
+        response = client.get("/papers")
+        assert response["Cache-Control"] == "no-cache"
+        assert "Expires" not in response
