@@ -111,8 +111,9 @@ def run(count: int) -> None:
     now = due + dt.timedelta(minutes=1)
     started = time.perf_counter()
     handled = 0
-    while sending.handle_one(now) is not None:
-        handled += 1
+    with sending.smtp_session():
+        while sending.handle_one(now) is not None:
+            handled += 1
     elapsed = time.perf_counter() - started
     sent = Delivery.objects.filter(state="sent").count()
     print(f"{handled:,} subscriptions handled, {sent:,} digests sent in {elapsed:.1f} s: "

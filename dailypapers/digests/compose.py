@@ -95,6 +95,18 @@ def topic_candidates(text: str, window: SearchFilters) -> list[Paper]:
     return found
 
 
+def trending_candidates(first: dt.date, last: dt.date, count: int) -> list[Paper]:
+    """The most upvoted papers listed from ``first`` to ``last``, shared by every digest."""
+    key = (f"trending {count}", SearchFilters(since=first, until=last))
+    now = time.monotonic()
+    cached = _topic_cache.get(key)
+    if cached is not None and now - cached[0] < TOPIC_CACHE_SECONDS:
+        return cached[1]
+    found = [entry.paper for entry in DailyEntry.objects.between(first, last)[:count]]
+    _topic_cache[key] = (now, found)
+    return found
+
+
 def compose(subscription: Subscription, due: dt.datetime) -> Digest:
     period, first, last = subscription.period_of(due)
     digest = Digest(subscription, period, first, last)
@@ -102,11 +114,10 @@ def compose(subscription: Subscription, due: dt.datetime) -> Digest:
     trending_count = settings.DIGEST_TRENDING_COUNT * (
         2 if subscription.frequency == Frequency.WEEKLY else 1
     )
-    entries = DailyEntry.objects.between(first, last).exclude(paper__arxiv_id__in=seen)
-    for entry in entries[: trending_count * 2]:
-        if entry.paper.arxiv_id not in seen and len(digest.trending) < trending_count:
-            digest.trending.append(entry.paper)
-            seen.add(entry.paper.arxiv_id)
+    for paper in trending_candidates(first, last, trending_count * 4):
+        if paper.arxiv_id not in seen and len(digest.trending) < trending_count:
+            digest.trending.append(paper)
+            seen.add(paper.arxiv_id)
     # A topic looks at papers published from a little before the period (arXiv's announcement
     # comes a day or two after submission) to its end.
     window = SearchFilters(since=first - dt.timedelta(days=3), until=last)

@@ -19,13 +19,16 @@ Exactly once, and why (docs/digests.md has the long form):
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
 import smtplib
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.mail import get_connection
+from django.core.mail.backends.base import BaseEmailBackend
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -142,12 +145,45 @@ def permanent(error: Exception) -> bool:
     return False
 
 
+_session: list[BaseEmailBackend] = []  # the open connection of smtp_session(), if any
+
+
+@contextlib.contextmanager
+def smtp_session() -> Iterator[None]:
+    """Keep one SMTP connection open for the digests sent inside, instead of one each."""
+    connection = get_connection()
+    _session.append(connection)
+    try:
+        yield
+    finally:
+        _session.remove(connection)
+        connection.close()
+
+
+def _ready_connection() -> BaseEmailBackend:
+    """An open connection: the session's (checked with NOOP, reopened if the server left) or
+    a new one."""
+    if not _session:
+        connection = get_connection()
+        connection.open()
+        return connection
+    connection = _session[-1]
+    smtp = getattr(connection, "connection", None)
+    try:
+        if smtp is None or smtp.noop()[0] != 250:
+            raise smtplib.SMTPServerDisconnected("not connected")
+    except (smtplib.SMTPException, OSError):
+        connection.close()
+        connection.open()
+    return connection
+
+
 def send(delivery: Delivery, now: dt.datetime) -> None:
     message = digest_message(delivery)
-    connection = get_connection()
+    connection = None
     try:
         # Connect (and log in) first: a failure or crash up to here leaves the row "prepared".
-        connection.open()
+        connection = _ready_connection()
         with transaction.atomic():
             Delivery.objects.filter(pk=delivery.pk).update(
                 state=State.SENDING, attempts=F("attempts") + 1
@@ -160,7 +196,8 @@ def send(delivery: Delivery, now: dt.datetime) -> None:
         handle_failure(delivery, error, now)
         return
     finally:
-        connection.close()
+        if connection is not None and not _session:
+            connection.close()
     delivery.state, delivery.sent_at, delivery.last_error = State.SENT, timezone.now(), ""
     delivery.save(update_fields=["state", "sent_at", "last_error"])
     Subscription.objects.filter(pk=delivery.subscription_id).update(bounces=0)

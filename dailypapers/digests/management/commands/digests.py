@@ -13,7 +13,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from dailypapers.digests.sending import handle_one
+from dailypapers.digests.sending import handle_one, smtp_session
 
 
 class Command(BaseCommand):
@@ -30,6 +30,12 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         signal.signal(signal.SIGTERM, self.stop)
         sent = 0
+        with smtp_session():
+            sent = self.loop(options)
+        self.stdout.write(f"{sent} subscription(s) handled")
+
+    def loop(self, options: dict[str, Any]) -> int:
+        sent = 0
         while not self.stopping:
             outcome = handle_one()
             if outcome is not None:
@@ -41,7 +47,7 @@ class Command(BaseCommand):
             deadline = time.monotonic() + options["sleep"]
             while time.monotonic() < deadline and not self.stopping:
                 time.sleep(0.2)
-        self.stdout.write(f"{sent} subscription(s) handled")
+        return sent
 
     def stop(self, signum: int, frame: object) -> None:
         self.stopping = True
