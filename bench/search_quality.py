@@ -123,10 +123,10 @@ def cacm(grid: bool) -> None:
 
 def csfcube(grid: bool) -> None:
     from dailypapers.papers.models import Paper
-    from dailypapers.search import similar, vectors
+    from dailypapers.search import more_like_this, similar, vectors
     from dailypapers.search.embedder import paper_text
-    from dailypapers.search.keyword import KeywordResults, more_like_this
-    from dailypapers.search.query import parse_query
+    from dailypapers.search.keyword import KeywordResults
+    from dailypapers.search.query import ParsedQuery, Term, parse_query
 
     folder = SHARED / "csfcube"
     with gzip.open(folder / "corpus-from-readable-annotations.jsonl.gz", "rt") as handle:
@@ -155,15 +155,28 @@ def csfcube(grid: bool) -> None:
     def similar_papers(paper, pool):
         return similar.rank_candidates(paper, pool, similar.query_vector(paper))
 
+    def fts5_words(paper, pool):
+        words = dict.fromkeys(more_like_this.words(paper_text(paper.title, paper.abstract)))
+        query = ParsedQuery(text="", terms=[Term((word,)) for word in words])
+        return KeywordResults(query, Paper.objects.filter(id__in=pool)).ranked_ids(len(pool))
+
+    def python_words(paper, pool):
+        texts = Paper.objects.filter(id__in=pool).values_list("id", "title", "abstract")
+        return more_like_this.rank(
+            paper_text(paper.title, paper.abstract), {i: f"{t}. {a}" for i, t, a in texts}
+        )
+
     rankers = {
-        "keyword: the paper as a search (first 32 words)": lambda paper, pool: KeywordResults(
-            parse_query(paper_text(paper.title, paper.abstract)), Paper.objects.filter(id__in=pool)
-        ).ranked_ids(len(pool)),
-        "keyword more-like-this (all content words, bm25)": lambda paper, pool: more_like_this(
-            paper_text(paper.title, paper.abstract), pool
+        "keyword: the paper's text as a search (FTS5, first 32 words)": lambda paper, pool: (
+            KeywordResults(
+                parse_query(paper_text(paper.title, paper.abstract)),
+                Paper.objects.filter(id__in=pool),
+            ).ranked_ids(len(pool))
         ),
+        "keyword more-like-this: FTS5 bm25, OR of all its words": fts5_words,
+        "keyword more-like-this: more_like_this.py (Python bm25)": python_words,
         "embeddings alone (cosine)": by_meaning,
-        "similar papers (similar.py: embeddings + more-like-this, RRF)": similar_papers,
+        "similar papers (similar.py: embeddings + more_like_this.py, RRF)": similar_papers,
     }
 
     def score(ranker) -> float:

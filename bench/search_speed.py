@@ -160,12 +160,12 @@ def hnsw(texts: list[str]) -> None:
     index = Index(ndim=snap.matrix.shape[1], metric="cos", dtype="f16", connectivity=16)
     started = time.perf_counter()
     index.add(snap.ids, snap.matrix, threads=2)
-    print(f"usearch HNSW (M=16, f16): built over {len(snap.ids)} in "
-          f"{time.perf_counter() - started:.0f} s, {index.memory_usage / 2**20:.0f} MiB")
+    print(
+        f"usearch HNSW (M=16, f16): built over {len(snap.ids)} in "
+        f"{time.perf_counter() - started:.0f} s, {index.memory_usage / 2**20:.0f} MiB"
+    )
     query_vectors = np.stack([vectors.embed_query(t) for t in texts])
-    exact = [
-        {i for i, _ in vectors.index().nearest(v, 20)} for v in query_vectors if v.any()
-    ]
+    exact = [{i for i, _ in vectors.index().nearest(v, 20)} for v in query_vectors if v.any()]
     for expansion in (32, 64, 128):
         index.expansion_search = expansion
         times, recall = [], 0.0

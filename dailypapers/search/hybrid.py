@@ -63,6 +63,11 @@ class SearchResults(Sequence[Paper]):
     def matched_any(self) -> bool:
         return self.keyword.matched_any
 
+    @property
+    def capped(self) -> bool:
+        """Whether more papers match than the count says (see fts5.LIMIT)."""
+        return self.keyword.capped
+
     @cached_property
     def query_vector(self) -> np.ndarray | None:
         if self.like is not None:

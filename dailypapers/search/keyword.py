@@ -16,7 +16,7 @@ from django.db.models import QuerySet
 
 from dailypapers.papers.models import Paper
 from dailypapers.search import fts5
-from dailypapers.search.query import ParsedQuery, Term, content_words, parse_query
+from dailypapers.search.query import ParsedQuery, parse_query
 
 
 def backend():
@@ -43,7 +43,13 @@ class KeywordResults(Sequence[Paper]):
 
     @cached_property
     def total(self) -> int:
+        """The number of matches, counted up to the backend's ``LIMIT`` (see ``capped``)."""
         return backend().count(self.expression, self.within) if self.expression else 0
+
+    @property
+    def capped(self) -> bool:
+        """Whether more papers match than were counted (and can be paged to)."""
+        return self.total >= backend().LIMIT
 
     def ranked_ids(self, limit: int, offset: int = 0, exclude: Collection[int] = ()) -> list[int]:
         if not self.expression or limit <= 0:
@@ -77,14 +83,3 @@ class KeywordResults(Sequence[Paper]):
 
 def keyword_search(text: str) -> KeywordResults:
     return KeywordResults(parse_query(text))
-
-
-def more_like_this(text: str, among: Sequence[int]) -> list[int]:
-    """The papers of ``among`` that share words with ``text`` (a paper's title and abstract),
-    best bm25 first: keyword "more like this", ranking a set of candidates."""
-    words = content_words(text)
-    if not words or not among:
-        return []
-    query = ParsedQuery(text=text, terms=[Term((word,)) for word in words])
-    engine = backend()
-    return engine.ranked_among(engine.match_expression(query, any_term=True), among)

@@ -4,8 +4,7 @@ Nothing a user types reaches the search engine as syntax: words are pulled out a
 the backend. Understood: ``"a phrase"``, ``-excluded`` words, ``prefix*``, ``title:word`` and
 ``author:"a name"`` (a field), and ``like:2605.01234`` (papers similar to that one). Unbalanced
 quotes, stray operators, ``NEAR(``, lone ``*``, unknown fields and control characters are
-simply ignored. ``content_words`` picks the words of a paper that a "more like this" query
-is made of.
+simply ignored. ``STOPWORDS`` are the words "more like this" (more_like_this.py) ignores.
 """
 
 from __future__ import annotations
@@ -94,17 +93,13 @@ def parse_query(text: str) -> ParsedQuery:
     return query
 
 
-# Words too common in any abstract to say what a paper is about: left out of "more like this"
-# queries, where they would only cost time (bm25 gives them almost no weight anyway).
-STOPWORDS = frozenset(
-    ["a", "about", "above", "after", "all", "also", "an", "and", "any", "are", "as", "at", "be", "been", "being", "both", "but", "by", "can", "could", "do", "does", "done", "each", "for", "from", "further", "had", "has", "have", "having", "here", "how", "however", "if", "in", "into", "is", "it", "its", "itself", "may", "more", "most", "much", "must", "no", "nor", "not", "of", "off", "on", "once", "only", "or", "other", "our", "ours", "out", "over", "own", "paper", "per", "same", "several", "should", "show", "shows", "shown", "so", "some", "such", "than", "that", "the", "their", "them", "then", "there", "these", "they", "this", "those", "through", "thus", "to", "too", "under", "until", "up", "upon", "use", "used", "uses", "using", "very", "via", "was", "we", "well", "were", "what", "when", "where", "whether", "which", "while", "who", "whom", "why", "will", "with", "within", "without", "would", "yet"]
-)
-MAX_LIKE_TERMS = 100
-
-
-def content_words(text: str, limit: int = MAX_LIKE_TERMS) -> list[str]:
-    """The distinct words of ``text`` in order, lowercased, without stopwords, numbers and
-    words of one or two letters: the terms of a "more like this" query."""
-    words = re.findall(r"\w+", text.lower())
-    kept = (w for w in words if len(w) > 2 and not w.isdigit() and w not in STOPWORDS)
-    return list(dict.fromkeys(kept))[:limit]
+# Words too common in any abstract to say what a paper is about: "more like this" ignores them
+# (bm25 would give them almost no weight anyway; skipping them saves time).
+_STOPWORDS = """a about above after all also am an and any are as at be been being both but by
+    can could do does done each for from further had has have having here how however i if in
+    into is it its itself may me more most much must my no nor not of off on once only or other
+    our ours out over own paper per same several should show shows shown so some such than that
+    the their them then there these they this those through thus to too under until up upon use
+    used uses using very via was we well were what when where whether which while who whom why
+    will with within without would yet"""
+STOPWORDS = frozenset(_STOPWORDS.split())

@@ -3,10 +3,11 @@
 ``similar_papers(paper)`` takes the ``CANDIDATES`` papers whose vectors are closest to the
 paper's (its title+abstract vector plus ``TITLE_WEIGHT`` times its title's vector, which keeps
 the list on the paper's main subject), drops hidden and withdrawn ones, ranks the same
-candidates by keyword "more like this" (bm25 of the paper's content words, keyword.py), and
-fuses the two rankings by reciprocal rank fusion as hybrid search does. Neither ranking alone
-is as good: on the CSFCube dev judgments the fusion has nDCG@20 0.58 against 0.55 for keyword
-more-like-this and 0.50 for embeddings alone (bench/search_quality.py, docs/search.md).
+candidates by keyword "more like this" (bm25 of the words they share with the paper,
+more_like_this.py), and fuses the two rankings by reciprocal rank fusion as hybrid search
+does. Neither ranking alone is as good: on the CSFCube dev judgments the fusion has nDCG@20
+0.58 against 0.55 for keyword more-like-this and 0.50 for embeddings alone
+(bench/search_quality.py, docs/search.md).
 
 A paper with no vector yet (not embedded) has no similar papers rather than an error.
 """
@@ -18,14 +19,13 @@ from collections.abc import Sequence
 import numpy as np
 
 from dailypapers.papers.models import Paper
-from dailypapers.search import vectors
+from dailypapers.search import more_like_this, vectors
 from dailypapers.search.embedder import paper_text
 from dailypapers.search.hybrid import fuse
-from dailypapers.search.keyword import more_like_this
 
 SIMILAR_COUNT = 6
 # Nearest neighbours by meaning that the words then re-rank.
-CANDIDATES = 50
+CANDIDATES = 20
 # Constants chosen on the CSFCube dev judgments (bench/search_quality.py --grid).
 TITLE_WEIGHT = 0.3
 MEANING_WEIGHT = 1.0
@@ -43,10 +43,15 @@ def query_vector(paper: Paper) -> np.ndarray | None:
 
 def rank_candidates(paper: Paper, candidates: Sequence[int], vector: np.ndarray) -> list[int]:
     """``candidates`` (paper ids) best first: closeness to ``vector`` fused with the bm25 of
-    ``paper``'s words. Also what bench/search_quality.py ranks each CSFCube pool with."""
+    the words they share with ``paper``. Also what bench/search_quality.py ranks each CSFCube
+    pool with."""
     found = vectors.index().vectors_of(list(candidates))
     by_meaning = sorted(found, key=lambda paper_id: -float(found[paper_id] @ vector))
-    by_words = more_like_this(paper_text(paper.title, paper.abstract), list(candidates))
+    texts = Paper.objects.filter(id__in=candidates).values_list("id", "title", "abstract")
+    by_words = more_like_this.rank(
+        paper_text(paper.title, paper.abstract),
+        {paper_id: paper_text(title, abstract) for paper_id, title, abstract in texts},
+    )
     return fuse([(WORDS_WEIGHT, by_words), (MEANING_WEIGHT, by_meaning)])
 
 
