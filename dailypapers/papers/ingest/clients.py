@@ -24,24 +24,23 @@ def user_agent() -> str:
     return f"dailypapers/{__version__} (mailto:{contact})"
 
 
-def arxiv_client(clock: Clock | None = None, retry: RetryPolicy | None = None) -> PoliteClient:
-    """One client for the arXiv API, OAI-PMH and RSS: arXiv's terms count them together."""
+def _client(
+    upstream: str, spacing: float, clock: Clock | None, retry: RetryPolicy | None
+) -> PoliteClient:
     clock = clock or RealClock()
     return PoliteClient(
         user_agent=user_agent(),
-        pacer=DatabasePacer("arxiv", settings.ARXIV_REQUEST_SPACING, clock),
+        pacer=DatabasePacer(upstream, spacing, clock),
         retry=retry,
         sleep=clock.sleep,
         now=clock.now,
     )
+
+
+def arxiv_client(clock: Clock | None = None, retry: RetryPolicy | None = None) -> PoliteClient:
+    """One client for the arXiv API, OAI-PMH and RSS: arXiv's terms count them together."""
+    return _client("arxiv", settings.ARXIV_REQUEST_SPACING, clock, retry)
 
 
 def hf_client(clock: Clock | None = None, retry: RetryPolicy | None = None) -> PoliteClient:
-    clock = clock or RealClock()
-    return PoliteClient(
-        user_agent=user_agent(),
-        pacer=DatabasePacer("huggingface", settings.HF_REQUEST_SPACING, clock),
-        retry=retry,
-        sleep=clock.sleep,
-        now=clock.now,
-    )
+    return _client("huggingface", settings.HF_REQUEST_SPACING, clock, retry)

@@ -11,19 +11,6 @@ from dailypapers.sources.tests.scripted_server import respond
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def upstream(settings, serve):
-    settings.INGEST_CONTACT = "ops@example.org"
-
-    def start(*script):
-        server = serve(*script)
-        settings.ARXIV_API_URL = server.url + "/api/query"
-        settings.HF_API_URL = server.url + "/api/daily_papers"
-        return server
-
-    return start
-
-
 def test_ingest_arxiv_fetches_the_ids_given(upstream, capsys):
     server = upstream(recorded("arxiv/api/id_1707.08567_many_authors.xml"))
     call_command("ingest", "arxiv", "arXiv:1707.08567v1")
