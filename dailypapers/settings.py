@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "dailypapers.discussions",
     "dailypapers.collections",
     "dailypapers.digests",
+    "dailypapers.api",
 ]
 
 MIDDLEWARE = [
@@ -213,6 +214,9 @@ def _rate_limits(text: str) -> dict[str, str]:
         "comment.ip": "60/m",
         "report.user": "20/h",
         "collection.user": "120/m",
+        # The JSON API without a token, per IP: Hugging Face's own limit.
+        "api.ip": "500/5m",
+        "api_write.user": "100/h",
     }
     for item in envlist("RATE_LIMITS", text):
         key, _, rate = item.partition("=")

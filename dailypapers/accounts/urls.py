@@ -3,7 +3,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from dailypapers.accounts import views
+from dailypapers.accounts import api_tokens, views
 
 app_name = "accounts"
 
@@ -34,6 +34,8 @@ urlpatterns = [
     ),
     path("accounts/settings", views.settings_page, name="settings"),
     path("accounts/delete", views.delete_account, name="delete"),
+    path("accounts/tokens/new", api_tokens.create, name="create_api_token"),
+    path("accounts/tokens/<int:pk>/revoke", api_tokens.revoke, name="revoke_api_token"),
     path("users/<str:username>", views.profile, name="profile"),
     path("users/<str:username>/avatar", views.avatar, name="avatar"),
 ]

@@ -17,6 +17,8 @@ import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
+from dailypapers.core.processdb import database_env
+
 
 def free_port() -> int:
     with socket.socket() as probe:
@@ -28,7 +30,12 @@ def free_port() -> int:
 def running_demo_site(data_dir: Path, workers: int = 1, env: dict | None = None) -> Iterator[str]:
     """Start the site as README's first command does (migrate, demo load, ``dailypapers serve``)
     in ``data_dir`` on a free port of 127.0.0.1; yield its base URL; stop it afterwards."""
-    environment = {**os.environ, "DAILYPAPERS_DATA_DIR": str(data_dir), **(env or {})}
+    environment = {
+        **os.environ,
+        "DAILYPAPERS_DATA_DIR": str(data_dir),
+        **database_env(data_dir),
+        **(env or {}),
+    }
     command = [sys.executable, "-m", "dailypapers"]
     for step in (["migrate", "-v", "0"], ["demo", "load", "--if-empty", "-v", "0"]):
         subprocess.run(command + step, env=environment, check=True, timeout=300)

@@ -24,6 +24,8 @@ from pathlib import Path
 
 import httpx
 
+from dailypapers.core.processdb import database_env
+
 PASSWORD = "a long load-test password"
 
 _MAKE_USERS = """
@@ -47,7 +49,7 @@ print(json.dumps({{p.arxiv_id: [p.upvote_count, p.rows] for p in rows}}))
 
 
 def _shell(data_dir: Path, code: str) -> str:
-    environment = {**os.environ, "DAILYPAPERS_DATA_DIR": str(data_dir)}
+    environment = {**os.environ, "DAILYPAPERS_DATA_DIR": str(data_dir), **database_env(data_dir)}
     done = subprocess.run(
         [sys.executable, "-m", "dailypapers", "shell", "-v", "0", "-c", code],
         env=environment,

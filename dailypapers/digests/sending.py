@@ -2,7 +2,8 @@
 
 Exactly once, and why (docs/digests.md has the long form):
 
-1. A worker claims one due subscription with a filtered UPDATE of ``claimed_until`` (a lease);
+1. A worker claims one due subscription by setting ``claimed_until`` (a lease) with
+   ``core/claims.py``: a filtered UPDATE on SQLite, ``FOR UPDATE SKIP LOCKED`` on PostgreSQL;
    no two workers hold the same one. A killed worker's lease simply runs out.
 2. The digest is composed and stored as a ``Delivery`` row, unique per (subscription, period),
    in state ``prepared``, with its Message-ID. A crash before this point leaves no row: the next
@@ -33,6 +34,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from dailypapers.core.claims import claim_one
 from dailypapers.digests.compose import compose
 from dailypapers.digests.emails import digest_message, message_id, render_digest
 from dailypapers.digests.models import Delivery, Subscription
@@ -63,15 +65,10 @@ def due(now: dt.datetime) -> Q:
 def claim(now: dt.datetime) -> Subscription | None:
     """Take one due subscription for this worker, or None when nothing is due."""
     lease = now + dt.timedelta(seconds=settings.DIGEST_CLAIM_SECONDS)
-    for pk in (
-        Subscription.objects.filter(due(now))
-        .order_by("next_send_at")[:20]
-        .values_list("pk", flat=True)
-    ):
-        # The filtered UPDATE is the lock: only one worker's UPDATE matches the row.
-        if Subscription.objects.filter(due(now), pk=pk).update(claimed_until=lease):
-            return Subscription.objects.get(pk=pk)
-    return None
+    # A filtered UPDATE (SQLite) or SKIP LOCKED (PostgreSQL): no two workers hold one row.
+    return claim_one(
+        Subscription.objects.filter(due(now)), ("next_send_at", "pk"), claimed_until=lease
+    )
 
 
 def handle_one(now: dt.datetime | None = None) -> Outcome | None:

@@ -10,7 +10,9 @@ from django.db import models
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 
+from dailypapers.api.views import paper_markdown, prefers_markdown
 from dailypapers.core.caching import cache_for_anonymous
 from dailypapers.discussions.threads import discussion
 from dailypapers.lib.dates import Period, parse_period, period_containing
@@ -114,6 +116,8 @@ def search(request: HttpRequest) -> HttpResponse:
 
 
 def paper_detail(request: HttpRequest, arxiv_id: str) -> HttpResponse:
+    if prefers_markdown(request):  # what huggingface_hub's read_paper and LLM tools ask for
+        return paper_markdown(request, name=arxiv_id)
     paper = get_object_or_404(
         Paper.objects.visible().select_related("organization"), arxiv_id=arxiv_id
     )
@@ -131,7 +135,9 @@ def paper_detail(request: HttpRequest, arxiv_id: str) -> HttpResponse:
     if request.user.is_authenticated:
         context["my_collections"] = request.user.paper_collections.all()  # type: ignore[union-attr]
         context["my_claim"] = AuthorshipClaim.objects.filter(user=request.user, paper=paper).first()
-    return render(request, "papers/paper.html", context)
+    response = render(request, "papers/paper.html", context)
+    patch_vary_headers(response, ["Accept"])
+    return response
 
 
 def organization(request: HttpRequest, name: str) -> HttpResponse:

@@ -2,7 +2,8 @@
 
 ``keyword_search(text)`` returns a lazy, sliceable result list that Django's Paginator can page
 through: the count and each page are separate, LIMITed queries. The engine-specific SQL lives in
-one backend module per database vendor (``fts5.py`` for SQLite).
+one backend module per database vendor (``fts5.py`` for SQLite, ``tsvector.py`` for
+PostgreSQL).
 """
 
 from __future__ import annotations
@@ -15,13 +16,15 @@ from django.db import connection
 from django.db.models import QuerySet
 
 from dailypapers.papers.models import Paper
-from dailypapers.search import fts5
+from dailypapers.search import fts5, tsvector
 from dailypapers.search.query import ParsedQuery, parse_query
 
 
 def backend():
     if connection.vendor == "sqlite":
         return fts5
+    if connection.vendor == "postgresql":
+        return tsvector
     raise NotImplementedError(f"no keyword search backend for {connection.vendor}")
 
 

@@ -1,8 +1,9 @@
 """Paper vectors, whatever the database: embed and store them, find nearest neighbours.
 
 The one entry point for views and commands. Searching goes through a backend chosen from the
-connection's vendor (``numpy_index.py``, exact, for SQLite; a pgvector backend can take
-PostgreSQL in issue 8), as ``keyword.py`` does for full-text search.
+connection's vendor (``numpy_index.py``, exact and in-process, for SQLite;
+``pgvector_index.py``, HNSW in the database, for PostgreSQL), as ``keyword.py`` does for
+full-text search.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from dailypapers.papers.models import Paper
 from dailypapers.search.embedder import get_embedder, paper_text
 from dailypapers.search.models import PaperVector
 from dailypapers.search.numpy_index import NumpyIndex
+from dailypapers.search.pgvector_index import PgvectorIndex
 
 
 @functools.cache
@@ -26,11 +28,12 @@ def _numpy_index(model: str) -> NumpyIndex:
     return NumpyIndex(model)
 
 
-def index() -> NumpyIndex:
+def index() -> NumpyIndex | PgvectorIndex:
     """The vector index of this process for the current model and database."""
-    if connection.vendor in ("sqlite", "postgresql"):
-        # PostgreSQL runs the same exact index until the pgvector backend exists (issue 8).
+    if connection.vendor == "sqlite":
         return _numpy_index(get_embedder().name)
+    if connection.vendor == "postgresql":
+        return PgvectorIndex(get_embedder().name)
     raise NotImplementedError(f"no vector search backend for {connection.vendor}")
 
 

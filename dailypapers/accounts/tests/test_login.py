@@ -37,7 +37,8 @@ def test_guessing_passwords_is_stopped_after_a_few_tries(client, alice, settings
     blocked = log_in(client, "alice")  # even the right password waits now
     assert blocked.status_code == 429
     assert "Too many attempts to log in" in blocked.content.decode()
-    assert int(blocked["Retry-After"]) > 60
+    # Until the 15-minute window ends: anywhere in it, depending on when the test runs.
+    assert 0 < int(blocked["Retry-After"]) <= 15 * 60 + 1
 
 
 def test_a_suspended_user_cannot_log_in(client, alice):

@@ -8,7 +8,6 @@ the test counts the mails that arrived.
 import datetime as dt
 import os
 import signal
-import sqlite3
 import subprocess
 import sys
 import textwrap
@@ -16,6 +15,7 @@ import time
 
 import pytest
 
+from dailypapers.core.processdb import database_env, fetch
 from dailypapers.digests.tests.smtp import SMTPServer
 
 SETUP = textwrap.dedent(
@@ -65,10 +65,11 @@ def site(tmp_path):
         "EMAIL_HOST": "127.0.0.1",
         "EMAIL_PORT": str(server.port),
         "DIGEST_CLAIM_SECONDS": "1",
+        **database_env(tmp_path),
     }
     subprocess.run([sys.executable, "-m", "dailypapers", "migrate", "-v", "0"], env=env, check=True)
     subprocess.run([sys.executable, "-c", SETUP], env=env, check=True)
-    yield env, server, tmp_path / "dailypapers.sqlite3"
+    yield env, server, tmp_path
     server.stop()
 
 
@@ -76,9 +77,8 @@ def worker(env, mode: str) -> int:
     return subprocess.run([sys.executable, "-c", WORKER, mode], env=env, timeout=120).returncode
 
 
-def states(database) -> list[str]:
-    with sqlite3.connect(database) as connection:
-        return [row[0] for row in connection.execute("SELECT state FROM digests_delivery")]
+def states(data_dir) -> list[str]:
+    return [row[0] for row in fetch(data_dir, "SELECT state FROM digests_delivery")]
 
 
 @pytest.mark.parametrize(
@@ -96,8 +96,7 @@ def test_a_killed_worker_neither_loses_nor_doubles_a_digest(
     assert worker(env, "normal") == 0
     assert len(server.recorder.received) == 1
     assert states(database) == ["sent"]
-    with sqlite3.connect(database) as connection:
-        (next_send_at,) = connection.execute(
-            "SELECT next_send_at FROM digests_subscription"
-        ).fetchone()
-    assert dt.datetime.fromisoformat(next_send_at).replace(tzinfo=dt.UTC) > dt.datetime.now(dt.UTC)
+    [(next_send_at,)] = fetch(database, "SELECT next_send_at FROM digests_subscription")
+    if isinstance(next_send_at, str):  # SQLite keeps datetimes as text
+        next_send_at = dt.datetime.fromisoformat(next_send_at).replace(tzinfo=dt.UTC)
+    assert next_send_at > dt.datetime.now(dt.UTC)

@@ -9,6 +9,7 @@ import textwrap
 
 import pytest
 
+from dailypapers.core.processdb import database_env
 from dailypapers.papers.ingest.pacing import DatabasePacer
 from dailypapers.papers.tests.upstream import FakeClock
 
@@ -55,7 +56,7 @@ WORKER = textwrap.dedent(
 
 
 def test_three_processes_never_start_requests_closer_than_the_spacing(tmp_path):
-    env = {**os.environ, "DAILYPAPERS_DATA_DIR": str(tmp_path)}
+    env = {**os.environ, "DAILYPAPERS_DATA_DIR": str(tmp_path), **database_env(tmp_path)}
     env["DJANGO_SETTINGS_MODULE"] = "dailypapers.settings"
     subprocess.run([sys.executable, "-m", "dailypapers", "migrate", "-v", "0"], env=env, check=True)
     workers = [

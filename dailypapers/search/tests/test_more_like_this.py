@@ -3,9 +3,9 @@
 import pytest
 
 from dailypapers.core.testing import make_paper
-from dailypapers.search import fts5, more_like_this
+from dailypapers.search import more_like_this
 from dailypapers.search.hybrid import search
-from dailypapers.search.keyword import keyword_search
+from dailypapers.search.keyword import backend, keyword_search
 
 pytestmark = pytest.mark.django_db
 
@@ -40,7 +40,7 @@ def test_words_are_lowercased_without_stopwords_numbers_or_short_words():
 
 
 def test_a_common_query_counts_up_to_the_limit_and_ranks_the_newest_matches(monkeypatch):
-    monkeypatch.setattr(fts5, "LIMIT", 3)
+    monkeypatch.setattr(backend(), "LIMIT", 3)
     for number in range(5):
         make_paper(f"Robots number {number}")
     results = keyword_search("robots")

@@ -1,4 +1,7 @@
-"""``dailypapers import snapshot FILE``: import the arXiv metadata snapshot, restartably."""
+"""``dailypapers import snapshot FILE``: import the arXiv metadata snapshot, restartably.
+``dailypapers import instance FILE``: load a whole instance written by ``dailypapers export``
+(``core/instance.py``) into a freshly migrated, empty database, verified by counts and
+checksums."""
 
 from __future__ import annotations
 
@@ -8,14 +11,18 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
+from dailypapers.core.instance import InstanceError, import_instance
 from dailypapers.papers.ingest.snapshot_import import file_size, import_snapshot
 
 
 class Command(BaseCommand):
-    help = "Import data files. snapshot: the arXiv metadata snapshot (JSON lines, plain or .gz)."
+    help = (
+        "Import data files. snapshot: the arXiv metadata snapshot (JSON lines, plain or .gz); "
+        "instance: a whole instance written by `dailypapers export`."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("kind", choices=["snapshot"], help="what FILE holds")
+        parser.add_argument("kind", choices=["snapshot", "instance"], help="what FILE holds")
         parser.add_argument("file", type=Path, metavar="FILE")
         parser.add_argument(
             "--categories",
@@ -30,6 +37,9 @@ class Command(BaseCommand):
         path: Path = options["file"]
         if not path.is_file():
             raise CommandError(f"no such file: {path}")
+        if options["kind"] == "instance":
+            self.import_instance(path)
+            return
         categories = [c.strip() for c in (options["categories"] or "").split(",") if c.strip()]
         with tqdm(
             total=file_size(path),
@@ -56,4 +66,15 @@ class Command(BaseCommand):
         self.stdout.write(
             f"snapshot{resumed}: {report.lines_read} lines, papers {result.counts}, "
             f"{report.filtered_out} filtered out, {report.malformed} malformed"
+        )
+
+    def import_instance(self, path: Path) -> None:
+        try:
+            manifest = import_instance(path)
+        except InstanceError as error:
+            raise CommandError(str(error)) from None
+        rows = sum(entry["count"] for entry in manifest["models"].values())
+        self.stdout.write(
+            f"instance: {rows} rows of {len(manifest['models'])} models imported; "
+            "counts and checksums match the export"
         )

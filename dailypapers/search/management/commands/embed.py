@@ -2,7 +2,7 @@
 
 Each batch is embedded and saved in its own transaction, so an interrupted run loses at most
 one batch and the next run carries on where it stopped. With ``--loop`` it stays running as a
-worker, embedding new papers as ingestion saves them.
+worker, embedding new papers as ingestion saves them; several such workers share the work.
 """
 
 from __future__ import annotations
@@ -12,9 +12,9 @@ import time
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
-from django.db import transaction
 from tqdm import tqdm
 
+from dailypapers.core.claims import claimed_batch
 from dailypapers.search import vectors
 
 
@@ -32,9 +32,11 @@ class Command(BaseCommand):
         )
 
     def handle_one(self, batch_size: int) -> int:
-        """Embed one batch of papers without a vector; returns how many were embedded."""
-        papers = list(vectors.without_vectors().only("id", "title", "abstract")[:batch_size])
-        with transaction.atomic():
+        """Embed one batch of papers without a vector; returns how many were embedded.
+        The batch is claimed (``core/claims.py``), so workers running side by side embed
+        different papers, each exactly once."""
+        missing = vectors.without_vectors().only("id", "title", "abstract")
+        with claimed_batch(missing, batch_size) as papers:
             return vectors.embed_papers(papers)
 
     def handle(self, *args: Any, **options: Any) -> None:

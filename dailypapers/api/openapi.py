@@ -1,0 +1,363 @@
+"""The OpenAPI 3.1 document of the API, served at ``/api/openapi.json``.
+
+Written by hand next to the shapes it describes (``shapes.py``) so that a reader sees the
+contract in one place; ``tests/test_api_schemathesis.py`` checks every answer of the running
+server against it, so the two cannot drift apart silently.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+
+from dailypapers import __version__
+from dailypapers.api.responses import api_view, json_response
+
+DATETIME = {"type": "string", "pattern": r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$"}
+NULLABLE_DATETIME = {"anyOf": [DATETIME, {"type": "null"}]}
+
+
+def _ref(name: str) -> dict[str, str]:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _nullable(schema: dict[str, Any]) -> dict[str, Any]:
+    return {"anyOf": [schema, {"type": "null"}]}
+
+
+def _object(properties: dict[str, Any], optional: tuple[str, ...] = ()) -> dict[str, Any]:
+    return {
+        "type": "object",
+        "properties": properties,
+        "required": [name for name in properties if name not in optional],
+    }
+
+
+STRING = {"type": "string"}
+NULLABLE_STRING = _nullable(STRING)
+COUNT = {"type": "integer", "minimum": 0}
+STRINGS = {"type": "array", "items": STRING}
+LINKS = {
+    "ai_summary": NULLABLE_STRING,
+    "ai_keywords": STRINGS,
+    "githubRepo": NULLABLE_STRING,
+    "githubStars": _nullable(COUNT),
+    "projectPage": NULLABLE_STRING,
+}
+
+SCHEMAS: dict[str, Any] = {
+    "Error": _object({"error": STRING}),
+    "Empty": {"type": "object", "maxProperties": 0},
+    "User": _object(
+        {
+            "_id": STRING,
+            "avatarUrl": STRING,
+            "fullname": STRING,
+            "isPro": {"type": "boolean"},
+            "name": STRING,
+            "type": STRING,
+            "user": {**STRING, "description": "The username (the client reads it here)."},
+        }
+    ),
+    "Organization": _object(
+        {
+            "_id": STRING,
+            "name": STRING,
+            "fullname": STRING,
+            "avatarUrl": STRING,
+            "isVerified": {"type": "boolean"},
+        }
+    ),
+    "Author": _object(
+        {
+            "_id": STRING,
+            "name": STRING,
+            "hidden": {"type": "boolean"},
+            "status": STRING,
+            "user": _ref("User"),
+        },
+        optional=("status", "user"),
+    ),
+    "NestedPaper": _object(
+        {
+            "id": STRING,
+            "authors": {"type": "array", "items": _ref("Author")},
+            "discussionId": STRING,
+            "publishedAt": {**NULLABLE_DATETIME, "description": "arXiv publication time."},
+            "title": STRING,
+            "summary": STRING,
+            "upvotes": COUNT,
+            **LINKS,
+            "mediaUrls": STRINGS,
+            "submittedOnDailyAt": NULLABLE_DATETIME,
+            "submittedOnDailyBy": _nullable(_ref("User")),
+            "withdrawnAt": NULLABLE_DATETIME,
+            "organization": _nullable(_ref("Organization")),
+        }
+    ),
+    "DailyEntry": _object(
+        {
+            "paper": _ref("NestedPaper"),
+            "id": STRING,
+            "publishedAt": {
+                **NULLABLE_DATETIME,
+                "description": "When the paper joined a daily list (a paper on none: its "
+                "arXiv date).",
+            },
+            "title": STRING,
+            "summary": STRING,
+            "thumbnail": NULLABLE_STRING,
+            "numComments": COUNT,
+            "upvotes": COUNT,
+            "submittedBy": _nullable(_ref("User")),
+            "isAuthorParticipating": {"type": "boolean"},
+            "mediaUrls": STRINGS,
+            "organization": _nullable(_ref("Organization")),
+            **LINKS,
+            "categories": STRINGS,
+            "primaryCategory": STRING,
+        }
+    ),
+    "LinkedRepo": _object({"id": STRING}),
+    "Paper": _object(
+        {
+            "id": STRING,
+            "authors": {"type": "array", "items": _ref("Author")},
+            "publishedAt": NULLABLE_DATETIME,
+            "title": STRING,
+            "summary": STRING,
+            "upvotes": COUNT,
+            "discussionId": STRING,
+            "source": STRING,
+            "numComments": COUNT,
+            "submittedOnDailyAt": NULLABLE_DATETIME,
+            "submittedOnDailyBy": _nullable(_ref("User")),
+            **LINKS,
+            "organization": _nullable(_ref("Organization")),
+            "linkedModels": {"type": "array", "items": _ref("LinkedRepo")},
+            "numTotalModels": COUNT,
+            "linkedDatasets": {"type": "array", "items": _ref("LinkedRepo")},
+            "numTotalDatasets": COUNT,
+            "linkedSpaces": {"type": "array", "items": _ref("LinkedRepo")},
+            "numTotalSpaces": COUNT,
+            "categories": STRINGS,
+            "primaryCategory": STRING,
+            "version": {"type": "integer", "minimum": 1},
+            "doi": NULLABLE_STRING,
+            "withdrawnAt": NULLABLE_DATETIME,
+        }
+    ),
+    "Comment": _object(
+        {
+            "id": STRING,
+            "parentId": NULLABLE_STRING,
+            "author": _nullable(_ref("User")),
+            "body": {**STRING, "description": "Markdown, as written."},
+            "bodyHtml": {**STRING, "description": "The Markdown rendered and sanitised."},
+            "createdAt": NULLABLE_DATETIME,
+            "editedAt": NULLABLE_DATETIME,
+            "deleted": {"type": "boolean"},
+            "replies": {"type": "array", "items": _ref("Comment")},
+        }
+    ),
+    "IndexRequest": _object({"arxivId": {"type": "string", "pattern": r"^\d{4}\.\d{4,5}$"}}),
+    "LinksRequest": {
+        "type": "object",
+        "properties": {
+            "projectPage": NULLABLE_STRING,
+            "githubRepo": NULLABLE_STRING,
+            "organizationId": NULLABLE_STRING,
+        },
+    },
+}
+
+
+def _error(description: str) -> dict[str, Any]:
+    return {
+        "description": description,
+        "headers": {"X-Error-Message": {"schema": STRING, "description": "The error, again."}},
+        "content": {"application/json": {"schema": _ref("Error")}},
+    }
+
+
+RATE_LIMITED = {
+    "description": "Over the anonymous rate limit; see the RateLimit headers.",
+    "headers": {"Retry-After": {"schema": STRING}},
+    "content": {"application/json": {"schema": _ref("Error")}},
+}
+
+
+def _json(description: str, schema: dict[str, Any]) -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+def _list_of(name: str) -> dict[str, Any]:
+    return {"type": "array", "items": _ref(name)}
+
+
+def _query(name: str, schema: dict[str, Any], description: str) -> dict[str, Any]:
+    return {
+        "name": name,
+        "in": "query",
+        "required": False,
+        "schema": schema,
+        "description": description,
+    }
+
+
+PAGE = _query("p", {"type": "integer", "minimum": 0, "maximum": 10_000}, "Page, from 0.")
+LIMIT = _query("limit", {"type": "integer", "minimum": 1, "maximum": 100}, "Items per page.")
+CATEGORY = _query(
+    "category",
+    {"type": "string", "pattern": r"^([a-z-]{2,20}(\.[A-Za-z-]{1,10})?)?$"},
+    "Only papers in this arXiv category (ours, not Hugging Face's). Empty: all.",
+)
+ARXIV_ID = {
+    "name": "arxiv_id",
+    "in": "path",
+    "required": True,
+    "schema": {"type": "string", "pattern": r"^\d{4}\.\d{4,5}$"},
+}
+BAD = _error("A parameter is malformed or out of range.")
+MISSING = _error("No such paper, organization or author.")
+
+
+# A URL longer than the HTTP server takes is refused before it reaches the site.
+TOO_LONG = {"description": "The URL is too long (refused by the HTTP server)."}
+
+
+def _get(summary: str, ok: dict[str, Any], *parameters: dict[str, Any]) -> dict[str, Any]:
+    responses: dict[str, Any] = {"200": ok, "400": BAD, "414": TOO_LONG, "429": RATE_LIMITED}
+    if any(parameter["in"] == "path" for parameter in parameters):
+        responses["404"] = MISSING
+    return {"get": {"summary": summary, "parameters": list(parameters), "responses": responses}}
+
+
+def _post(summary: str, body: str, *parameters: dict[str, Any]) -> dict[str, Any]:
+    responses = {
+        "200": _json("Done.", _ref("Empty")),
+        "400": BAD,
+        "401": _error("No token, or an unknown or revoked one."),
+        "403": _error("The token's user may not change this paper."),
+        "404": MISSING,
+        "413": _error("The body is too large."),
+        "429": RATE_LIMITED,
+    }
+    return {
+        "post": {
+            "summary": summary,
+            "security": [{"token": []}],
+            "parameters": list(parameters),
+            "requestBody": {
+                "required": True,
+                "content": {"application/json": {"schema": _ref(body)}},
+            },
+            "responses": responses,
+        }
+    }
+
+
+def build() -> dict[str, Any]:
+    period = {
+        "date": (r"^(\d{4}-\d{2}-\d{2})?$", "Papers added to the daily list on this day."),
+        "week": (r"^(\d{4}-W\d{2})?$", "... in this ISO week (2025-W09)."),
+        "month": (r"^(\d{4}-\d{2})?$", "... in this month (2025-02)."),
+    }
+    periods = [
+        _query(name, {"type": "string", "pattern": pattern}, text)
+        for name, (pattern, text) in period.items()
+    ]
+    name = {"name": "name", "in": "path", "required": True, "schema": {"type": "string"}}
+    markdown = {
+        "description": "The paper as Markdown.",
+        "content": {"text/markdown": {"schema": STRING}},
+    }
+    paths = {
+        "/api/daily_papers": _get(
+            "Daily papers: newest submissions first, or trending.",
+            _json("Daily entries.", _list_of("DailyEntry")),
+            PAGE,
+            LIMIT,
+            *periods,
+            _query("submitter", {"type": "string"}, "Username of the submitter."),
+            _query("sort", {"enum": ["publishedAt", "trending", ""]}, "Order; empty: publishedAt."),
+            CATEGORY,
+        ),
+        "/api/papers/search": _get(
+            "Search papers by keyword and meaning.",
+            _json("Matches, best first, in the daily entry shape.", _list_of("DailyEntry")),
+            _query("q", {"type": "string", "maxLength": 250}, "The search."),
+            _query("limit", {"type": "integer", "minimum": 1, "maximum": 120}, "At most."),
+            CATEGORY,
+        ),
+        "/api/papers": _get(
+            "All papers by arXiv date, newest first; the Link header has the next page.",
+            _json("Papers.", _list_of("Paper")),
+            _query("cursor", {"type": "string"}, "From a previous page's Link header."),
+            LIMIT,
+            CATEGORY,
+        ),
+        "/api/papers/{arxiv_id}": _get("One paper.", _json("The paper.", _ref("Paper")), ARXIV_ID),
+        "/api/papers/{arxiv_id}/comments": _get(
+            "A paper's discussion, read-only: top-level comments with their replies.",
+            _json("Comments, oldest first.", _list_of("Comment")),
+            ARXIV_ID,
+        ),
+        "/papers/{arxiv_id}.md": _get("One paper as Markdown.", markdown, ARXIV_ID),
+        "/api/papers/index": _post("Index a paper from arXiv by its id.", "IndexRequest"),
+        "/api/papers/{arxiv_id}/links": _post(
+            "Set a paper's project page, GitHub repository and organization.",
+            "LinksRequest",
+            ARXIV_ID,
+        ),
+        "/api/organizations": _get(
+            "Organizations, by name.",
+            _json("Organizations.", _list_of("Organization")),
+            PAGE,
+            LIMIT,
+        ),
+        "/api/organizations/{name}": _get(
+            "One organization.", _json("The organization.", _ref("Organization")), name
+        ),
+        "/api/organizations/{name}/papers": _get(
+            "An organization's daily entries, newest list first.",
+            _json("Daily entries.", _list_of("DailyEntry")),
+            name,
+            PAGE,
+            LIMIT,
+        ),
+        "/api/authors/{name}/papers": _get(
+            "Every paper of one author name, newest first.",
+            _json("Papers.", _list_of("Paper")),
+            name,
+            PAGE,
+            LIMIT,
+        ),
+    }
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Daily Papers API",
+            "version": __version__,
+            "description": "A superset of Hugging Face's papers API: huggingface_hub's HfApi "
+            "works against it. Datetimes are UTC and end in Z. Errors are "
+            '{"error": "..."} with the same text in X-Error-Message. See docs/api.md.',
+        },
+        "paths": paths,
+        "components": {
+            "schemas": SCHEMAS,
+            "securitySchemes": {
+                "token": {
+                    "type": "http",
+                    "scheme": "bearer",
+                    "description": "A token made on your settings page.",
+                }
+            },
+        },
+    }
+
+
+@api_view("GET")
+def document(request: HttpRequest) -> HttpResponse:
+    return json_response(build())
