@@ -159,6 +159,20 @@ def read_manifest(path: Path) -> dict:
     return manifest
 
 
+def _check_lengths(obj: models.Model) -> None:
+    """Refuse text longer than its column: SQLite stores it anyway, PostgreSQL does not."""
+    for field in obj._meta.local_concrete_fields:
+        value = getattr(obj, field.attname)
+        if not isinstance(field, models.CharField) or not field.max_length or value is None:
+            continue
+        if len(value) > field.max_length:
+            raise InstanceError(
+                f"{obj._meta.label_lower} {obj.pk}: {field.name} has {len(value)} "
+                f"characters, more than the {field.max_length} its column holds here. "
+                "Shorten it in the source instance and export again. Nothing was imported."
+            )
+
+
 def _save(objects: list) -> None:
     plain = [o.object for o in objects if not o.m2m_data]
     if plain:
@@ -192,6 +206,7 @@ def import_instance(path: Path, progress: Callable[[str, int], None] | None = No
         for line in lines:
             row = json.loads(line)
             (deserialized,) = serializers.deserialize("python", [row])
+            _check_lengths(deserialized.object)
             if batch and type(batch[0].object) is not type(deserialized.object):
                 _save(batch)
                 loaded += len(batch)

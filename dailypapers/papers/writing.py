@@ -205,7 +205,14 @@ def _save_authorships(papers: list[Paper], fresh: set[int]) -> None:
     which have none to delete."""
     if not papers:
         return
-    names = list({name for paper in papers for name in paper.author_names})
+    # An Author row holds at most max_length characters of a name (a few arXiv "names" are
+    # whole collaboration lists); the paper's own author_names keep the full text.
+    longest = Author._meta.get_field("name").max_length or 300
+
+    def key(name: str) -> str:
+        return name[:longest]
+
+    names = list({key(name) for paper in papers for name in paper.author_names})
     author_table = Author._meta.db_table
     authorship_table = Authorship._meta.db_table
     author_ids: dict[str, int] = {}
@@ -224,7 +231,7 @@ def _save_authorships(papers: list[Paper], fresh: set[int]) -> None:
             [
                 (paper.pk, author_ids[name], position)
                 for paper in papers
-                for position, name in enumerate(dict.fromkeys(paper.author_names))
+                for position, name in enumerate(dict.fromkeys(map(key, paper.author_names)))
             ],
         )
 

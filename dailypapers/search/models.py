@@ -1,8 +1,9 @@
 """Stored paper vectors: one ``PaperVector`` row per paper and embedding model.
 
 The vector is kept as raw float16 bytes, which every database stores, so SQLite needs no
-extension; searching them is ``vectors.py``'s job. A PostgreSQL/pgvector backend (issue 8)
-adds its own indexed column in its own migration and keeps this table as the source of truth.
+extension; searching them is ``vectors.py``'s job. On PostgreSQL, migration ``0003_postgres``
+adds a pgvector column generated from these bytes, with its HNSW index: this table stays the
+source of truth.
 """
 
 from __future__ import annotations

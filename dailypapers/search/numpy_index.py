@@ -1,5 +1,5 @@
 """The exact in-process vector index: every paper vector in one numpy matrix, searched by a
-matrix-vector product. The default backend (SQLite, and any database until pgvector lands).
+matrix-vector product. The backend on SQLite (PostgreSQL has ``pgvector_index.py``).
 
 Each process loads the ``PaperVector`` rows of the current model once, then looks for new rows
 at most every ``REFRESH_SECONDS`` (new ones are appended; anything else reloads the whole

@@ -107,3 +107,11 @@ def test_an_older_copy_of_the_same_version_does_not_overwrite_a_newer_one():
     older = PaperRecord("2605.00001", "Typo titel", version=1, modified_on=dt.date(2026, 5, 1))
     assert save_papers([older]).unchanged == 1
     assert Paper.objects.get(arxiv_id="2605.00001").title == "Fixed title"
+
+
+def test_an_author_name_longer_than_the_column_is_stored_cut_and_kept_whole_on_the_paper():
+    collaboration = "The Very Large Collaboration: " + ", ".join(f"Member {n}" for n in range(60))
+    paper = make_paper("Big science", authors=[collaboration, "Ada Lovelace"])
+    assert paper.author_names[0] == collaboration
+    stored = [a.author.name for a in Authorship.objects.filter(paper=paper)]
+    assert stored == [collaboration[:300], "Ada Lovelace"]
