@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
+from django.core.cache import cache
 
 from dailypapers.papers.models import Paper
 from dailypapers.search import more_like_this, vectors
@@ -55,7 +56,27 @@ def rank_candidates(paper: Paper, candidates: Sequence[int], vector: np.ndarray)
     return fuse([(WORDS_WEIGHT, by_words), (MEANING_WEIGHT, by_meaning)])
 
 
+# A paper's neighbours change only as papers arrive: the ranked ids are cached this long.
+SIMILAR_CACHE_SECONDS = 3600
+
+
 def similar_papers(paper: Paper, limit: int = SIMILAR_COUNT) -> list[Paper]:
+    key = f"similar:{paper.pk}:{limit}"
+    ids = cache.get(key)
+    if ids is None:
+        ids = similar_ids(paper, limit)
+        cache.set(key, ids, SIMILAR_CACHE_SECONDS)
+    # Hidden since the ranking was cached: still left out.
+    found = (
+        Paper.objects.visible()
+        .filter(withdrawn_at__isnull=True)
+        .select_related("organization")
+        .in_bulk(ids)
+    )
+    return [found[i] for i in ids if i in found]
+
+
+def similar_ids(paper: Paper, limit: int) -> list[int]:
     vector = query_vector(paper)
     if vector is None:
         return []
@@ -65,6 +86,4 @@ def similar_papers(paper: Paper, limit: int = SIMILAR_COUNT) -> list[Paper]:
         .filter(id__in=nearest, withdrawn_at__isnull=True)
         .values_list("id", flat=True)
     )
-    ids = rank_candidates(paper, [i for i in nearest if i in shown], vector)[:limit]
-    found = Paper.objects.select_related("organization").in_bulk(ids)
-    return [found[i] for i in ids if i in found]
+    return rank_candidates(paper, [i for i in nearest if i in shown], vector)[:limit]

@@ -39,6 +39,14 @@ def test_the_paper_page_lists_similar_papers_but_not_itself_hidden_or_withdrawn(
     assert f"like:{cars['engines'].arxiv_id}" in similar
 
 
+def test_a_neighbour_hidden_after_the_ranking_was_cached_is_left_out(cars):
+    from dailypapers.search.similar import similar_papers
+
+    assert "Automobile garages" in [p.title for p in similar_papers(cars["engines"])]
+    Paper.objects.filter(pk=cars["garages"].pk).update(hidden=True)
+    assert "Automobile garages" not in [p.title for p in similar_papers(cars["engines"])]
+
+
 def test_a_paper_without_a_vector_shows_no_similar_block(client):
     paper = make_paper("Lonely paper")
     assert "Similar papers" not in client.get(paper.get_absolute_url()).content.decode()
