@@ -10,7 +10,8 @@ from __future__ import annotations
 from django.db import connection
 from django.db.models import QuerySet
 
-from dailypapers.search.query import STOPWORDS, ParsedQuery, Term
+from dailypapers.search.query import ParsedQuery, Term
+from dailypapers.search.restrict import match_terms, within_sql
 
 # bm25 column weights: title, author_names, abstract.
 WEIGHTS = (10.0, 4.0, 1.0)
@@ -33,9 +34,7 @@ def match_expression(query: ParsedQuery, any_term: bool = False) -> str:
     """The MATCH expression: all terms, or any of them. Any-term matching leaves out
     stopwords ("I am interested in ..."): each matches nearly every paper, and bm25 must score
     every match (2 s at 170k papers), for almost no weight in the ranking."""
-    terms = query.terms
-    if any_term:
-        terms = [t for t in terms if len(t.words) > 1 or t.words[0] not in STOPWORDS] or terms
+    terms = match_terms(query, any_term)
     joiner = " OR " if any_term else " AND "
     expression = "(" + joiner.join(_quote(t) for t in terms) + ")"
     if query.excluded:
@@ -43,18 +42,10 @@ def match_expression(query: ParsedQuery, any_term: bool = False) -> str:
     return expression
 
 
-def _within(papers: QuerySet | None) -> tuple[str, list]:
-    """SQL restricting the match to ``papers`` (a Paper QuerySet), if one is given."""
-    if papers is None:
-        return "", []
-    sql, params = papers.values("id").query.sql_with_params()
-    return f" AND p.id IN ({sql})", list(params)
-
-
 def count(expression: str, within: QuerySet | None = None) -> int:
     """How many visible papers match, counted up to ``LIMIT`` (the pages shown never reach
     further, and counting every match of a common word costs tens of ms)."""
-    restrict, params = _within(within)
+    restrict, params = within_sql(within)
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT count(*) FROM (SELECT 1 FROM paper_fts "
@@ -67,7 +58,7 @@ def count(expression: str, within: QuerySet | None = None) -> int:
 
 def _newest_floor(expression: str, within: QuerySet | None) -> int | None:
     """The rowid of the ``LIMIT``-th newest visible match, if there are more than that."""
-    restrict, params = _within(within)
+    restrict, params = within_sql(within)
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT p.id FROM paper_fts JOIN papers_paper p ON p.id = paper_fts.rowid "
@@ -82,7 +73,7 @@ def _newest_floor(expression: str, within: QuerySet | None) -> int | None:
 def ranked_ids(
     expression: str, limit: int, offset: int, within: QuerySet | None = None
 ) -> list[int]:
-    restrict, params = _within(within)
+    restrict, params = within_sql(within)
     if (floor := _newest_floor(expression, within)) is not None:
         # FTS5 seeks to the rowid range, so bm25 scores at most LIMIT papers.
         restrict, params = f" AND paper_fts.rowid >= %s{restrict}", [floor, *params]

@@ -14,7 +14,8 @@ from __future__ import annotations
 from django.db import connection
 from django.db.models import QuerySet
 
-from dailypapers.search.query import STOPWORDS, ParsedQuery, Term
+from dailypapers.search.query import ParsedQuery, Term
+from dailypapers.search.restrict import match_terms, within_sql
 
 # ts_rank_cd weights for labels {D, C, B, A}: abstract 1, authors 4, title 10, as fts5.WEIGHTS.
 WEIGHTS = "{0.1, 0.1, 0.4, 1.0}"
@@ -44,9 +45,7 @@ def _quote(term: Term) -> str:
 
 def match_expression(query: ParsedQuery, any_term: bool = False) -> str:
     """The tsquery text: all terms, or any of them (without stopwords, as in fts5.py)."""
-    terms = query.terms
-    if any_term:
-        terms = [t for t in terms if len(t.words) > 1 or t.words[0] not in STOPWORDS] or terms
+    terms = match_terms(query, any_term)
     joiner = " | " if any_term else " & "
     expression = "(" + joiner.join(_quote(t) for t in terms) + ")"
     if query.excluded:
@@ -54,20 +53,12 @@ def match_expression(query: ParsedQuery, any_term: bool = False) -> str:
     return expression
 
 
-def _within(papers: QuerySet | None) -> tuple[str, list]:
-    """SQL restricting the match to ``papers`` (a Paper QuerySet), if one is given."""
-    if papers is None:
-        return "", []
-    sql, params = papers.values("id").query.sql_with_params()
-    return f" AND p.id IN ({sql})", list(params)
-
-
 MATCH = "p.search_vector @@ to_tsquery('dailypapers', %s) AND NOT p.hidden"
 
 
 def count(expression: str, within: QuerySet | None = None) -> int:
     """How many visible papers match, counted up to ``LIMIT``."""
-    restrict, params = _within(within)
+    restrict, params = within_sql(within)
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT count(*) FROM (SELECT 1 FROM papers_paper p WHERE {MATCH}{restrict} "
@@ -79,7 +70,7 @@ def count(expression: str, within: QuerySet | None = None) -> int:
 
 def _newest_floor(expression: str, within: QuerySet | None) -> int | None:
     """The id of the ``LIMIT``-th newest visible match, if there are more than that."""
-    restrict, params = _within(within)
+    restrict, params = within_sql(within)
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT p.id FROM papers_paper p WHERE {MATCH}{restrict} "
@@ -93,7 +84,7 @@ def _newest_floor(expression: str, within: QuerySet | None) -> int | None:
 def ranked_ids(
     expression: str, limit: int, offset: int, within: QuerySet | None = None
 ) -> list[int]:
-    restrict, params = _within(within)
+    restrict, params = within_sql(within)
     if (floor := _newest_floor(expression, within)) is not None:
         restrict, params = f" AND p.id >= %s{restrict}", [floor, *params]
     with connection.cursor() as cursor:
