@@ -16,3 +16,10 @@ def _plain_static_files_and_empty_cache(settings):
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _own_keyword_index(settings, tmp_path):
+    # Each test's database starts afresh (rolled back), so each gets its own keyword index
+    # folder too, built from that database at its first search.
+    settings.SEARCH_INDEX_DIR = tmp_path / "search"

@@ -4,7 +4,7 @@
     .venv/bin/python bench/search_quality.py [--grid]
 
 CACM (../shared/data/cacm-test-collection; the judged, odd-numbered queries): nDCG@10 and
-recall@100 of keyword (FTS5 bm25), semantic (the shipped embedder + exact vector index) and
+recall@100 of keyword (tantivy bm25), semantic (the shipped embedder + exact vector index) and
 hybrid (RRF, hybrid.py). CSFCube (../shared/data/csfcube, the dev queries of dev_split.json):
 nDCG@20 of ranking each query paper's candidate pool the way "Similar papers" ranks its
 candidates (similar.rank_candidates), against keyword "more like this" (two forms: the paper's
@@ -97,7 +97,7 @@ def cacm(grid: bool) -> None:
 
     index = vectors.index()
     rankers = {
-        "keyword (FTS5 bm25)": lambda t: KeywordResults(parse_query(t)).ranked_ids(100),
+        "keyword (tantivy bm25)": lambda t: KeywordResults(parse_query(t)).ranked_ids(100),
         "semantic (embeddings)": lambda t: [
             i for i, _ in index.nearest(vectors.embed_query(t), 100)
         ],
@@ -127,6 +127,7 @@ def csfcube(grid: bool) -> None:
     from dailypapers.search.embedder import paper_text
     from dailypapers.search.keyword import KeywordResults
     from dailypapers.search.query import ParsedQuery, Term, parse_query
+    from dailypapers.search.restrict import Scope
 
     folder = SHARED / "csfcube"
     with gzip.open(folder / "corpus-from-readable-annotations.jsonl.gz", "rt") as handle:
@@ -155,10 +156,10 @@ def csfcube(grid: bool) -> None:
     def similar_papers(paper, pool):
         return similar.rank_candidates(paper, pool, similar.query_vector(paper))
 
-    def fts5_words(paper, pool):
+    def index_words(paper, pool):
         words = dict.fromkeys(more_like_this.words(paper_text(paper.title, paper.abstract)))
         query = ParsedQuery(text="", terms=[Term((word,)) for word in words])
-        return KeywordResults(query, Paper.objects.filter(id__in=pool)).ranked_ids(len(pool))
+        return KeywordResults(query, Scope(only=frozenset(pool))).ranked_ids(len(pool))
 
     def python_words(paper, pool):
         texts = Paper.objects.filter(id__in=pool).values_list("id", "title", "abstract")
@@ -167,13 +168,13 @@ def csfcube(grid: bool) -> None:
         )
 
     rankers = {
-        "keyword: the paper's text as a search (FTS5, first 32 words)": lambda paper, pool: (
+        "keyword: the paper's text as a search (tantivy, first 32 words)": lambda paper, pool: (
             KeywordResults(
                 parse_query(paper_text(paper.title, paper.abstract)),
-                Paper.objects.filter(id__in=pool),
+                Scope(only=frozenset(pool)),
             ).ranked_ids(len(pool))
         ),
-        "keyword more-like-this: FTS5 bm25, OR of all its words": fts5_words,
+        "keyword more-like-this: tantivy bm25, OR of all its words": index_words,
         "keyword more-like-this: more_like_this.py (Python bm25)": python_words,
         "embeddings alone (cosine)": by_meaning,
         "similar papers (similar.py: embeddings + more_like_this.py, RRF)": similar_papers,

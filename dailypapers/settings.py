@@ -39,6 +39,14 @@ def envlist(name: str, default: str) -> list[str]:
 
 
 DATA_DIR = Path(os.getenv("DAILYPAPERS_DATA_DIR", "var")).resolve()
+# The search indexes of a SQLite install (docs/search.md): derived from the database, rebuildable.
+SEARCH_INDEX_DIR = Path(os.getenv("DAILYPAPERS_SEARCH_INDEX_DIR", DATA_DIR / "search")).resolve()
+# Vector search on SQLite: exact below the threshold, a usearch HNSW graph in SEARCH_INDEX_DIR
+# from it (written by ``dailypapers embed``); "exact" or "hnsw" force one (docs/search.md).
+SEARCH_VECTOR_INDEX = os.getenv("DAILYPAPERS_VECTOR_INDEX", "auto").strip().lower()
+if SEARCH_VECTOR_INDEX not in ("auto", "exact", "hnsw"):
+    raise ValueError(f"DAILYPAPERS_VECTOR_INDEX: auto, exact or hnsw, not {SEARCH_VECTOR_INDEX!r}")
+SEARCH_HNSW_THRESHOLD = envint("DAILYPAPERS_HNSW_THRESHOLD", 50_000)
 
 
 def _secret_key() -> str:

@@ -8,8 +8,8 @@ lists it is in; the constants were chosen on the CACM dev judgments (bench/searc
 docs/search.md). Past the fused head, the remaining keyword matches follow in bm25 order, so
 every keyword match can still be paged to. When the query asks for exact matches (a phrase,
 a field, a prefix, an exclusion), meaning only re-orders the keyword matches.
-Sorting by date or upvotes orders the same set of papers in SQL. The engines themselves live
-in keyword.py and vectors.py.
+Sorting by date or upvotes orders in SQL the same papers, up to the ``SORTED_LIMIT`` best keyword
+matches (plus those found by meaning). The engines themselves live in keyword.py and vectors.py.
 """
 
 from __future__ import annotations
@@ -19,14 +19,13 @@ from functools import cached_property
 from typing import overload
 
 import numpy as np
-from django.db.models import Q, QuerySet
-from django.db.models.expressions import RawSQL
 
 from dailypapers.papers.models import Paper
 from dailypapers.search import vectors
 from dailypapers.search.filters import SearchFilters
 from dailypapers.search.keyword import KeywordResults
 from dailypapers.search.query import ParsedQuery, parse_query
+from dailypapers.search.restrict import Scope
 
 CANDIDATES = 100
 RRF_K = 60
@@ -35,6 +34,8 @@ SEMANTIC_WEIGHT = 0.5
 # A paper found by meaning alone joins the results only this close to the query (cosine),
 # so a query about one topic does not list the whole corpus.
 MIN_SIMILARITY = 0.3
+# Sorted by date or upvotes, a search lists at most this many of its best keyword matches.
+SORTED_LIMIT = 10_000
 
 
 def fuse(ranked_lists: list[tuple[float, list[int]]], k: float | None = None) -> list[int]:
@@ -54,7 +55,7 @@ class SearchResults(Sequence[Paper]):
         self.query = query
         self.filters = filters or SearchFilters()
         self.within = self.filters.apply(Paper.objects.visible()) if self.filters.active else None
-        self.keyword = KeywordResults(query, self.within)
+        self.keyword = KeywordResults(query, Scope(self.filters) if self.filters.active else None)
         self.like: Paper | None = None
         if query.like:
             self.like = Paper.objects.visible().filter(arxiv_id=query.like).first()
@@ -65,7 +66,10 @@ class SearchResults(Sequence[Paper]):
 
     @property
     def capped(self) -> bool:
-        """Whether more papers match than the count says (see fts5.LIMIT)."""
+        """Whether more papers match than the count says (PostgreSQL's tsvector.LIMIT, or
+        ``SORTED_LIMIT`` in date or upvote order)."""
+        if self.filters.sort != "relevance" and self.keyword.total > SORTED_LIMIT:
+            return True
         return self.keyword.capped
 
     @cached_property
@@ -108,8 +112,7 @@ class SearchResults(Sequence[Paper]):
         outside = set(self.semantic_head) - set(self.keyword_head)
         if not outside or len(self.keyword_head) < CANDIDATES:
             return set()
-        matching = KeywordResults(self.query, Paper.objects.filter(id__in=outside))
-        return set(matching.ranked_ids(len(outside))) if matching.expression else set()
+        return self.keyword.matching(outside)
 
     @cached_property
     def head(self) -> list[int]:
@@ -117,20 +120,22 @@ class SearchResults(Sequence[Paper]):
 
     @cached_property
     def total(self) -> int:
+        if self.filters.sort != "relevance":
+            return len(self.sorted_ids)
         meaning_only = set(self.semantic_head) - set(self.keyword_head) - self.promoted
         return self.keyword.total + len(meaning_only)
 
     def __len__(self) -> int:
         return self.total
 
-    def ordered(self) -> QuerySet[Paper]:
-        """The same papers as a QuerySet in the filters' date or upvote order."""
+    @cached_property
+    def sorted_ids(self) -> list[int]:
+        """The ids in the filters' date or upvote order: the best ``SORTED_LIMIT`` keyword
+        matches and the papers found by meaning."""
         papers = self.within if self.within is not None else Paper.objects.visible()
-        matches = Q(id__in=self.semantic_head)
-        if self.keyword.expression:
-            sql, params = self.keyword.matching_sql()
-            matches |= Q(id__in=RawSQL(sql, params))
-        return self.filters.order(papers.filter(matches)).select_related("organization")
+        matches = {*self.keyword.ranked_ids(SORTED_LIMIT), *self.semantic_head}
+        ordered = self.filters.order(papers.filter(id__in=matches))
+        return list(ordered.values_list("id", flat=True))
 
     @overload
     def __getitem__(self, index: int) -> Paper: ...
@@ -143,15 +148,15 @@ class SearchResults(Sequence[Paper]):
         if stop <= start:
             return []
         if self.filters.sort != "relevance":
-            return list(self.ordered()[start:stop])
-        head = self.head
-        ids = head[start:stop]
-        if stop > len(head):
-            # Past the fused head come the other keyword matches, in bm25 order.
-            skip = max(start - len(head), 0)
-            ids += self.keyword.ranked_ids(
-                stop - max(start, len(head)), CANDIDATES + skip, exclude=self.promoted
-            )
+            ids = self.sorted_ids[start:stop]
+        else:
+            ids = self.head[start:stop]
+            if stop > len(self.head):
+                # Past the fused head come the other keyword matches, in bm25 order.
+                skip = max(start - len(self.head), 0)
+                ids += self.keyword.ranked_ids(
+                    stop - max(start, len(self.head)), CANDIDATES + skip, exclude=self.promoted
+                )
         papers = Paper.objects.select_related("organization").in_bulk(ids)
         return [papers[i] for i in ids if i in papers]
 

@@ -1,70 +1,87 @@
 """Keyword search over papers, whatever the database: the one entry point views call.
 
 ``keyword_search(text)`` returns a lazy, sliceable result list that Django's Paginator can page
-through: the count and each page are separate, LIMITed queries. The engine-specific SQL lives in
-one backend module per database vendor (``fts5.py`` for SQLite, ``tsvector.py`` for
-PostgreSQL).
+through: the count and each page are separate queries. The engine lives in one backend module
+per database vendor: ``tantivy_search.py`` (a tantivy index beside the SQLite database) and
+``tsvector.py`` (PostgreSQL's own full-text search).
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
-from functools import cached_property
-from typing import overload
+from typing import Any, overload
 
 from django.db import connection
-from django.db.models import QuerySet
 
 from dailypapers.papers.models import Paper
-from dailypapers.search import fts5, tsvector
+from dailypapers.search import tantivy_search, tsvector
 from dailypapers.search.query import ParsedQuery, parse_query
+from dailypapers.search.restrict import Scope
 
 
-def backend():
+def backend() -> Any:
     if connection.vendor == "sqlite":
-        return fts5
+        return tantivy_search
     if connection.vendor == "postgresql":
         return tsvector
     raise NotImplementedError(f"no keyword search backend for {connection.vendor}")
 
 
+def catch_up() -> int:
+    """Bring the keyword index up to date with the papers table now (commands that write many
+    papers call it, so the first search after them does not pay for it)."""
+    return backend().catch_up()
+
+
 class KeywordResults(Sequence[Paper]):
     """Papers matching a query, best first. All words must match; if no paper has them all,
-    papers with any of them are returned instead (``matched_any`` tells which)."""
+    papers with any of them are returned instead (``matched_any`` tells which).
 
-    def __init__(self, query: ParsedQuery, within: QuerySet[Paper] | None = None) -> None:
+    The first ``HEAD`` ids and the count come from one search, made at once: a results page
+    or the hybrid ranking needs both, and the engine finds both in one pass over the matches.
+    """
+
+    HEAD = 100
+
+    def __init__(self, query: ParsedQuery, scope: Scope | None = None) -> None:
         self.query = query
-        self.within = within
+        self.scope = scope or Scope()
         self.matched_any = False
-        self.expression = ""
-        if query.terms:
-            engine = backend()
-            self.expression = engine.match_expression(query)
-            if engine.count(self.expression, within) == 0 and len(query.terms) > 1:
-                self.expression = engine.match_expression(query, any_term=True)
-                self.matched_any = True
-
-    @cached_property
-    def total(self) -> int:
-        """The number of matches, counted up to the backend's ``LIMIT`` (see ``capped``)."""
-        return backend().count(self.expression, self.within) if self.expression else 0
+        self.expression: Any = None
+        self.head: list[int] = []
+        self.total = 0
+        if not query.terms:
+            return
+        engine = backend()
+        self.expression = engine.match_expression(query)
+        if self.expression:
+            self.head, self.total = engine.search(self.expression, self.HEAD, 0, self.scope)
+        if self.total == 0 and len(query.terms) > 1:
+            self.expression = engine.match_expression(query, any_term=True)
+            self.matched_any = True
+            if self.expression:
+                self.head, self.total = engine.search(self.expression, self.HEAD, 0, self.scope)
 
     @property
     def capped(self) -> bool:
         """Whether more papers match than were counted (and can be paged to)."""
-        return self.total >= backend().LIMIT
+        limit = backend().LIMIT
+        return limit is not None and self.total >= limit
 
     def ranked_ids(self, limit: int, offset: int = 0, exclude: Collection[int] = ()) -> list[int]:
         if not self.expression or limit <= 0:
             return []
-        within = self.within
-        if exclude:
-            within = (within if within is not None else Paper.objects.all()).exclude(id__in=exclude)
-        return backend().ranked_ids(self.expression, limit, offset, within)
+        if not exclude and (offset + limit <= len(self.head) or len(self.head) == self.total):
+            return self.head[offset : offset + limit]
+        scope = self.scope.but_not(exclude) if exclude else self.scope
+        return backend().ranked_ids(self.expression, limit, offset, scope)
 
-    def matching_sql(self) -> tuple[str, list]:
-        """A subquery of the ids of every matching paper (for other sort orders)."""
-        return backend().matching_sql(self.expression)
+    def matching(self, ids: Collection[int]) -> set[int]:
+        """Which of these papers match the same expression."""
+        if not self.expression or not ids:
+            return set()
+        scope = Scope(self.scope.filters, only=frozenset(ids))
+        return set(backend().ranked_ids(self.expression, len(ids), 0, scope))
 
     def __len__(self) -> int:
         return self.total

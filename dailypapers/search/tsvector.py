@@ -6,23 +6,22 @@ do. Queries are ``tsquery`` text built here from the parsed query of ``query.py`
 is quoted as a lexeme, so nothing a person types is read as tsquery syntax; phrases become
 ``<->``, prefixes ``:*``, fields a weight label, exclusions ``!``, as ``websearch_to_tsquery``
 would read them. Ranking is ``ts_rank_cd`` with the same column weights as FTS5's bm25. The
-interface is ``fts5.py``'s; only ``keyword.py`` calls this module.
+interface is ``tantivy_search.py``'s; only ``keyword.py`` calls this module.
 """
 
 from __future__ import annotations
 
 from django.db import connection
-from django.db.models import QuerySet
 
 from dailypapers.search.query import ParsedQuery, Term
-from dailypapers.search.restrict import match_terms, within_sql
+from dailypapers.search.restrict import Scope, match_terms, within_sql
 
-# ts_rank_cd weights for labels {D, C, B, A}: abstract 1, authors 4, title 10, as fts5.WEIGHTS.
+# ts_rank_cd weights for labels {D, C, B, A}: abstract 1, authors 4, title 10.
 WEIGHTS = "{0.1, 0.1, 0.4, 1.0}"
 # 1: divide by 1 + log(document length), as bm25 favours the shorter of two equal matches.
 RANK = f"ts_rank_cd('{WEIGHTS}', p.search_vector, to_tsquery('dailypapers', %s), 1)"
-# As fts5.LIMIT: a query matching more papers ranks only the newest LIMIT of them, and its count
-# stops there, so both engines page through the same papers.
+# ts_rank_cd scores every match before it can sort: a query matching more papers than this
+# ranks only the newest LIMIT of them, and its count stops there.
 LIMIT = 2000
 # The weight label of each column of query.FIELDS.
 LABELS = {"title": "A", "author_names": "B", "abstract": "C"}
@@ -44,7 +43,7 @@ def _quote(term: Term) -> str:
 
 
 def match_expression(query: ParsedQuery, any_term: bool = False) -> str:
-    """The tsquery text: all terms, or any of them (without stopwords, as in fts5.py)."""
+    """The tsquery text: all terms, or any of them (without stopwords: restrict.match_terms)."""
     terms = match_terms(query, any_term)
     joiner = " | " if any_term else " & "
     expression = "(" + joiner.join(_quote(t) for t in terms) + ")"
@@ -56,9 +55,9 @@ def match_expression(query: ParsedQuery, any_term: bool = False) -> str:
 MATCH = "p.search_vector @@ to_tsquery('dailypapers', %s) AND NOT p.hidden"
 
 
-def count(expression: str, within: QuerySet | None = None) -> int:
+def count(expression: str, scope: Scope) -> int:
     """How many visible papers match, counted up to ``LIMIT``."""
-    restrict, params = within_sql(within)
+    restrict, params = within_sql(scope)
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT count(*) FROM (SELECT 1 FROM papers_paper p WHERE {MATCH}{restrict} "
@@ -68,9 +67,9 @@ def count(expression: str, within: QuerySet | None = None) -> int:
         return cursor.fetchone()[0]
 
 
-def _newest_floor(expression: str, within: QuerySet | None) -> int | None:
+def _newest_floor(expression: str, scope: Scope) -> int | None:
     """The id of the ``LIMIT``-th newest visible match, if there are more than that."""
-    restrict, params = within_sql(within)
+    restrict, params = within_sql(scope)
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT p.id FROM papers_paper p WHERE {MATCH}{restrict} "
@@ -81,28 +80,28 @@ def _newest_floor(expression: str, within: QuerySet | None) -> int | None:
         return row[0] if row else None
 
 
-def ranked_ids(
-    expression: str, limit: int, offset: int, within: QuerySet | None = None
-) -> list[int]:
-    restrict, params = within_sql(within)
-    if (floor := _newest_floor(expression, within)) is not None:
+def ranked_ids(expression: str, limit: int, offset: int, scope: Scope) -> list[int]:
+    restrict, params = within_sql(scope)
+    if (floor := _newest_floor(expression, scope)) is not None:
         restrict, params = f" AND p.id >= %s{restrict}", [floor, *params]
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT p.id FROM papers_paper p WHERE {MATCH}{restrict} "
-            # Ties in rank go to the older paper, as FTS5 returns equal scores in rowid order.
+            # Ties in rank go to the older paper.
             f"ORDER BY {RANK} DESC, p.id LIMIT %s OFFSET %s",
             [expression, *params, expression, limit, offset],
         )
         return [row[0] for row in cursor.fetchall()]
 
 
-def matching_sql(expression: str) -> tuple[str, list]:
-    """A subquery of the ids of the papers matching ``expression``, for ``id__in``."""
-    return (
-        "SELECT id FROM papers_paper WHERE search_vector @@ to_tsquery('dailypapers', %s)",
-        [expression],
-    )
+def search(expression: str, limit: int, offset: int, scope: Scope) -> tuple[list[int], int]:
+    """``ranked_ids`` and ``count`` together (tantivy_search.py's interface)."""
+    return ranked_ids(expression, limit, offset, scope), count(expression, scope)
+
+
+def catch_up() -> int:
+    """Nothing to apply: the column is always in step. Kept for the interface."""
+    return 0
 
 
 def rebuild() -> None:

@@ -9,6 +9,7 @@ from tqdm import tqdm
 
 from dailypapers.demo import bundle
 from dailypapers.papers.models import Paper
+from dailypapers.search import keyword
 
 
 class Command(BaseCommand):
@@ -33,4 +34,5 @@ class Command(BaseCommand):
             return
         with tqdm(desc="demo papers", unit="paper", disable=options["verbosity"] == 0) as progress:
             papers, entries = bundle.load(progress)
+        keyword.catch_up()  # the site's first search need not index the demo papers
         self.stdout.write(f"papers: {papers}; daily entries: {entries}")

@@ -13,6 +13,7 @@ from tqdm import tqdm
 
 from dailypapers.core.instance import InstanceError, import_instance
 from dailypapers.papers.ingest.snapshot_import import file_size, import_snapshot
+from dailypapers.search import keyword
 
 
 class Command(BaseCommand):
@@ -67,6 +68,7 @@ class Command(BaseCommand):
             f"snapshot{resumed}: {report.lines_read} lines, papers {result.counts}, "
             f"{report.filtered_out} filtered out, {report.malformed} malformed"
         )
+        self.index_keywords()
 
     def import_instance(self, path: Path) -> None:
         try:
@@ -78,3 +80,8 @@ class Command(BaseCommand):
             f"instance: {rows} rows of {len(manifest['models'])} models imported; "
             "counts and checksums match the export"
         )
+        self.index_keywords()
+
+    def index_keywords(self) -> None:
+        # Now, so the first search after a bulk import does not wait for it.
+        self.stdout.write(f"keyword index: {keyword.catch_up()} papers indexed")

@@ -20,6 +20,7 @@ from django.utils import timezone
 from dailypapers.lib.dates import parse_day
 from dailypapers.papers.ingest import announcements, arxiv_api, hf_lists, oai_harvest
 from dailypapers.papers.ingest.clients import arxiv_client, hf_client
+from dailypapers.search import keyword
 from dailypapers.sources.arxiv.errors import ArxivSourceError
 from dailypapers.sources.http import FetchError
 
@@ -74,6 +75,9 @@ class Command(BaseCommand):
             getattr(self, f"handle_{action}")(options)
         except (FetchError, ArxivSourceError, ValueError) as error:
             raise CommandError(f"{action}: {error}") from error
+        finally:
+            # What was stored is searchable now, even if a later page failed.
+            keyword.catch_up()
 
     def handle_oai(self, options: dict[str, Any]) -> None:
         from_date = day(options["from_date"]) if options["from_date"] else None
@@ -159,6 +163,7 @@ class Command(BaseCommand):
                 step()
             except (FetchError, ArxivSourceError, ValueError, CommandError) as error:
                 log.error("sync step %s failed: %s", name, error)
+        keyword.catch_up()
 
     def stop(self, signum: int, frame: object) -> None:
         self.stopping = True

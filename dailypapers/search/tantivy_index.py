@@ -1,0 +1,232 @@
+"""The tantivy keyword index of a SQLite install: a folder beside the database, kept in step.
+
+The papers table is the truth; the index is derived from it and can always be rebuilt
+(``dailypapers reindex``). Database triggers (migration ``search/0004_tantivy``) write the id
+of every paper inserted, deleted or changed in an indexed column to ``search_keyword_change``;
+``catch_up()`` re-indexes those papers and deletes the rows it applied, so a write is
+searchable on the next search in any process. Re-indexing a paper twice does no harm
+(delete by id, then add), which is what makes a crash between the index commit and the
+deletion of the rows safe.
+
+One process at a time may write (tantivy's lock file); a process that finds the lock taken
+searches the last committed index rather than wait. Readers in every process re-open the
+index when its ``meta.json`` changes. An index folder that was never finished (no
+``complete`` marker) is rebuilt from the papers table before it is used.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import json
+import logging
+import os
+import threading
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+import tantivy
+from django.conf import settings
+from django.db import connection, transaction
+from django.utils import timezone
+
+from dailypapers.papers.models import Paper
+
+log = logging.getLogger(__name__)
+
+# Bump when the schema or the analyzers change: a new version lives in its own folder and is
+# built from the papers table on first use.
+SCHEMA_VERSION = 1
+# The text columns searched, with their weights: each column's bm25 (with the column's own
+# document frequencies) times its weight, summed. Title highest; the values are the best of a
+# grid on the CACM dev judgments (docs/search.md): FTS5's 10/4/1 gave nDCG@10 0.398 here.
+TEXT_FIELDS = {"title": 2.0, "author_names": 1.5, "abstract": 1.0}
+ANALYZER = "en"  # split on non-alphanumerics, lowercase, fold accents, English stemming
+PREFIX_ANALYZER = "en_prefix"  # the same without stemming, for "transfo*"
+CHANGES = "search_keyword_change"
+BATCH = 2000
+
+
+def _analyzer(stem: bool) -> tantivy.TextAnalyzer:
+    builder = tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.simple())
+    builder = builder.filter(tantivy.Filter.remove_long(40)).filter(tantivy.Filter.lowercase())
+    builder = builder.filter(tantivy.Filter.ascii_fold())
+    if stem:
+        builder = builder.filter(tantivy.Filter.stemmer("english"))
+    return builder.build()
+
+
+ANALYZERS = {ANALYZER: _analyzer(stem=True), PREFIX_ANALYZER: _analyzer(stem=False)}
+
+
+def _schema() -> tantivy.Schema:
+    builder = tantivy.SchemaBuilder()
+    builder.add_integer_field("id", indexed=True, fast=True)
+    for name in TEXT_FIELDS:
+        builder.add_text_field(name, tokenizer_name=ANALYZER, index_option="position")
+    # What search filters narrow by (filters.py), so a filtered search is one index query.
+    builder.add_integer_field("hidden", indexed=True)
+    builder.add_integer_field("published", indexed=True, fast=True)  # days since 1970-01-01
+    builder.add_text_field("categories", tokenizer_name="raw", index_option="basic")
+    builder.add_integer_field("organization", indexed=True)
+    builder.add_integer_field("has_code", indexed=True)
+    return builder.build()
+
+
+SCHEMA = _schema()
+EPOCH = dt.date(1970, 1, 1)
+COLUMNS = (
+    "id",
+    "title",
+    "author_names",
+    "abstract",
+    "hidden",
+    "published_at",
+    "categories",
+    "organization_id",
+    "github_repo",
+)
+
+
+def document(row: dict) -> tantivy.Document:
+    """The index document of one papers-table row (a dict of ``COLUMNS``)."""
+    fields: dict = {
+        "id": row["id"],
+        "title": row["title"],
+        "author_names": ", ".join(row["author_names"] or []),
+        "abstract": row["abstract"],
+        "hidden": int(row["hidden"]),
+        "categories": [c.lower() for c in row["categories"] or []],
+        "has_code": int(bool(row["github_repo"])),
+    }
+    if row["published_at"] is not None:
+        # The day as Django's published_at__date filter sees it (the current time zone).
+        day = timezone.localtime(row["published_at"]).date()
+        fields["published"] = (day - EPOCH).days
+    if row["organization_id"] is not None:
+        fields["organization"] = row["organization_id"]
+    return tantivy.Document(**fields)
+
+
+def directory() -> Path:
+    return Path(settings.SEARCH_INDEX_DIR) / f"keyword-v{SCHEMA_VERSION}"
+
+
+class IndexBusy(RuntimeError):
+    pass
+
+
+class KeywordIndex:
+    """One index folder, opened once per process (``get()``)."""
+
+    def __init__(self, path: Path) -> None:
+        path.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        self.index = tantivy.Index(SCHEMA, path=str(path), reuse=True)
+        for name, analyzer in ANALYZERS.items():
+            self.index.register_tokenizer(name, analyzer)
+        self.lock = threading.Lock()
+        self.seen_meta: float | None = None
+
+    @property
+    def complete(self) -> bool:
+        return (self.path / "complete").exists()
+
+    def searcher(self) -> tantivy.Searcher:
+        """A searcher over the index with every change so far applied (when this process can
+        take the writer lock; otherwise the last committed state)."""
+        self.catch_up()
+        meta = (self.path / "meta.json").stat().st_mtime
+        if meta != self.seen_meta:
+            self.index.reload()
+            self.seen_meta = meta
+        return self.index.searcher()
+
+    def _writer(self, heap: int = 64_000_000, threads: int = 1) -> tantivy.IndexWriter | None:
+        try:
+            return self.index.writer(heap, threads)
+        except ValueError as error:  # LockBusy: another process is writing
+            log.debug("keyword index busy: %s", error)
+            return None
+
+    def catch_up(self) -> int:
+        """Apply the pending changes (or build the index if it was never finished); returns
+        how many papers were re-indexed."""
+        if not self.complete:
+            return self.rebuild(wait=False)
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT 1 FROM {CHANGES} LIMIT 1")
+            if cursor.fetchone() is None:
+                return 0
+        with self.lock:
+            writer = self._writer()
+            if writer is None:
+                return 0
+            done = 0
+            try:
+                while changed := self._apply_some(writer):
+                    done += changed
+                # Merge the small segments each catch-up leaves (quick for small ones), so
+                # searches do not slow down as segments pile up.
+                writer.wait_merging_threads()
+            finally:
+                del writer  # releases tantivy's lock file
+            return done
+
+    def _apply_some(self, writer: tantivy.IndexWriter) -> int:
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT seq, paper_id FROM {CHANGES} ORDER BY seq LIMIT %s", [BATCH])
+            rows = cursor.fetchall()
+        if not rows:
+            return 0
+        ids = sorted({paper_id for _, paper_id in rows})
+        for paper_id in ids:
+            writer.delete_documents_by_term("id", paper_id)
+        for row in Paper.objects.filter(id__in=ids).values(*COLUMNS):
+            writer.add_document(document(row))
+        writer.commit()
+        # Rows are numbered in commit order (AUTOINCREMENT), so none below the last one read
+        # can appear later; a change made since was numbered after it and stays pending.
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(f"DELETE FROM {CHANGES} WHERE seq <= %s", [rows[-1][0]])
+        return len(ids)
+
+    def rebuild(self, progress: Callable[[Iterable], Iterable] | None = None, wait=True) -> int:
+        """Index every paper anew. Changes made meanwhile stay pending and are applied next.
+        If another process is writing the index, raises ``IndexBusy`` (or with ``wait=False``
+        returns 0 and leaves the work to that process)."""
+        with self.lock:
+            writer = self._writer(heap=256_000_000, threads=min(2, os.cpu_count() or 1))
+            if writer is None:
+                if not wait:
+                    return 0
+                raise IndexBusy(f"another process is writing the keyword index {self.path}")
+            try:
+                with connection.cursor() as cursor:
+                    cursor.execute(f"SELECT coalesce(max(seq), 0) FROM {CHANGES}")
+                    last = cursor.fetchone()[0]
+                writer.delete_all_documents()
+                rows = Paper.objects.order_by("id").values(*COLUMNS).iterator(chunk_size=BATCH)
+                count = 0
+                for row in progress(rows) if progress else rows:
+                    writer.add_document(document(row))
+                    count += 1
+                writer.commit()
+                writer.wait_merging_threads()
+            finally:
+                del writer
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute(f"DELETE FROM {CHANGES} WHERE seq <= %s", [last])
+            marker = self.path / "complete"
+            marker.write_text(json.dumps({"papers": count, "schema": SCHEMA_VERSION}))
+            return count
+
+
+@functools.lru_cache(maxsize=4)
+def _open(path: str) -> KeywordIndex:
+    return KeywordIndex(Path(path))
+
+
+def get() -> KeywordIndex:
+    """This process's index for the configured folder."""
+    return _open(str(directory()))

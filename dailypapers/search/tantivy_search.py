@@ -1,0 +1,132 @@
+"""SQLite keyword backend: bm25 over the tantivy index of ``tantivy_index.py``.
+
+Chosen over SQLite FTS5 by measurement (docs/search.md): FTS5 scores every match before it
+can sort, so a common word costs tens of milliseconds at 170k papers, while tantivy's
+block-max WAND skips what cannot reach the top and counts matches exactly. Each term of the
+parsed query becomes a query over title, authors and abstract, weighted as
+``tantivy_index.TEXT_FIELDS`` (a term in one column is a query on that column); words are
+analysed as the documents were, so nothing typed is read as syntax. Search filters are
+clauses on fields of the index, so a filtered search is one query. Only ``keyword.py`` calls
+this module; the interface is the one ``tsvector.py`` offers for PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import re
+
+import tantivy
+from tantivy import Occur, Query
+
+from dailypapers.papers.models import Organization
+from dailypapers.search import tantivy_index
+from dailypapers.search.query import ParsedQuery, Term
+from dailypapers.search.restrict import Scope, match_terms
+from dailypapers.search.tantivy_index import (
+    ANALYZER,
+    ANALYZERS,
+    EPOCH,
+    PREFIX_ANALYZER,
+    SCHEMA,
+    TEXT_FIELDS,
+)
+
+# Counts are exact, and every match can be paged to (no cap, unlike the SQL backends).
+LIMIT = None
+
+
+def _field_query(field: str, term: Term) -> Query | None:
+    if term.prefix:
+        tokens: list = ANALYZERS[PREFIX_ANALYZER].analyze(" ".join(term.words))
+        if len(tokens) == 1:
+            return Query.regex_query(SCHEMA, field, re.escape(tokens[0]) + ".*")
+        return Query.phrase_prefix_query(SCHEMA, field, tokens) if tokens else None
+    tokens = list(ANALYZERS[ANALYZER].analyze(" ".join(term.words)))
+    if len(tokens) == 1:
+        return Query.term_query(SCHEMA, field, tokens[0])
+    return Query.phrase_query(SCHEMA, field, tokens) if tokens else None
+
+
+def _term_query(term: Term) -> Query | None:
+    """One term over its column, or over every text column with its weight."""
+    fields = {term.column: 1.0} if term.column else TEXT_FIELDS
+    clauses = []
+    for field, weight in fields.items():
+        if (query := _field_query(field, term)) is not None:
+            clauses.append((Occur.Should, Query.boost_query(query, weight)))
+    if not clauses:
+        return None
+    return clauses[0][1] if len(clauses) == 1 else Query.boolean_query(clauses)
+
+
+def match_expression(query: ParsedQuery, any_term: bool = False) -> Query | None:
+    """The query: all terms, or any of them (without stopwords, as restrict.match_terms says),
+    none of the excluded ones; None when no term has a word the index could hold."""
+    occur = Occur.Should if any_term else Occur.Must
+    clauses = [(occur, q) for t in match_terms(query, any_term) if (q := _term_query(t))]
+    if not clauses:
+        return None
+    for term in query.excluded:
+        if (excluded := _term_query(term)) is not None:
+            clauses.append((Occur.MustNot, excluded))
+    return Query.boolean_query(clauses)
+
+
+def _day(value) -> int:
+    return (value - EPOCH).days
+
+
+def _restricted(expression: Query, scope: Scope) -> Query:
+    """The match, among visible papers within the scope's filters and ids."""
+    clauses = [(Occur.Must, expression), (Occur.MustNot, Query.term_query(SCHEMA, "hidden", 1))]
+    if (filters := scope.filters) is not None:
+        if filters.since or filters.until:
+            since = _day(filters.since) if filters.since else None
+            until = _day(filters.until) if filters.until else None
+            published = Query.range_query(
+                SCHEMA, "published", tantivy.FieldType.Integer, since, until
+            )
+            clauses.append((Occur.Must, published))
+        if filters.category:
+            clauses.append(
+                (Occur.Must, Query.term_query(SCHEMA, "categories", filters.category.lower()))
+            )
+        if filters.organization:
+            found = Organization.objects.filter(name=filters.organization).values_list("id")
+            organization = found.first()
+            clauses.append(
+                (Occur.Must, Query.term_query(SCHEMA, "organization", organization[0]))
+                if organization
+                else (Occur.Must, Query.empty_query())
+            )
+        if filters.has_code:
+            clauses.append((Occur.Must, Query.term_query(SCHEMA, "has_code", 1)))
+    if scope.only is not None:
+        clauses.append((Occur.Must, Query.term_set_query(SCHEMA, "id", sorted(scope.only))))
+    if scope.exclude:
+        clauses.append((Occur.MustNot, Query.term_set_query(SCHEMA, "id", sorted(scope.exclude))))
+    return Query.boolean_query(clauses)
+
+
+def search(expression: Query, limit: int, offset: int, scope: Scope) -> tuple[list[int], int]:
+    """Paper ids best first (bm25), ``limit`` of them from ``offset``, and how many visible
+    papers in the scope match (exactly): one pass over the matches gives both."""
+    searcher = tantivy_index.get().searcher()
+    result = searcher.search(_restricted(expression, scope), limit, count=True, offset=offset)
+    ids: list = searcher.fast_field_values("id", [address for _, address in result.hits])
+    return ids, result.count  # type: ignore[attr-defined]  # missing from tantivy's stubs
+
+
+def ranked_ids(expression: Query, limit: int, offset: int, scope: Scope) -> list[int]:
+    """Paper ids best first (bm25), ``limit`` of them from ``offset``."""
+    searcher = tantivy_index.get().searcher()
+    hits = searcher.search(_restricted(expression, scope), limit, count=False, offset=offset).hits
+    ids: list = searcher.fast_field_values("id", [address for _, address in hits])
+    return ids
+
+
+def catch_up() -> int:
+    return tantivy_index.get().catch_up()
+
+
+def rebuild() -> int:
+    return tantivy_index.get().rebuild()
