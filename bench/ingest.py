@@ -101,7 +101,7 @@ def main() -> None:
         database = Path(folder) / "dailypapers.sqlite3"
         print(f"snapshot lines: {count:,} ({snapshot.stat().st_size / 2**20:.0f} MiB)")
         rate = count / elapsed
-        print(f"import: {elapsed:.1f} s, {rate:,.0f} papers/s (FTS5 index kept by triggers)")
+        print(f"import: {elapsed:.1f} s, {rate:,.0f} papers/s (keyword indexing included)")
         print(f"peak memory of the import process: {peak:.0f} MiB")
         print(f"database size: {database.stat().st_size / 2**20:.0f} MiB")
 

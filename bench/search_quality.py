@@ -177,7 +177,7 @@ def csfcube(grid: bool) -> None:
         "keyword more-like-this: tantivy bm25, OR of all its words": index_words,
         "keyword more-like-this: more_like_this.py (Python bm25)": python_words,
         "embeddings alone (cosine)": by_meaning,
-        "similar papers (similar.py: embeddings + more_like_this.py, RRF)": similar_papers,
+        "similar papers (similar.py: embeddings + keyword more-like-this, RRF)": similar_papers,
     }
 
     def score(ranker) -> float:

@@ -3,10 +3,9 @@
 ``similar_papers(paper)`` takes the ``CANDIDATES`` papers whose vectors are closest to the
 paper's (its title+abstract vector plus ``TITLE_WEIGHT`` times its title's vector, which keeps
 the list on the paper's main subject), drops hidden and withdrawn ones, ranks the same
-candidates by keyword "more like this" (bm25 of the words they share with the paper,
-more_like_this.py), and fuses the two rankings by reciprocal rank fusion as hybrid search
-does. Neither ranking alone is as good: on the CSFCube dev judgments the fusion has nDCG@20
-0.58 against 0.55 for keyword more-like-this and 0.50 for embeddings alone
+candidates by keyword "more like this" (bm25 of the words they share with the paper:
+keyword.rank_by_shared_words), and fuses the two rankings by reciprocal rank fusion as hybrid
+search does. Neither ranking alone is as good on the CSFCube dev judgments
 (bench/search_quality.py, docs/search.md).
 
 A paper with no vector yet (not embedded) has no similar papers rather than an error.
@@ -20,7 +19,7 @@ import numpy as np
 from django.core.cache import cache
 
 from dailypapers.papers.models import Paper
-from dailypapers.search import more_like_this, vectors
+from dailypapers.search import keyword, vectors
 from dailypapers.search.embedder import paper_text
 from dailypapers.search.hybrid import fuse
 
@@ -48,11 +47,7 @@ def rank_candidates(paper: Paper, candidates: Sequence[int], vector: np.ndarray)
     pool with."""
     found = vectors.index().vectors_of(list(candidates))
     by_meaning = sorted(found, key=lambda paper_id: -float(found[paper_id] @ vector))
-    texts = Paper.objects.filter(id__in=candidates).values_list("id", "title", "abstract")
-    by_words = more_like_this.rank(
-        paper_text(paper.title, paper.abstract),
-        {paper_id: paper_text(title, abstract) for paper_id, title, abstract in texts},
-    )
+    by_words = keyword.rank_by_shared_words(paper_text(paper.title, paper.abstract), candidates)
     return fuse([(WORDS_WEIGHT, by_words), (MEANING_WEIGHT, by_meaning)])
 
 
