@@ -46,23 +46,36 @@ def _field_query(field: str, term: Term) -> Query | None:
     return Query.phrase_query(SCHEMA, field, tokens) if tokens else None
 
 
-def _term_query(term: Term) -> Query | None:
-    """One term over its column, or over every text column with its weight."""
+def _field_queries(term: Term) -> list[Query]:
+    """One term over its column, or over every text column, each with its weight."""
     fields = {term.column: 1.0} if term.column else TEXT_FIELDS
-    clauses = []
-    for field, weight in fields.items():
-        if (query := _field_query(field, term)) is not None:
-            clauses.append((Occur.Should, Query.boost_query(query, weight)))
-    if not clauses:
-        return None
-    return clauses[0][1] if len(clauses) == 1 else Query.boolean_query(clauses)
+    return [
+        Query.boost_query(query, weight)
+        for field, weight in fields.items()
+        if (query := _field_query(field, term)) is not None
+    ]
+
+
+def _term_query(term: Term) -> Query | None:
+    """A document matches the term if any of its columns does."""
+    queries = _field_queries(term)
+    if len(queries) <= 1:
+        return queries[0] if queries else None
+    return Query.boolean_query([(Occur.Should, query) for query in queries])
 
 
 def match_expression(query: ParsedQuery, any_term: bool = False) -> Query | None:
     """The query: all terms, or any of them (without stopwords, as restrict.match_terms says),
     none of the excluded ones; None when no term has a word the index could hold."""
-    occur = Occur.Should if any_term else Occur.Must
-    clauses = [(occur, q) for t in match_terms(query, any_term) if (q := _term_query(t))]
+    clauses: list[tuple[Occur, Query]] = []
+    for term in match_terms(query, any_term):
+        if any_term:
+            # One flat disjunction of every (column, word) query scores the same as nested
+            # per-term ones, and lets tantivy skip documents that cannot reach the top
+            # (block-max WAND): half the time for a long natural-language query.
+            clauses += [(Occur.Should, q) for q in _field_queries(term)]
+        elif (must := _term_query(term)) is not None:
+            clauses.append((Occur.Must, must))
     if not clauses:
         return None
     for term in query.excluded:
