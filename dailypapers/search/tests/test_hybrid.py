@@ -6,7 +6,7 @@ import pytest
 
 from dailypapers.core.testing import make_paper
 from dailypapers.papers.models import Paper
-from dailypapers.search import vectors
+from dailypapers.search import hybrid, vectors
 from dailypapers.search.filters import SearchFilters
 from dailypapers.search.hybrid import CANDIDATES, fuse, search
 
@@ -100,6 +100,18 @@ def test_results_sort_by_newest_or_by_upvotes():
         "Cars mid",
         "Cars new",
     ]
+
+
+def test_a_sorted_search_orders_the_best_matches_up_to_its_limit(monkeypatch):
+    monkeypatch.setattr(hybrid, "SORTED_LIMIT", 2)
+    for year, title in ((2024, "Boats"), (2025, "Ships"), (2026, "Boats of the sea")):
+        published = dt.datetime(year, 1, 1, tzinfo=dt.UTC)
+        make_paper(title, published_at=published, abstract="About boats.")
+    newest = search("boats", SearchFilters(sort="newest"))
+    # The two best keyword matches (the word in the title too), newest first.
+    assert titles(newest) == ["Boats of the sea", "Boats"]
+    assert len(newest) == 2 and newest.capped
+    assert not search("boats").capped and len(search("boats")) == 3
 
 
 def test_every_keyword_match_can_be_paged_to_past_the_fused_head():
