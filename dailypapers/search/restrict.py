@@ -12,12 +12,11 @@ from dailypapers.search.filters import SearchFilters
 from dailypapers.search.query import STOPWORDS, ParsedQuery, Term
 
 
-def match_terms(query: ParsedQuery, any_term: bool) -> list[Term]:
-    """The terms to match: all of them, or for an any-term match all but stopwords ("I am
-    interested in ..."), since each would match nearly every paper for almost no weight in
-    the ranking."""
-    if not any_term:
-        return query.terms
+def match_terms(query: ParsedQuery) -> list[Term]:
+    """The terms to match, leaving out stopwords ("I am interested in ...") unless the query
+    has nothing else: with all terms required, each would only slow the intersection (nearly
+    every paper has them); with any term, each would match nearly every paper, for almost no
+    weight in the ranking. Phrases keep theirs ("the pile")."""
     kept = [t for t in query.terms if len(t.words) > 1 or t.words[0] not in STOPWORDS]
     return kept or query.terms
 

@@ -68,7 +68,7 @@ def match_expression(query: ParsedQuery, any_term: bool = False) -> Query | None
     """The query: all terms, or any of them (without stopwords, as restrict.match_terms says),
     none of the excluded ones; None when no term has a word the index could hold."""
     clauses: list[tuple[Occur, Query]] = []
-    for term in match_terms(query, any_term):
+    for term in match_terms(query):
         if any_term:
             # One flat disjunction of every (column, word) query scores the same as nested
             # per-term ones, and lets tantivy skip documents that cannot reach the top

@@ -44,7 +44,7 @@ def _quote(term: Term) -> str:
 
 def match_expression(query: ParsedQuery, any_term: bool = False) -> str:
     """The tsquery text: all terms, or any of them (without stopwords: restrict.match_terms)."""
-    terms = match_terms(query, any_term)
+    terms = match_terms(query)
     joiner = " | " if any_term else " & "
     expression = "(" + joiner.join(_quote(t) for t in terms) + ")"
     if query.excluded:
