@@ -123,7 +123,7 @@ def cacm(grid: bool) -> None:
 
 def csfcube(grid: bool) -> None:
     from dailypapers.papers.models import Paper
-    from dailypapers.search import more_like_this, similar, vectors
+    from dailypapers.search import keyword, more_like_this, similar, vectors
     from dailypapers.search.embedder import paper_text
     from dailypapers.search.keyword import KeywordResults
     from dailypapers.search.query import ParsedQuery, Term, parse_query
@@ -175,6 +175,11 @@ def csfcube(grid: bool) -> None:
             ).ranked_ids(len(pool))
         ),
         "keyword more-like-this: tantivy bm25, OR of all its words": index_words,
+        "keyword more-like-this: tantivy, its 25 best words by tf-idf (what similar papers use)": (
+            lambda paper, pool: keyword.rank_by_shared_words(
+                paper_text(paper.title, paper.abstract), pool
+            )
+        ),
         "keyword more-like-this: more_like_this.py (Python bm25)": python_words,
         "embeddings alone (cosine)": by_meaning,
         "similar papers (similar.py: embeddings + keyword more-like-this, RRF)": similar_papers,

@@ -9,9 +9,12 @@ them with ``dailypapers embed`` into a fresh data folder (``--data DIR`` keeps i
 it when it already holds papers). Prints the embedding throughput, then times keyword,
 semantic (embedding the query included) and hybrid search (first page of 20 and the count),
 over 200 queries: the 64 CACM queries and the key phrases (first four title words) of 136
-corpus papers; then similar papers of 200 papers; then the vector store's memory.
-``--hnsw`` also builds a usearch HNSW index (if the package is installed) and measures its
-speed and recall@20 against the exact index.
+corpus papers; then similar papers of 200 papers; then the vector store's memory. The
+semantic, hybrid and similar timings go through whatever ``vectors.index()`` picks.
+``--hnsw`` first (re)builds the HNSW index files (``hnsw_index.py``, usearch) and measures
+their build time, size, query time and recall@20 against the exact index over 1,000 query
+vectors, filtered searches, the exact index's time by corpus size, and the memory a process
+needs to search them; the timings that follow then use it.
 """
 
 from __future__ import annotations
@@ -132,59 +135,178 @@ def time_similar() -> None:
 
 def vector_store() -> None:
     from dailypapers.search import vectors
+    from dailypapers.search.hnsw_index import HnswIndex
+    from dailypapers.search.numpy_index import NumpyIndex
 
     index = vectors.index()
     started = time.perf_counter()
+    if isinstance(index, HnswIndex):
+        snap = index.refresh(force=True)
+        loaded = time.perf_counter() - started
+        assert snap.manifest is not None
+        print(
+            f"vector index: HNSW, {snap.manifest.count} vectors (generation "
+            f"{snap.manifest.generation}), mapped in {loaded:.2f} s, {len(snap.recent_ids)} "
+            "vectors stored since searched exactly"
+        )
+        return
+    assert isinstance(index, NumpyIndex), "PostgreSQL keeps its vectors in the database"
     index.refresh(force=True)
-    snap = index.snapshot
+    exact = index.snapshot
     loaded = time.perf_counter() - started
-    per_paper = snap.matrix.nbytes / len(snap.ids)
+    per_paper = exact.matrix.nbytes / len(exact.ids)
     print(
-        f"vector index: {len(snap.ids)} x {snap.matrix.shape[1]} float32, "
-        f"{snap.matrix.nbytes / 2**20:.0f} MiB ({per_paper * 1e6 / 2**30:.2f} GiB per million "
+        f"vector index: {len(exact.ids)} x {exact.matrix.shape[1]} float32, "
+        f"{exact.matrix.nbytes / 2**20:.0f} MiB ({per_paper * 1e6 / 2**30:.2f} GiB per million "
         f"papers), loaded from the database in {loaded:.1f} s"
     )
 
 
-def hnsw(texts: list[str]) -> None:
+def memory_of_this_process() -> dict[str, int]:
+    """KiB by kind (Rss, Pss, Anonymous, Shared_Clean, ...) from /proc/self/smaps_rollup."""
+    found = {}
+    for line in Path("/proc/self/smaps_rollup").read_text().splitlines()[1:]:
+        name, value = line.split(":")
+        found[name] = int(value.split()[0])
+    return found
+
+
+def probe_memory() -> None:
+    """In a fresh process: map the HNSW files, search, and print what that costs in memory."""
+    import numpy as np
+
+    from dailypapers.search import vectors
+    from dailypapers.search.embedder import get_embedder
+    from dailypapers.search.hnsw_index import HnswIndex
+
+    get_embedder()  # every process holds the model (~30 MiB) anyway: not the index's cost
+    before = memory_of_this_process()
+    index = vectors.index()
+    assert isinstance(index, HnswIndex), "no HNSW files to probe"
+    snap = index.refresh(force=True)
+    for paper_id in np.random.default_rng(6).choice(snap.built_ids, 300, replace=False):
+        vector = index.vectors_of([int(paper_id)])[int(paper_id)]
+        index.nearest(vector, 100, exclude=(int(paper_id),))
+    after = memory_of_this_process()
+    print(json.dumps({name: after[name] - before[name] for name in after}))
+
+
+def hnsw(folder: Path, texts: list[str]) -> None:
     try:
-        from usearch.index import Index
+        from usearch.index import Index  # noqa: F401
     except ImportError:
         print("usearch is not installed: HNSW not measured")
         return
     import numpy as np
 
-    from dailypapers.search import vectors
+    from dailypapers.search import hnsw_index, vectors
+    from dailypapers.search.embedder import get_embedder
+    from dailypapers.search.numpy_index import NumpyIndex
 
-    snap = vectors.index().snapshot
-    index = Index(ndim=snap.matrix.shape[1], metric="cos", dtype="f16", connectivity=16)
+    embedder = get_embedder()
     started = time.perf_counter()
-    index.add(snap.ids, snap.matrix, threads=2)
+    manifest = hnsw_index.update(embedder.name, embedder.dim, rebuild=True)
+    assert manifest is not None
+    spent = time.perf_counter() - started
+    sizes = [path.stat().st_size / 2**20 for path in manifest.paths()]
     print(
-        f"usearch HNSW (M=16, f16): built over {len(snap.ids)} in "
-        f"{time.perf_counter() - started:.0f} s, {index.memory_usage / 2**20:.0f} MiB"
+        f"HNSW index ({hnsw_index.DTYPE}, M={hnsw_index.CONNECTIVITY}, "
+        f"ef_construction={hnsw_index.EXPANSION_ADD}): {manifest.count} vectors built in "
+        f"{spent:.0f} s; files: graph {sizes[0]:.0f} MiB, matrix {sizes[1]:.0f} MiB, "
+        f"ids {sizes[2]:.1f} MiB ({sum(sizes) * 2**20 / manifest.count * 1e6 / 2**30:.2f} GiB "
+        "per million papers)"
     )
-    query_vectors = np.stack([vectors.embed_query(t) for t in texts])
-    exact = [{i for i, _ in vectors.index().nearest(v, 20)} for v in query_vectors if v.any()]
-    for expansion in (32, 64, 128):
-        index.expansion_search = expansion
-        times, recall = [], 0.0
-        for vector, truth in zip((v for v in query_vectors if v.any()), exact, strict=True):
+    vectors.reset()
+    index = vectors.index()
+    assert isinstance(index, hnsw_index.HnswIndex)
+    snap = index.refresh(force=True)
+    exact = NumpyIndex(embedder.name)
+    exact.refresh(force=True)
+    # 1,000 queries: the 200 searches' vectors and 800 papers' own (as similar papers asks).
+    rng = np.random.default_rng(7)
+    papers = [int(i) for i in rng.choice(snap.built_ids, 1000 - len(texts), replace=False)]
+    queries: list[tuple[np.ndarray, tuple[int, ...]]]
+    queries = [(vectors.embed_query(text), ()) for text in texts]
+    queries += [(exact.vectors_of([i])[i], (i,)) for i in papers]
+    queries = [(vector, exclude) for vector, exclude in queries if vector.any()]
+    for k in (20, 100):
+        truth = [{i for i, _ in exact.nearest(v, k, exclude=e)} for v, e in queries]
+        for expansion in (128, 200, 320):
+            assert snap.graph is not None
+            # usearch declares this setter apart from its getter, so mypy misses it.
+            snap.graph.expansion_search = expansion  # type: ignore[misc]
+            times, recall = [], 0.0
+            for (vector, exclude), expected in zip(queries, truth, strict=True):
+                t0 = time.perf_counter()
+                found = index.nearest(vector, k, exclude=exclude)
+                times.append(time.perf_counter() - t0)
+                recall += len({i for i, _ in found} & expected) / len(expected)
+            chosen = " (chosen)" if expansion == hnsw_index.EXPANSION_SEARCH else ""
+            print(
+                f"HNSW nearest k={k}, ef={expansion}{chosen}: {percentiles(times)}, "
+                f"recall@{k} against exact {recall / len(queries):.3f} over {len(queries)} queries"
+            )
+    assert snap.graph is not None
+    snap.graph.expansion_search = hnsw_index.EXPANSION_SEARCH  # type: ignore[misc]
+    filtered(index, exact, snap.built_ids, [v for v, _ in queries[:200]])
+    exact_by_size(exact.snapshot.ids, exact.snapshot.matrix, [v for v, _ in queries[:200]])
+    env = {**os.environ, "DAILYPAPERS_DATA_DIR": str(folder)}
+    probe = [sys.executable, __file__, "--data", str(folder), "--probe-memory"]
+    used = json.loads(subprocess.run(probe, env=env, check=True, capture_output=True).stdout)
+    anonymous, mapped = used["Anonymous"] / 1024, (used["Rss"] - used["Anonymous"]) / 1024
+    print(
+        f"HNSW memory of a process that mapped the files and ran 300 searches: {anonymous:.0f} "
+        f"MiB its own ({anonymous * 2**20 / manifest.count * 1e6 / 2**30:.2f} GiB per million "
+        f"papers), {mapped:.0f} MiB of file pages (shared by every process of the machine)"
+    )
+
+
+def filtered(index, exact, ids, queries) -> None:
+    """nearest(k=100, allowed=...) by the size of the allowed set, through the exact route and
+    through the graph (hnsw_index.EXACT_ALLOWED decides between them)."""
+    import numpy as np
+
+    from dailypapers.search import hnsw_index
+
+    rng = np.random.default_rng(8)
+    chosen = hnsw_index.EXACT_ALLOWED, hnsw_index.MAX_FETCH
+    for size in (2_000, 5_000, 10_000, 20_000, 40_000, 80_000):
+        allowed = rng.choice(ids, size, replace=False)
+        truth = [{i for i, _ in exact.nearest(v, 100, allowed=allowed)} for v in queries]
+        line = []
+        for route, limit in (("exact", 10**9), ("graph", 0)):
+            hnsw_index.EXACT_ALLOWED = limit
+            hnsw_index.MAX_FETCH = 10**9
+            times, recall = [], 0.0
+            for vector, expected in zip(queries, truth, strict=True):
+                t0 = time.perf_counter()
+                found = index.nearest(vector, 100, allowed=allowed)
+                times.append(time.perf_counter() - t0)
+                recall += len({i for i, _ in found} & expected) / max(len(expected), 1)
+            line.append(f"{route} {percentiles(times)} recall {recall / len(queries):.3f}")
+        hnsw_index.EXACT_ALLOWED, hnsw_index.MAX_FETCH = chosen
+        print(f"HNSW nearest k=100 among {size} allowed: " + "; ".join(line))
+
+
+def exact_by_size(ids, matrix, queries) -> None:
+    """The exact index's query time by corpus size: where it stops fitting a few ms."""
+    from dailypapers.search.numpy_index import exact_nearest
+
+    for size in (10_000, 25_000, 50_000, 100_000, len(ids)):
+        times = []
+        for vector in queries:
             t0 = time.perf_counter()
-            found = index.search(vector, 20)
+            exact_nearest(ids[:size], matrix[:size], vector, 100)
             times.append(time.perf_counter() - t0)
-            recall += len(set(found.keys.tolist()) & truth) / len(truth)
-        print(
-            f"usearch ef={expansion}: {percentiles(times)}, recall@20 against exact "
-            f"{recall / len(exact):.3f}"
-        )
+        print(f"exact nearest k=100 over {size} vectors: {percentiles(times)}")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, help="data folder to build (or reuse) and keep")
     parser.add_argument("--limit", type=int, default=10**9, help="import only N papers")
-    parser.add_argument("--hnsw", action="store_true", help="also measure a usearch HNSW index")
+    parser.add_argument("--hnsw", action="store_true", help="(re)build and measure the HNSW index")
+    parser.add_argument("--probe-memory", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as scratch:
         folder = (args.data or Path(scratch)).resolve()
@@ -199,14 +321,17 @@ def main() -> None:
         django.setup()
         from dailypapers.papers.models import Paper
 
+        if args.probe_memory:
+            probe_memory()
+            return
         print(f"{Paper.objects.count()} papers in {folder}")
         embedding_throughput()
-        vector_store()
         texts = queries()
+        if args.hnsw:
+            hnsw(folder, texts)
+        vector_store()
         time_searches(texts)
         time_similar()
-        if args.hnsw:
-            hnsw(texts)
 
 
 if __name__ == "__main__":

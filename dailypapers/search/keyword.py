@@ -16,7 +16,7 @@ from django.db import connection
 from dailypapers.papers.models import Paper
 from dailypapers.search import more_like_this, tantivy_search, tsvector
 from dailypapers.search.embedder import paper_text
-from dailypapers.search.query import ParsedQuery, Term, parse_query
+from dailypapers.search.query import ParsedQuery, parse_query
 from dailypapers.search.restrict import Scope
 
 
@@ -110,9 +110,7 @@ def rank_by_shared_words(text: str, candidates: Collection[int]) -> list[int]:
     if not candidates:
         return []
     if backend() is tantivy_search:
-        words = dict.fromkeys(more_like_this.words(text))
-        query = ParsedQuery(text="", terms=[Term((word,)) for word in words])
-        expression = tantivy_search.match_expression(query, any_term=True)
+        expression = tantivy_search.more_like_this_expression(more_like_this.words(text))
         if expression is None:
             return []
         scope = Scope(only=frozenset(candidates))

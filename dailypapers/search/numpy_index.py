@@ -4,7 +4,8 @@ matrix-vector product. The backend on SQLite (PostgreSQL has ``pgvector_index.py
 Each process loads the ``PaperVector`` rows of the current model once, then looks for new rows
 at most every ``REFRESH_SECONDS`` (new ones are appended; anything else reloads the whole
 matrix). Memory is 1 KiB per paper at 256 float32 dimensions (1 GiB per million papers); a
-query costs one pass over the matrix (see docs/search.md for when HNSW should take over).
+query costs one pass over the matrix, so past ``hnsw_index.threshold()`` vectors
+``vectors.py`` hands out the approximate ``hnsw_index.py`` instead (see docs/search.md).
 Storing vectors is ``vectors.py``'s job; nothing here writes.
 """
 
@@ -104,14 +105,28 @@ class NumpyIndex:
         """The ``k`` papers most similar to ``query`` (cosine), best first, as (id, score);
         only ids in ``allowed`` when it is given."""
         snap = self.refresh()
-        if not len(snap.ids) or not query.any():
-            return []
-        scores = snap.matrix @ query.astype(np.float32)
-        if allowed is not None:
-            scores[~np.isin(snap.ids, allowed, assume_unique=True)] = -np.inf
-        if exclude:
-            scores[np.isin(snap.ids, np.asarray(exclude, dtype=np.int64))] = -np.inf
-        k = min(k, len(scores))
-        top = np.argpartition(-scores, k - 1)[:k]
-        top = top[np.argsort(-scores[top], kind="stable")]
-        return [(int(snap.ids[i]), float(scores[i])) for i in top if scores[i] > -np.inf]
+        return exact_nearest(snap.ids, snap.matrix, query, k, allowed, exclude)
+
+
+def exact_nearest(
+    ids: np.ndarray,
+    matrix: np.ndarray,
+    query: np.ndarray,
+    k: int,
+    allowed: np.ndarray | None = None,
+    exclude: tuple[int, ...] = (),
+) -> list[tuple[int, float]]:
+    """The ``k`` rows of ``matrix`` (unit rows, paper ``ids``) most similar to ``query``, best
+    first, as (id, cosine); only ids in ``allowed`` when it is given, never those in
+    ``exclude``. Also what ``hnsw_index.py`` searches its recent vectors with."""
+    if not len(ids) or k <= 0 or not query.any():
+        return []
+    scores = matrix @ query.astype(np.float32)
+    if allowed is not None:
+        scores[~np.isin(ids, allowed, assume_unique=True)] = -np.inf
+    if exclude:
+        scores[np.isin(ids, np.asarray(exclude, dtype=np.int64))] = -np.inf
+    k = min(k, len(scores))
+    top = np.argpartition(-scores, k - 1)[:k]
+    top = top[np.argsort(-scores[top], kind="stable")]
+    return [(int(ids[i]), float(scores[i])) for i in top if scores[i] > -np.inf]

@@ -12,7 +12,9 @@ this module; the interface is the one ``tsvector.py`` offers for PostgreSQL.
 
 from __future__ import annotations
 
+import math
 import re
+from collections import Counter
 
 import tantivy
 from tantivy import Occur, Query
@@ -32,6 +34,8 @@ from dailypapers.search.tantivy_index import (
 
 # Counts are exact, and every match can be paged to (no cap, unlike the SQL backends).
 LIMIT = None
+# Words of a paper that "more like this" searches by (Lucene's default is 25 too).
+MLT_WORDS = 25
 
 
 def _field_query(field: str, term: Term) -> Query | None:
@@ -82,6 +86,31 @@ def match_expression(query: ParsedQuery, any_term: bool = False) -> Query | None
         if (excluded := _term_query(term)) is not None:
             clauses.append((Occur.MustNot, excluded))
     return Query.boolean_query(clauses)
+
+
+def more_like_this_expression(words: list[str], limit: int = MLT_WORDS) -> Query | None:
+    """Any of the ``limit`` words that best tell a text (given as its words) apart: most
+    frequent in it, rarest in the index (tf x idf), as Lucene's MoreLikeThis picks them. Fewer
+    words keep ranking a paper's candidates fast (each word is a posting list to walk): 25
+    words take 4 ms at 170k papers, all of a paper's words 8 ms, for the same quality on the
+    CSFCube dev judgments (0.575 and 0.576, docs/search.md)."""
+    searcher = tantivy_index.get().searcher()
+    papers = max(searcher.num_docs, 1)
+    counts = Counter(token for word in words for token in ANALYZERS[ANALYZER].analyze(word))
+
+    def tf_idf(token: str) -> float:
+        found = searcher.doc_freq("abstract", token) + searcher.doc_freq("title", token)
+        return counts[token] * math.log(1 + papers / (1 + found))
+
+    chosen = sorted(counts, key=tf_idf, reverse=True)[:limit]
+    # Each word weighs as often as the text uses it (CSFCube: 0.575 against 0.559 unweighted).
+    clauses = [
+        (Occur.Should, Query.boost_query(Query.term_query(SCHEMA, field, token), weight * count))
+        for token in chosen
+        for field, weight in TEXT_FIELDS.items()
+        if (count := counts[token])
+    ]
+    return Query.boolean_query(clauses) if clauses else None
 
 
 def _day(value) -> int:

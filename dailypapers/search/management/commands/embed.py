@@ -3,6 +3,11 @@
 Each batch is embedded and saved in its own transaction, so an interrupted run loses at most
 one batch and the next run carries on where it stopped. With ``--loop`` it stays running as a
 worker, embedding new papers as ingestion saves them; several such workers share the work.
+
+At the end of a run, and after each ``--loop`` round that stored vectors, the vector index
+files of a large SQLite site are brought up to date (``vectors.update_index``, see
+``hnsw_index.py``); ``--rebuild-index`` rebuilds them from every stored vector and embeds
+nothing.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ from tqdm import tqdm
 
 from dailypapers.core.claims import claimed_batch
 from dailypapers.search import vectors
+from dailypapers.search.hnsw_index import HnswIndex
 
 
 class Command(BaseCommand):
@@ -30,6 +36,11 @@ class Command(BaseCommand):
         parser.add_argument(
             "--sleep", type=float, default=30.0, help="Seconds to wait when idle with --loop."
         )
+        parser.add_argument(
+            "--rebuild-index",
+            action="store_true",
+            help="Rebuild the vector index files from the stored vectors, then stop.",
+        )
 
     def handle_one(self, batch_size: int) -> int:
         """Embed one batch of papers without a vector; returns how many were embedded.
@@ -39,7 +50,22 @@ class Command(BaseCommand):
         with claimed_batch(missing, batch_size) as papers:
             return vectors.embed_papers(papers)
 
+    def rebuild_index(self) -> None:
+        manifest = vectors.update_index(rebuild=True)
+        if manifest is None:
+            self.stdout.write("vector index: no files to build (PostgreSQL, or no vectors)")
+            return
+        used = isinstance(vectors.index(), HnswIndex)
+        self.stdout.write(
+            f"vector index: {manifest.count} vectors of {manifest.model} written "
+            f"(generation {manifest.generation}); "
+            + ("in use" if used else "not used: below the threshold or set to exact")
+        )
+
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["rebuild_index"]:
+            self.rebuild_index()
+            return
         stopping = False
 
         def stop(*_: Any) -> None:
@@ -48,8 +74,9 @@ class Command(BaseCommand):
 
         signal.signal(signal.SIGTERM, stop)
         size, limit = max(1, options["batch_size"]), options["limit"]
-        done = 0
+        done, first_round = 0, True
         while not stopping:
+            done_before = done
             missing = vectors.without_vectors().count()
             total = min(missing, limit - done) if limit else missing
             quiet = options["verbosity"] == 0 or (options["loop"] and not total)
@@ -60,6 +87,10 @@ class Command(BaseCommand):
                         break
                     done += count
                     progress.update(count)
+            if done > done_before or first_round:
+                # Also on the first round: the site may have crossed the threshold already.
+                vectors.update_index()
+            first_round = False
             if not options["loop"] or (limit and done >= limit):
                 break
             time.sleep(options["sleep"])

@@ -1,0 +1,626 @@
+"""The approximate vector index for SQLite sites at scale: a usearch HNSW graph in a file.
+
+Past ``threshold()`` vectors one exact pass over every vector (``numpy_index.py``) no longer
+fits a query's budget, so ``dailypapers embed`` writes the vectors of the current model to the
+data folder as three files of one *generation*, and a small JSON manifest that names it:
+
+- ``search/vectors-<model>-<generation>.usearch``: the HNSW graph (cosine, float16), which
+  finds candidates in about a millisecond instead of a full pass;
+- ``...-<generation>.npy`` and ``...-<generation>.ids.npy``: the same vectors as a float32
+  matrix with its paper ids, sorted, for ``vectors_of``, for exact scores of the candidates,
+  and for an exact search over a small ``allowed`` set (float32 because numpy converts
+  float16 slowly: 20,000 rows took 150 ms here, longer than the search);
+- ``search/vectors-<model>.json``: model, dimensions, count, the highest ``PaperVector.id``
+  the files hold (the watermark), the graph's parameters, and the generation.
+
+Every file is written to a temporary name, fsynced and renamed into place, the manifest last,
+so a reader sees a whole generation or the previous one, never half a file. Readers map the
+files (``view=True``, ``mmap_mode="r"``): the pages are shared by every process of the
+machine. A process looks at the manifest at most every ``refresh_seconds()``; when it names a
+new generation it maps that one.
+
+Vectors stored after the build (rows above the watermark: ``vectors.save_vectors`` always
+inserts new rows, so a replaced vector is above it too) are read into a small in-process
+matrix, searched exactly, and win over the file for the papers they hold: a paper embedded a
+second ago is found, and a replaced vector is never returned twice or with its old score.
+Papers deleted since the build may still be returned until the next build (callers keep only
+visible papers anyway).
+
+Writing the files is ``update()``'s job (called by ``dailypapers embed``): it extends the
+current generation with the rows above its watermark, or builds anew when there is none, when
+the model, dimensions or parameters differ, or when removed entries pile up. Choosing between
+this index and the exact one is ``vectors.py``'s job (``usable()`` says whether it may).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import logging
+import os
+import re
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import numpy as np
+from django.conf import settings
+from django.db.models import Max
+from usearch.index import Index
+
+from dailypapers.search.models import PaperVector
+from dailypapers.search.numpy_index import exact_nearest, refresh_seconds
+
+log = logging.getLogger(__name__)
+
+# Graph parameters, chosen on the 170k real vectors (bench/search_speed.py --hnsw,
+# docs/search.md). float16 holds the stored vectors exactly (they are float16 in the
+# database). M=16 with ef_construction 128 built in 80-150 s on 2 cores (M=32: 240 s, for
+# +0.01 recall). ef 200 (not the default 64, nor 128): recall@20 0.95-0.98 and recall@100
+# 0.93-0.95 against exact in 2-3 ms; ef 320 bought +0.01 for +1.5 ms.
+METRIC = "cos"
+DTYPE = "f16"
+CONNECTIVITY = 16
+EXPANSION_ADD = 128
+EXPANSION_SEARCH = 200
+# An ``allowed`` set up to this size is searched exactly over its own rows (a gather and a
+# matrix product, about 0.6 us a row); a larger one by asking the graph for OVERFETCH times
+# k / (the allowed share) neighbours and keeping the allowed ones, whose exact scores then
+# pick the best k. Measured at 170k, k=100 (p50): 10,000 allowed 7 ms exact, 27 ms through
+# the graph; 20,000: 13 / 19 ms; 40,000: 24 / 9 ms (recall 0.98; 0.85 with 1.2x instead of
+# 2x). The graph is never asked for more than MAX_FETCH: past that the exact route is
+# cheaper whatever the size.
+EXACT_ALLOWED = 25_000
+MAX_FETCH = 4_000
+OVERFETCH = 2.0
+# Entries removed from a graph (replaced or deleted vectors) stay in it as tombstones that
+# searches still walk: past this share of the graph, update() rebuilds it instead.
+MAX_REMOVED_SHARE = 0.2
+# Rewriting the files costs seconds (their whole size is written again), searching the rows
+# stored since exactly costs microseconds: the files are extended once this many rows were
+# stored after them, or when they are this old and any was.
+EXTEND_AFTER_ROWS = 1_000
+EXTEND_AFTER_SECONDS = 3_600
+# Rows read and added per step of a build, to bound its memory.
+CHUNK = 50_000
+
+
+def mode() -> str:
+    """``auto`` (this index past the threshold), ``exact`` (never) or ``hnsw`` (always, once
+    its files exist)."""
+    value = str(getattr(settings, "SEARCH_VECTOR_INDEX", "auto")).strip().lower()
+    if value not in ("auto", "exact", "hnsw"):
+        raise ValueError(f"SEARCH_VECTOR_INDEX must be auto, exact or hnsw, not {value!r}")
+    return value
+
+
+def threshold() -> int:
+    """Vectors from which ``auto`` builds and uses the graph; below it the exact index is
+    fast enough (docs/search.md) and needs no files."""
+    return int(getattr(settings, "SEARCH_HNSW_THRESHOLD", 50_000))
+
+
+def folder() -> Path:
+    return Path(settings.SEARCH_INDEX_DIR)
+
+
+def _stem(model: str) -> str:
+    return "vectors-" + re.sub(r"[^A-Za-z0-9._-]", "_", model)
+
+
+def manifest_path(model: str) -> Path:
+    return folder() / f"{_stem(model)}.json"
+
+
+def _generation_paths(model: str, generation: int) -> tuple[Path, Path, Path]:
+    base = folder() / f"{_stem(model)}-{generation}"
+    return (
+        base.with_name(base.name + ".usearch"),
+        base.with_name(base.name + ".npy"),
+        base.with_name(base.name + ".ids.npy"),
+    )
+
+
+@dataclass(frozen=True)
+class Manifest:
+    """What a generation of files holds (the JSON next to them)."""
+
+    model: str
+    dims: int
+    count: int  # vectors in the matrix (the graph leaves out zero vectors)
+    last_id: int  # the highest PaperVector.id the files cover: the watermark
+    generation: int
+    removed: int = 0  # tombstones in the graph
+    metric: str = METRIC
+    dtype: str = DTYPE
+    connectivity: int = CONNECTIVITY
+    expansion_add: int = EXPANSION_ADD
+    built: str = ""
+
+    def paths(self) -> tuple[Path, Path, Path]:
+        return _generation_paths(self.model, self.generation)
+
+    def matches(self, model: str, dims: int | None = None) -> bool:
+        """Whether these files serve ``model`` (and ``dims``) with today's parameters."""
+        return (
+            self.model == model
+            and (dims is None or self.dims == dims)
+            and (self.metric, self.dtype, self.connectivity, self.expansion_add)
+            == (METRIC, DTYPE, CONNECTIVITY, EXPANSION_ADD)
+        )
+
+
+def _stamp(path: Path) -> tuple[int, int, int] | None:
+    try:
+        found = path.stat()
+    except FileNotFoundError:
+        return None
+    return (found.st_ino, found.st_mtime_ns, found.st_size)
+
+
+def read_manifest(model: str) -> Manifest | None:
+    """The manifest of ``model``'s files, or None when there is none or it is unreadable."""
+    try:
+        data = json.loads(manifest_path(model).read_text())
+        return Manifest(**data)
+    except (FileNotFoundError, ValueError, TypeError):
+        return None
+
+
+_manifests: dict[str, tuple[tuple[int, int, int] | None, Manifest | None]] = {}
+
+
+def _current_manifest(model: str) -> Manifest | None:
+    # A stat per call (microseconds); the JSON is parsed again only when the file changed.
+    stamp = _stamp(manifest_path(model))
+    cached = _manifests.get(model)
+    if cached is None or cached[0] != stamp:
+        cached = (stamp, read_manifest(model) if stamp else None)
+        _manifests[model] = cached
+    return cached[1]
+
+
+def forget_manifests() -> None:
+    """Read the manifests afresh (tests, after the data folder changed)."""
+    _manifests.clear()
+
+
+def usable(model: str, dims: int) -> bool:
+    """Whether searches for ``model`` should go through the graph: its files exist, were
+    built for this model, dimensions and parameters, and hold enough vectors (``auto``)."""
+    chosen = mode()
+    if chosen == "exact":
+        return False
+    manifest = _current_manifest(model)
+    if manifest is None or not manifest.matches(model, dims):
+        return False
+    return chosen == "hnsw" or manifest.count >= threshold()
+
+
+# Reading ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """One generation of files (mapped) plus the rows stored since; replaced whole, never
+    mutated, so a thread searching one while another refreshes sees a consistent set."""
+
+    manifest: Manifest | None
+    graph: Index | None
+    built_ids: np.ndarray  # int64, sorted: the papers of the files
+    built_matrix: np.ndarray  # float32 (memory-mapped), a row per built id
+    recent_ids: np.ndarray  # int64, sorted: papers with a vector stored after the build
+    recent_matrix: np.ndarray  # float32, a row per recent id; these win over built rows
+    last_row: int  # the highest PaperVector.id read
+    stamp: tuple[int, int, int] | None = field(default=None)
+
+    @property
+    def ids(self) -> np.ndarray:
+        """Every paper with a vector, sorted (what NumpyIndex's snapshot has too)."""
+        return np.union1d(self.built_ids, self.recent_ids)
+
+
+def _empty_recent() -> tuple[np.ndarray, np.ndarray]:
+    return np.zeros(0, dtype=np.int64), np.zeros((0, 0), dtype=np.float32)
+
+
+def _read_rows(rows, limit: int | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(row ids, paper ids, float32 matrix) of these PaperVector rows (the first ``limit``),
+    in row id order."""
+    found = list(rows.order_by("id").values_list("id", "paper_id", "vector")[:limit])
+    row_ids = np.fromiter((r for r, _, _ in found), dtype=np.int64, count=len(found))
+    paper_ids = np.fromiter((p for _, p, _ in found), dtype=np.int64, count=len(found))
+    blob = b"".join(bytes(v) for _, _, v in found)
+    if not found:
+        return row_ids, paper_ids, np.zeros((0, 0), dtype=np.float32)
+    matrix = np.frombuffer(blob, dtype="<f2").reshape(len(found), -1).astype(np.float32)
+    return row_ids, paper_ids, matrix
+
+
+def _latest_per_paper(paper_ids: np.ndarray, matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Rows in storing order reduced to the last one of each paper, sorted by paper id."""
+    reversed_ids = paper_ids[::-1]
+    unique, first = np.unique(reversed_ids, return_index=True)
+    return unique, matrix[::-1][first]
+
+
+class HnswIndex:
+    def __init__(self, model: str) -> None:
+        self.model = model
+        recent_ids, recent_matrix = _empty_recent()
+        self.snapshot = Snapshot(
+            None,
+            None,
+            np.zeros(0, dtype=np.int64),
+            np.zeros((0, 0), dtype=np.float32),
+            recent_ids,
+            recent_matrix,
+            0,
+        )
+        self.checked_at = -1e18
+        self.lock = threading.Lock()
+        # usearch does not promise that one graph may be searched from several threads at
+        # once; a search takes about a millisecond, so the threads of a worker take turns.
+        self.search_lock = threading.Lock()
+
+    def _open(self, stamp: tuple[int, int, int]) -> Snapshot | None:
+        manifest = read_manifest(self.model)
+        if manifest is None or not manifest.matches(self.model):
+            return None
+        graph_path, matrix_path, ids_path = manifest.paths()
+        try:
+            graph = Index.restore(graph_path, view=True, expansion_search=EXPANSION_SEARCH)
+            matrix = np.load(matrix_path, mmap_mode="r")
+            ids = np.load(ids_path, mmap_mode="r")
+        except (FileNotFoundError, RuntimeError, ValueError):
+            # A newer generation replaced this one between reading the manifest and opening
+            # its files: the next refresh opens that one.
+            return None
+        if graph is None:
+            return None
+        recent_ids, recent_matrix = _empty_recent()
+        return Snapshot(
+            manifest, graph, ids, matrix, recent_ids, recent_matrix, manifest.last_id, stamp
+        )
+
+    def refresh(self, force: bool = False) -> Snapshot:
+        """Map a new generation of files if the manifest names one, then read the rows stored
+        since the last look (at most every ``refresh_seconds()``, unless ``force``)."""
+        now = time.monotonic()
+        if not force and now - self.checked_at < refresh_seconds():
+            return self.snapshot
+        with self.lock:
+            self.checked_at = now
+            snap = self.snapshot
+            stamp = _stamp(manifest_path(self.model))
+            if stamp is not None and stamp != snap.stamp:
+                snap = self._open(stamp) or snap
+            row_ids, paper_ids, matrix = _read_rows(
+                PaperVector.objects.filter(model=self.model, id__gt=snap.last_row)
+            )
+            if len(row_ids) or snap is not self.snapshot:
+                recent_ids, recent_matrix = snap.recent_ids, snap.recent_matrix
+                if len(row_ids):
+                    rows = matrix
+                    if len(recent_ids):
+                        paper_ids = np.concatenate([recent_ids, paper_ids])
+                        rows = np.concatenate([recent_matrix, rows])
+                    recent_ids, recent_matrix = _latest_per_paper(paper_ids, rows)
+                last_row = int(row_ids[-1]) if len(row_ids) else snap.last_row
+                snap = Snapshot(
+                    snap.manifest,
+                    snap.graph,
+                    snap.built_ids,
+                    snap.built_matrix,
+                    recent_ids,
+                    recent_matrix,
+                    last_row,
+                    snap.stamp,
+                )
+            self.snapshot = snap
+            return snap
+
+    def vectors_of(self, paper_ids: list[int]) -> dict[int, np.ndarray]:
+        snap = self.refresh()
+        found: dict[int, np.ndarray] = {}
+        for ids, matrix in (
+            (snap.built_ids, snap.built_matrix),
+            (snap.recent_ids, snap.recent_matrix),
+        ):
+            if not len(ids):
+                continue
+            wanted = np.asarray(paper_ids, dtype=np.int64)
+            positions = np.minimum(np.searchsorted(ids, wanted), len(ids) - 1)
+            hits = ids[positions] == wanted
+            rows = np.asarray(matrix[positions[hits]], dtype=np.float32)
+            found.update(zip(wanted[hits].tolist(), rows, strict=True))  # recent ones last: win
+        return found
+
+    def nearest(
+        self,
+        query: np.ndarray,
+        k: int,
+        allowed: np.ndarray | None = None,
+        exclude: tuple[int, ...] = (),
+    ) -> list[tuple[int, float]]:
+        """The ``k`` papers most similar to ``query`` (cosine), best first, as (id, score);
+        only ids in ``allowed`` when it is given, never those in ``exclude``. Candidates come
+        from the graph (or, for a small ``allowed``, from every allowed row); their scores are
+        exact, as NumpyIndex's."""
+        snap = self.refresh()
+        if k <= 0 or not query.any():
+            return []
+        query = np.asarray(query, dtype=np.float32)
+        # Built rows of papers with a recent vector are stale: never returned from the files.
+        hidden = np.union1d(snap.recent_ids, np.asarray(exclude, dtype=np.int64))
+        if allowed is not None:
+            allowed = np.asarray(allowed, dtype=np.int64)
+        found = exact_nearest(snap.recent_ids, snap.recent_matrix, query, k, allowed, exclude)
+        if len(snap.built_ids):
+            found += self._built_nearest(snap, query, k, allowed, hidden, len(exclude))
+        found.sort(key=lambda pair: (-pair[1], pair[0]))
+        return found[:k]
+
+    def _built_nearest(
+        self,
+        snap: Snapshot,
+        query: np.ndarray,
+        k: int,
+        allowed: np.ndarray | None,
+        hidden: np.ndarray,
+        skipped: int,
+    ) -> list[tuple[int, float]]:
+        """The best ``k`` built rows outside ``hidden`` (and inside ``allowed``); ``skipped``
+        of the hidden ones (the excluded papers) are likely among the nearest. Built rows
+        shadowed by recent ones are not asked for ahead: few of them are near any one query,
+        and the loop asks for more when they were."""
+        share = 1.0 if allowed is None else len(allowed) / len(snap.built_ids)
+        graph = snap.graph
+        if (
+            graph is None
+            or not len(graph)
+            or (allowed is not None and (len(allowed) <= EXACT_ALLOWED or k / share > MAX_FETCH))
+        ):
+            return self._exact_over(snap, query, k, allowed, hidden)
+        # Ask the graph for enough neighbours that k survive the filters; more if not.
+        fetch = int(k / share * (1.2 if allowed is None else OVERFETCH)) + skipped + 10
+        while True:
+            with self.search_lock:
+                keys = graph.search(query, min(fetch, len(graph)), threads=1).keys
+            candidates = np.asarray(keys, dtype=np.int64)
+            complete = len(candidates) < fetch
+            candidates = candidates[~np.isin(candidates, hidden)]
+            if allowed is not None:
+                candidates = candidates[np.isin(candidates, allowed)]
+            if len(candidates) >= k or complete or fetch >= MAX_FETCH:
+                break
+            fetch *= 4
+        if len(candidates) < k and not complete:
+            return self._exact_over(snap, query, k, allowed, hidden)
+        return self._score(snap, query, k, candidates)
+
+    def _exact_over(
+        self,
+        snap: Snapshot,
+        query: np.ndarray,
+        k: int,
+        allowed: np.ndarray | None,
+        hidden: np.ndarray,
+    ) -> list[tuple[int, float]]:
+        """Exact search over the built rows of ``allowed`` (every row when None)."""
+        candidates = snap.built_ids if allowed is None else allowed
+        candidates = candidates[~np.isin(candidates, hidden)]
+        return self._score(snap, query, k, candidates)
+
+    def _score(
+        self, snap: Snapshot, query: np.ndarray, k: int, candidates: np.ndarray
+    ) -> list[tuple[int, float]]:
+        """The best ``k`` of ``candidates`` (paper ids) by exact cosine over the built rows."""
+        positions = np.minimum(np.searchsorted(snap.built_ids, candidates), len(snap.built_ids) - 1)
+        positions = positions[snap.built_ids[positions] == candidates]
+        rows = np.asarray(snap.built_matrix[positions], dtype=np.float32)
+        return exact_nearest(snap.built_ids[positions], rows, query, k)
+
+
+# Writing ------------------------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def _writing(model: str) -> Iterator[None]:
+    """One writer of ``model``'s files at a time on this machine (embed workers run side by
+    side); the others wait, then extend what it wrote."""
+    folder().mkdir(parents=True, exist_ok=True)
+    with open(folder() / f"{_stem(model)}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def _write_atomically(path: Path, write: Callable[[str], object]) -> None:
+    """``write(temporary path)``, fsync, then rename over ``path``: readers see the old file
+    or the new one, never a part."""
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
+    os.close(handle)
+    os.chmod(temporary, 0o644)  # mkstemp's 0600 would hide it from a web server's user
+    try:
+        write(temporary)
+        with open(temporary, "rb+") as written:
+            os.fsync(written.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temporary)
+        raise
+
+
+def _save_npy(path: Path, array: np.ndarray) -> None:
+    def write(temporary: str) -> None:
+        with open(temporary, "wb") as out:
+            np.save(out, array)
+
+    _write_atomically(path, write)
+
+
+def _new_graph(dims: int) -> Index:
+    return Index(
+        ndim=dims,
+        metric=METRIC,
+        dtype=DTYPE,
+        connectivity=CONNECTIVITY,
+        expansion_add=EXPANSION_ADD,
+        expansion_search=EXPANSION_SEARCH,
+    )
+
+
+def _add(graph: Index, ids: np.ndarray, matrix: np.ndarray) -> None:
+    """Add these rows to the graph, leaving out zero vectors (no direction: a cosine of
+    nothing), in chunks that bound the float32 copy."""
+    for start in range(0, len(ids), CHUNK):
+        rows = np.asarray(matrix[start : start + CHUNK], dtype=np.float32)
+        keep = rows.any(axis=1)
+        if keep.any():
+            graph.add(ids[start : start + CHUNK][keep], rows[keep], threads=os.cpu_count() or 1)
+
+
+def _publish(
+    model: str,
+    graph: Index,
+    ids: np.ndarray,
+    matrix: np.ndarray,
+    last_id: int,
+    removed: int,
+    previous: Manifest | None,
+) -> Manifest:
+    generation = (previous.generation + 1) if previous else 1
+    manifest = Manifest(
+        model=model,
+        dims=int(matrix.shape[1]),
+        count=len(ids),
+        last_id=last_id,
+        generation=generation,
+        removed=removed,
+        built=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+    )
+    graph_path, matrix_path, ids_path = manifest.paths()
+    _write_atomically(graph_path, lambda temporary: graph.save(temporary))
+    _save_npy(matrix_path, np.ascontiguousarray(matrix, dtype="<f4"))
+    _save_npy(ids_path, ids)
+    body = json.dumps(asdict(manifest), indent=1)
+    _write_atomically(manifest_path(model), lambda temporary: Path(temporary).write_text(body))
+    # Older generations: processes that still map them keep reading them until they move on
+    # (an unlinked file lives as long as its mappings).
+    ours = re.compile(re.escape(_stem(model)) + r"-(\d+)\.(usearch|npy|ids\.npy)")
+    for old in folder().iterdir():
+        matched = ours.fullmatch(old.name)
+        if matched and int(matched[1]) != generation:
+            old.unlink(missing_ok=True)
+    return manifest
+
+
+def build(model: str) -> Manifest | None:
+    """Write a new generation from every stored vector of ``model``; None when there is none."""
+    rows = PaperVector.objects.filter(model=model)
+    last_id = rows.aggregate(last=Max("id"))["last"]
+    if last_id is None:
+        return None
+    # Rows above last_id (stored during the build) are the readers' recent rows.
+    parts = []
+    start = 0
+    while True:
+        row_ids, paper_ids, matrix = _read_rows(rows.filter(id__gt=start, id__lte=last_id), CHUNK)
+        if not len(row_ids):
+            break
+        parts.append((paper_ids, matrix))
+        start = int(row_ids[-1])
+    ids, matrix = _latest_per_paper(
+        np.concatenate([p for p, _ in parts]), np.concatenate([m for _, m in parts])
+    )
+    graph = _new_graph(matrix.shape[1])
+    _add(graph, ids, matrix)
+    return _publish(model, graph, ids, matrix, last_id, 0, read_manifest(model))
+
+
+def _extend(manifest: Manifest) -> Manifest | None:
+    """The current generation plus the rows stored since, as a new generation; None when a
+    full build is the better choice (too many tombstones)."""
+    model = manifest.model
+    graph_path, matrix_path, ids_path = manifest.paths()
+    rows = PaperVector.objects.filter(model=model)
+    last_id = rows.aggregate(last=Max("id"))["last"] or 0
+    _, paper_ids, new_rows = _read_rows(rows.filter(id__gt=manifest.last_id, id__lte=last_id))
+    new_ids, new_rows = _latest_per_paper(paper_ids, new_rows)
+    if len(new_ids) and new_rows.shape[1] != manifest.dims:
+        return None
+    ids = np.load(ids_path)
+    matrix = np.load(matrix_path)
+    # Papers deleted since the build: the database now has fewer rows than the files.
+    stored = rows.filter(id__lte=last_id).count()
+    kept = ~np.isin(ids, new_ids, assume_unique=True)
+    gone = np.zeros(0, dtype=np.int64)
+    if stored < int(kept.sum()) + len(new_ids):
+        present = np.fromiter(rows.values_list("paper_id", flat=True), dtype=np.int64)
+        gone = ids[kept & ~np.isin(ids, present)]
+    graph = Index.restore(graph_path)
+    if graph is None:
+        return None
+    stale = np.concatenate([ids[~kept], gone])
+    stale = stale[graph.contains(stale)] if len(stale) else stale
+    removed = manifest.removed + len(stale)
+    if removed > MAX_REMOVED_SHARE * max(len(ids), 1):
+        return None
+    if len(stale):
+        graph.remove(stale)
+    _add(graph, new_ids, new_rows)
+    keep = kept & ~np.isin(ids, gone)
+    ids = np.concatenate([ids[keep], new_ids])
+    matrix = np.concatenate([matrix[keep], new_rows]) if len(new_ids) else matrix[keep]
+    order = np.argsort(ids)
+    return _publish(model, graph, ids[order], matrix[order], last_id, removed, manifest)
+
+
+def wanted(model: str, stored: int | None = None) -> bool:
+    """Whether ``model``'s vectors should have files: ``hnsw``, or ``auto`` past the
+    threshold (``stored``: the count, when the caller knows it)."""
+    chosen = mode()
+    if chosen != "auto":
+        return chosen == "hnsw"
+    if stored is None:
+        stored = PaperVector.objects.filter(model=model).count()
+    return stored >= threshold()
+
+
+def update(model: str, dims: int, rebuild: bool = False) -> Manifest | None:
+    """Bring ``model``'s files up to date with the stored vectors, if it should have files
+    (``wanted``) or ``rebuild`` asks: extend the current generation, or build anew when there
+    is none, it is for another model, dimensions (``dims``) or parameters, or ``rebuild``.
+    A few rows stored since a recent build are left to the readers' exact search (see
+    EXTEND_AFTER_ROWS). Returns the current manifest, or None when there are no files."""
+    if not rebuild and not wanted(model):
+        return None
+    with _writing(model):
+        current = read_manifest(model)
+        if current is not None and current.matches(model, dims) and not rebuild:
+            since = PaperVector.objects.filter(model=model, id__gt=current.last_id).count()
+            written = _stamp(manifest_path(model))
+            age = time.time() - written[1] / 1e9 if written else float("inf")
+            if not since or (since < EXTEND_AFTER_ROWS and age < EXTEND_AFTER_SECONDS):
+                return current
+            extended = _extend(current)
+            if extended is not None:
+                return extended
+        started = time.perf_counter()
+        manifest = build(model)
+        if manifest is not None:
+            log.info(
+                "vector index for %s: %d vectors built in %.1f s",
+                model,
+                manifest.count,
+                time.perf_counter() - started,
+            )
+        return manifest
