@@ -36,6 +36,8 @@ from dailypapers.search.tantivy_index import (
 LIMIT = None
 # Words of a paper that "more like this" searches by (Lucene's default is 25 too).
 MLT_WORDS = 25
+# The text "more like this" compares is title and abstract: author names are left out.
+MLT_FIELDS = {field: TEXT_FIELDS[field] for field in ("title", "abstract")}
 
 
 def _field_query(field: str, term: Term) -> Query | None:
@@ -96,18 +98,17 @@ def more_like_this_expression(words: list[str], limit: int = MLT_WORDS) -> Query
     CSFCube dev judgments (0.575 and 0.576, docs/search.md)."""
     searcher = tantivy_index.get().searcher()
     papers = max(searcher.num_docs, 1)
-    counts = Counter(token for word in words for token in ANALYZERS[ANALYZER].analyze(word))
+    counts = Counter(ANALYZERS[ANALYZER].analyze(" ".join(words)))
 
     def tf_idf(token: str) -> float:
-        found = searcher.doc_freq("abstract", token) + searcher.doc_freq("title", token)
-        return counts[token] * math.log(1 + papers / (1 + found))
+        return counts[token] * math.log(1 + papers / (1 + searcher.doc_freq("abstract", token)))
 
     chosen = sorted(counts, key=tf_idf, reverse=True)[:limit]
     # Each word weighs as often as the text uses it (CSFCube: 0.575 against 0.559 unweighted).
     clauses = [
         (Occur.Should, Query.boost_query(Query.term_query(SCHEMA, field, token), weight * count))
         for token in chosen
-        for field, weight in TEXT_FIELDS.items()
+        for field, weight in MLT_FIELDS.items()
         if (count := counts[token])
     ]
     return Query.boolean_query(clauses) if clauses else None
@@ -143,7 +144,9 @@ def _restricted(expression: Query, scope: Scope) -> Query:
         if filters.has_code:
             clauses.append((Occur.Must, Query.term_query(SCHEMA, "has_code", 1)))
     if scope.only is not None:
-        clauses.append((Occur.Must, Query.term_set_query(SCHEMA, "id", sorted(scope.only))))
+        # A few ids: a disjunction of id terms is faster than a term set query (0.8 ms for 20).
+        only = [(Occur.Should, Query.term_query(SCHEMA, "id", i)) for i in sorted(scope.only)]
+        clauses.append((Occur.Must, Query.boolean_query(only) if only else Query.empty_query()))
     if scope.exclude:
         clauses.append((Occur.MustNot, Query.term_set_query(SCHEMA, "id", sorted(scope.exclude))))
     return Query.boolean_query(clauses)
