@@ -45,6 +45,9 @@ ANALYZER = "en"  # split on non-alphanumerics, lowercase, fold accents, English 
 PREFIX_ANALYZER = "en_prefix"  # the same without stemming, for "transfo*"
 CHANGES = "search_keyword_change"
 BATCH = 10_000  # changes applied per index commit
+# A search applies at most about this many pending changes first (one commit): a bulk
+# import's backlog is the importing command's to apply, not a visitor's to wait for.
+SEARCH_BATCH = 2_000
 
 
 def _analyzer(stem: bool) -> tantivy.TextAnalyzer:
@@ -133,9 +136,9 @@ class KeywordIndex:
         return (self.path / "complete").exists()
 
     def searcher(self) -> tantivy.Searcher:
-        """A searcher over the index with every change so far applied (when this process can
-        take the writer lock; otherwise the last committed state)."""
-        self.catch_up()
+        """A searcher over the index with the pending changes applied (up to ``SEARCH_BATCH``
+        of them, when this process can take the writer lock; otherwise the last commit)."""
+        self.catch_up(most=SEARCH_BATCH)
         meta = (self.path / "meta.json").stat().st_mtime
         if meta != self.seen_meta:
             self.index.reload()
@@ -149,22 +152,27 @@ class KeywordIndex:
             log.debug("keyword index busy: %s", error)
             return None
 
-    def catch_up(self) -> int:
-        """Apply the pending changes (or build the index if it was never finished); returns
-        how many papers were re-indexed."""
+    def catch_up(self, most: int | None = None) -> int:
+        """Apply the pending changes, or ``most`` of them (or build the index if it was never
+        finished); returns how many papers were re-indexed. Another thread or process already
+        writing is left to it."""
         if not self.complete:
             return self.rebuild(wait=False)
         with connection.cursor() as cursor:
             cursor.execute(f"SELECT 1 FROM {CHANGES} LIMIT 1")
             if cursor.fetchone() is None:
                 return 0
-        with self.lock:
+        if not self.lock.acquire(blocking=False):
+            return 0
+        try:
             writer = self._writer()
             if writer is None:
                 return 0
             done = 0
             try:
-                while changed := self._apply_some(writer):
+                while most is None or done < most:
+                    if not (changed := self._apply_some(writer, min(BATCH, most or BATCH))):
+                        break
                     done += changed
                 # Merge the small segments each catch-up leaves (quick for small ones), so
                 # searches do not slow down as segments pile up.
@@ -172,10 +180,12 @@ class KeywordIndex:
             finally:
                 del writer  # releases tantivy's lock file
             return done
+        finally:
+            self.lock.release()
 
-    def _apply_some(self, writer: tantivy.IndexWriter) -> int:
+    def _apply_some(self, writer: tantivy.IndexWriter, batch: int) -> int:
         with connection.cursor() as cursor:
-            cursor.execute(f"SELECT seq, paper_id FROM {CHANGES} ORDER BY seq LIMIT %s", [BATCH])
+            cursor.execute(f"SELECT seq, paper_id FROM {CHANGES} ORDER BY seq LIMIT %s", [batch])
             rows = cursor.fetchall()
         if not rows:
             return 0
@@ -196,6 +206,8 @@ class KeywordIndex:
         If another process is writing the index, raises ``IndexBusy`` (or with ``wait=False``
         returns 0 and leaves the work to that process)."""
         with self.lock:
+            if not wait and self.complete:  # another thread built it meanwhile
+                return 0
             writer = self._writer(heap=256_000_000, threads=min(2, os.cpu_count() or 1))
             if writer is None:
                 if not wait:

@@ -94,8 +94,8 @@ def more_like_this_expression(words: list[str], limit: int = MLT_WORDS) -> Query
     """Any of the ``limit`` words that best tell a text (given as its words) apart: most
     frequent in it, rarest in the index (tf x idf), as Lucene's MoreLikeThis picks them. Fewer
     words keep ranking a paper's candidates fast (each word is a posting list to walk): 25
-    words take 4 ms at 170k papers, all of a paper's words 8 ms, for the same quality on the
-    CSFCube dev judgments (0.575 and 0.576, docs/search.md)."""
+    take half the time of all of a paper's words at 170k papers, for the same quality on the
+    CSFCube dev judgments (0.575 and 0.576 fused, docs/search.md)."""
     searcher = tantivy_index.get().searcher()
     papers = max(searcher.num_docs, 1)
     counts = Counter(ANALYZERS[ANALYZER].analyze(" ".join(words)))

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from dailypapers.core.testing import make_paper
 from dailypapers.papers.models import Organization, Paper
-from dailypapers.search import tantivy_index
+from dailypapers.search import keyword, tantivy_index
 from dailypapers.search.filters import SearchFilters
 from dailypapers.search.hybrid import search
 from dailypapers.search.keyword import keyword_search
@@ -62,6 +62,18 @@ def test_applying_the_same_change_twice_leaves_one_document():
     results = keyword_search("idempotent")
     assert len(results) == 1 and titles(results) == ["Idempotent indexing"]
     assert index.searcher().num_docs == 1
+
+
+def test_a_search_applies_a_bounded_share_of_a_backlog(monkeypatch):
+    # A bulk import's backlog is the importing command's to apply, not a visitor's.
+    monkeypatch.setattr(tantivy_index, "SEARCH_BATCH", 2)
+    keyword_search("anything")
+    for number in range(5):
+        make_paper(f"Backlog paper {number}")
+    assert len(keyword_search("backlog")) == 2
+    assert len(pending()) == 3
+    assert keyword.catch_up() == 3
+    assert len(keyword_search("backlog")) == 5
 
 
 def test_a_lost_index_folder_is_rebuilt_from_the_papers_table(settings, tmp_path):

@@ -13,6 +13,8 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 from gunicorn.app.base import BaseApplication
 
+from dailypapers.search import keyword
+
 
 class GunicornApplication(BaseApplication):
     def __init__(self, options: dict[str, Any]) -> None:
@@ -59,6 +61,10 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         if not options["no_collectstatic"]:
             call_command("collectstatic", interactive=False, verbosity=0)
+        # Build or update the keyword index now (after an upgrade or a restore it may be
+        # missing), rather than in a visitor's first search.
+        if indexed := keyword.catch_up():
+            self.stdout.write(f"keyword index: {indexed} papers indexed")
         self.stdout.write(
             f"Serving on http://{options['bind']} with {options['workers']} workers "
             f"x {options['threads']} threads"
