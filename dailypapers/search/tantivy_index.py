@@ -11,7 +11,8 @@ deletion of the rows safe.
 One process at a time may write (tantivy's lock file); a process that finds the lock taken
 searches the last committed index rather than wait. Readers in every process re-open the
 index when its ``meta.json`` changes. An index folder that was never finished (no
-``complete`` marker) is rebuilt from the papers table before it is used.
+``complete`` marker), or that is ahead of the database (restored from a backup), is rebuilt
+from the papers table before it is used.
 """
 
 from __future__ import annotations
@@ -115,6 +116,19 @@ def directory() -> Path:
     return Path(settings.SEARCH_INDEX_DIR) / f"keyword-v{SCHEMA_VERSION}"
 
 
+def _log_state() -> tuple[int, bool]:
+    """The number of the newest change ever logged (AUTOINCREMENT's counter, 0 if none), and
+    whether changes are pending: one query, made before every search."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT coalesce((SELECT seq FROM sqlite_sequence WHERE name = %s), 0), "
+            f"EXISTS (SELECT 1 FROM {CHANGES})",
+            [CHANGES],
+        )
+        last, pending = cursor.fetchone()
+    return last, bool(pending)
+
+
 class IndexBusy(RuntimeError):
     pass
 
@@ -130,10 +144,40 @@ class KeywordIndex:
             self.index.register_tokenizer(name, analyzer)
         self.lock = threading.Lock()
         self.seen_meta: float | None = None
+        self.marker_stamp: int | None = None
+        self.marker_applied = 0
+
+    def _applied(self) -> int | None:
+        """The last change number the folder applied (its ``complete`` marker), or None when
+        it was never completed. Read again only when the marker changes."""
+        marker = self.path / "complete"
+        try:
+            stamp = marker.stat().st_mtime_ns
+            if stamp != self.marker_stamp:
+                self.marker_applied = int(json.loads(marker.read_text())["applied"])
+                self.marker_stamp = stamp
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+        return self.marker_applied
 
     @property
     def complete(self) -> bool:
-        return (self.path / "complete").exists()
+        """Whether the folder was built, and still follows this database. The marker holds
+        the last change number applied; a database restored from a backup taken before it
+        has a lower counter (numbers only grow), and its index must be built anew."""
+        applied = self._applied()
+        return applied is not None and applied <= _log_state()[0]
+
+    def _mark(self, applied: int, papers: int | None = None) -> None:
+        """Record the last change applied (atomically: a reader never sees half a marker)."""
+        marker = self.path / "complete"
+        state: dict[str, int | None] = {"applied": applied, "schema": SCHEMA_VERSION}
+        if papers is None and marker.exists():
+            papers = json.loads(marker.read_text()).get("papers")
+        state["papers"] = papers
+        temporary = marker.with_suffix(".tmp")
+        temporary.write_text(json.dumps(state))
+        os.replace(temporary, marker)
 
     def searcher(self) -> tantivy.Searcher:
         """A searcher over the index with the pending changes applied (up to ``SEARCH_BATCH``
@@ -156,12 +200,12 @@ class KeywordIndex:
         """Apply the pending changes, or ``most`` of them (or build the index if it was never
         finished); returns how many papers were re-indexed. Another thread or process already
         writing is left to it."""
-        if not self.complete:
+        last, pending = _log_state()
+        applied = self._applied()
+        if applied is None or applied > last:
             return self.rebuild(wait=False)
-        with connection.cursor() as cursor:
-            cursor.execute(f"SELECT 1 FROM {CHANGES} LIMIT 1")
-            if cursor.fetchone() is None:
-                return 0
+        if not pending:
+            return 0
         if not self.lock.acquire(blocking=False):
             return 0
         try:
@@ -195,6 +239,7 @@ class KeywordIndex:
         for row in Paper.objects.filter(id__in=ids).values(*COLUMNS):
             writer.add_document(document(row))
         writer.commit()
+        self._mark(rows[-1][0])
         # Rows are numbered in commit order (AUTOINCREMENT), so none below the last one read
         # can appear later; a change made since was numbered after it and stays pending.
         with transaction.atomic(), connection.cursor() as cursor:
@@ -214,9 +259,7 @@ class KeywordIndex:
                     return 0
                 raise IndexBusy(f"another process is writing the keyword index {self.path}")
             try:
-                with connection.cursor() as cursor:
-                    cursor.execute(f"SELECT coalesce(max(seq), 0) FROM {CHANGES}")
-                    last = cursor.fetchone()[0]
+                last = _log_state()[0]
                 writer.delete_all_documents()
                 rows = Paper.objects.order_by("id").values(*COLUMNS).iterator(chunk_size=BATCH)
                 count = 0
@@ -229,8 +272,7 @@ class KeywordIndex:
                 del writer
             with transaction.atomic(), connection.cursor() as cursor:
                 cursor.execute(f"DELETE FROM {CHANGES} WHERE seq <= %s", [last])
-            marker = self.path / "complete"
-            marker.write_text(json.dumps({"papers": count, "schema": SCHEMA_VERSION}))
+            self._mark(last, papers=count)
             return count
 
 

@@ -85,6 +85,29 @@ def test_a_lost_index_folder_is_rebuilt_from_the_papers_table(settings, tmp_path
     assert (tantivy_index.directory() / "complete").exists()
 
 
+def test_a_database_restored_from_an_older_backup_gets_its_index_rebuilt():
+    make_paper("Kept paper")
+    assert len(keyword_search("paper")) == 1
+    with connection.cursor() as cursor:
+        # What a backup taken now holds: the paper above, and the log's counter.
+        cursor.execute("SELECT seq FROM sqlite_sequence WHERE name = 'search_keyword_change'")
+        backup_counter = cursor.fetchone()[0]
+    make_paper("Paper written after the backup")
+    assert len(keyword_search("paper")) == 2
+    with connection.cursor() as cursor:
+        # Restore: the later paper and its log rows are gone from the database (the triggers
+        # do not see a restore), and the counter is back where the backup had it.
+        cursor.execute("DROP TRIGGER keyword_change_delete")
+        Paper.objects.filter(title="Paper written after the backup").delete()
+        cursor.execute(
+            "UPDATE sqlite_sequence SET seq = %s WHERE name = 'search_keyword_change'",
+            [backup_counter],
+        )
+    assert not tantivy_index.get().complete
+    results = keyword_search("paper")
+    assert titles(results) == ["Kept paper"] and len(results) == 1
+
+
 def test_a_busy_writer_leaves_the_search_on_the_last_commit_then_it_catches_up():
     make_paper("First paper")
     index = tantivy_index.get()
