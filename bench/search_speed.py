@@ -208,13 +208,13 @@ def hnsw(folder: Path, texts: list[str]) -> None:
         return
     import numpy as np
 
-    from dailypapers.search import hnsw_index, vectors
+    from dailypapers.search import hnsw_build, hnsw_index, vectors
     from dailypapers.search.embedder import get_embedder
     from dailypapers.search.numpy_index import NumpyIndex
 
     embedder = get_embedder()
     started = time.perf_counter()
-    manifest = hnsw_index.update(embedder.name, embedder.dim, rebuild=True)
+    manifest = hnsw_build.update(embedder.name, embedder.dim, rebuild=True)
     assert manifest is not None
     spent = time.perf_counter() - started
     sizes = [path.stat().st_size / 2**20 for path in manifest.paths()]

@@ -26,30 +26,23 @@ second ago is found, and a replaced vector is never returned twice or with its o
 Papers deleted since the build may still be returned until the next build (callers keep only
 visible papers anyway).
 
-Writing the files is ``update()``'s job (called by ``dailypapers embed``): it extends the
-current generation with the rows above its watermark, or builds anew when there is none, when
-the model, dimensions or parameters differ, or when removed entries pile up. Choosing between
-this index and the exact one is ``vectors.py``'s job (``usable()`` says whether it may).
+Writing the files is ``hnsw_build.py``'s job (``update()``, called by ``dailypapers embed``).
+Choosing between this index and the exact one is ``vectors.py``'s (``usable()`` says whether
+it may).
 """
 
 from __future__ import annotations
 
-import contextlib
-import fcntl
 import json
 import logging
-import os
 import re
-import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 from django.conf import settings
-from django.db.models import Max
 from usearch.index import Index
 
 from dailypapers.search.models import PaperVector
@@ -77,16 +70,6 @@ EXPANSION_SEARCH = 200
 EXACT_ALLOWED = 25_000
 MAX_FETCH = 4_000
 OVERFETCH = 2.0
-# Entries removed from a graph (replaced or deleted vectors) stay in it as tombstones that
-# searches still walk: past this share of the graph, update() rebuilds it instead.
-MAX_REMOVED_SHARE = 0.2
-# Rewriting the files costs seconds (their whole size is written again), searching the rows
-# stored since exactly costs microseconds: the files are extended once this many rows were
-# stored after them, or when they are this old and any was.
-EXTEND_AFTER_ROWS = 1_000
-EXTEND_AFTER_SECONDS = 3_600
-# Rows read and added per step of a build, to bound its memory.
-CHUNK = 50_000
 
 
 def mode() -> str:
@@ -108,16 +91,16 @@ def folder() -> Path:
     return Path(settings.SEARCH_INDEX_DIR)
 
 
-def _stem(model: str) -> str:
+def file_stem(model: str) -> str:
     return "vectors-" + re.sub(r"[^A-Za-z0-9._-]", "_", model)
 
 
 def manifest_path(model: str) -> Path:
-    return folder() / f"{_stem(model)}.json"
+    return folder() / f"{file_stem(model)}.json"
 
 
 def _generation_paths(model: str, generation: int) -> tuple[Path, Path, Path]:
-    base = folder() / f"{_stem(model)}-{generation}"
+    base = folder() / f"{file_stem(model)}-{generation}"
     return (
         base.with_name(base.name + ".usearch"),
         base.with_name(base.name + ".npy"),
@@ -154,7 +137,7 @@ class Manifest:
         )
 
 
-def _stamp(path: Path) -> tuple[int, int, int] | None:
+def file_stamp(path: Path) -> tuple[int, int, int] | None:
     try:
         found = path.stat()
     except FileNotFoundError:
@@ -176,7 +159,7 @@ _manifests: dict[str, tuple[tuple[int, int, int] | None, Manifest | None]] = {}
 
 def _current_manifest(model: str) -> Manifest | None:
     # A stat per call (microseconds); the JSON is parsed again only when the file changed.
-    stamp = _stamp(manifest_path(model))
+    stamp = file_stamp(manifest_path(model))
     cached = _manifests.get(model)
     if cached is None or cached[0] != stamp:
         cached = (stamp, read_manifest(model) if stamp else None)
@@ -228,7 +211,7 @@ def _empty_recent() -> tuple[np.ndarray, np.ndarray]:
     return np.zeros(0, dtype=np.int64), np.zeros((0, 0), dtype=np.float32)
 
 
-def _read_rows(rows, limit: int | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def read_rows(rows, limit: int | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(row ids, paper ids, float32 matrix) of these PaperVector rows (the first ``limit``),
     in row id order."""
     found = list(rows.order_by("id").values_list("id", "paper_id", "vector")[:limit])
@@ -241,7 +224,7 @@ def _read_rows(rows, limit: int | None = None) -> tuple[np.ndarray, np.ndarray, 
     return row_ids, paper_ids, matrix
 
 
-def _latest_per_paper(paper_ids: np.ndarray, matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def latest_per_paper(paper_ids: np.ndarray, matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Rows in storing order reduced to the last one of each paper, sorted by paper id."""
     reversed_ids = paper_ids[::-1]
     unique, first = np.unique(reversed_ids, return_index=True)
@@ -296,10 +279,10 @@ class HnswIndex:
         with self.lock:
             self.checked_at = now
             snap = self.snapshot
-            stamp = _stamp(manifest_path(self.model))
+            stamp = file_stamp(manifest_path(self.model))
             if stamp is not None and stamp != snap.stamp:
                 snap = self._open(stamp) or snap
-            row_ids, paper_ids, matrix = _read_rows(
+            row_ids, paper_ids, matrix = read_rows(
                 PaperVector.objects.filter(model=self.model, id__gt=snap.last_row)
             )
             if len(row_ids) or snap is not self.snapshot:
@@ -309,7 +292,7 @@ class HnswIndex:
                     if len(recent_ids):
                         paper_ids = np.concatenate([recent_ids, paper_ids])
                         rows = np.concatenate([recent_matrix, rows])
-                    recent_ids, recent_matrix = _latest_per_paper(paper_ids, rows)
+                    recent_ids, recent_matrix = latest_per_paper(paper_ids, rows)
                 last_row = int(row_ids[-1]) if len(row_ids) else snap.last_row
                 snap = Snapshot(
                     snap.manifest,
@@ -424,203 +407,3 @@ class HnswIndex:
         positions = positions[snap.built_ids[positions] == candidates]
         rows = np.asarray(snap.built_matrix[positions], dtype=np.float32)
         return exact_nearest(snap.built_ids[positions], rows, query, k)
-
-
-# Writing ------------------------------------------------------------------------------------
-
-
-@contextlib.contextmanager
-def _writing(model: str) -> Iterator[None]:
-    """One writer of ``model``'s files at a time on this machine (embed workers run side by
-    side); the others wait, then extend what it wrote."""
-    folder().mkdir(parents=True, exist_ok=True)
-    with open(folder() / f"{_stem(model)}.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(lock, fcntl.LOCK_UN)
-
-
-def _write_atomically(path: Path, write: Callable[[str], object]) -> None:
-    """``write(temporary path)``, fsync, then rename over ``path``: readers see the old file
-    or the new one, never a part."""
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
-    os.close(handle)
-    os.chmod(temporary, 0o644)  # mkstemp's 0600 would hide it from a web server's user
-    try:
-        write(temporary)
-        with open(temporary, "rb+") as written:
-            os.fsync(written.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(temporary)
-        raise
-
-
-def _save_npy(path: Path, array: np.ndarray) -> None:
-    def write(temporary: str) -> None:
-        with open(temporary, "wb") as out:
-            np.save(out, array)
-
-    _write_atomically(path, write)
-
-
-def _new_graph(dims: int) -> Index:
-    return Index(
-        ndim=dims,
-        metric=METRIC,
-        dtype=DTYPE,
-        connectivity=CONNECTIVITY,
-        expansion_add=EXPANSION_ADD,
-        expansion_search=EXPANSION_SEARCH,
-    )
-
-
-def _add(graph: Index, ids: np.ndarray, matrix: np.ndarray) -> None:
-    """Add these rows to the graph, leaving out zero vectors (no direction: a cosine of
-    nothing), in chunks that bound the float32 copy."""
-    for start in range(0, len(ids), CHUNK):
-        rows = np.asarray(matrix[start : start + CHUNK], dtype=np.float32)
-        keep = rows.any(axis=1)
-        if keep.any():
-            graph.add(ids[start : start + CHUNK][keep], rows[keep], threads=os.cpu_count() or 1)
-
-
-def _publish(
-    model: str,
-    graph: Index,
-    ids: np.ndarray,
-    matrix: np.ndarray,
-    last_id: int,
-    removed: int,
-    previous: Manifest | None,
-) -> Manifest:
-    generation = (previous.generation + 1) if previous else 1
-    manifest = Manifest(
-        model=model,
-        dims=int(matrix.shape[1]),
-        count=len(ids),
-        last_id=last_id,
-        generation=generation,
-        removed=removed,
-        built=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-    )
-    graph_path, matrix_path, ids_path = manifest.paths()
-    _write_atomically(graph_path, lambda temporary: graph.save(temporary))
-    _save_npy(matrix_path, np.ascontiguousarray(matrix, dtype="<f4"))
-    _save_npy(ids_path, ids)
-    body = json.dumps(asdict(manifest), indent=1)
-    _write_atomically(manifest_path(model), lambda temporary: Path(temporary).write_text(body))
-    # Older generations: processes that still map them keep reading them until they move on
-    # (an unlinked file lives as long as its mappings).
-    ours = re.compile(re.escape(_stem(model)) + r"-(\d+)\.(usearch|npy|ids\.npy)")
-    for old in folder().iterdir():
-        matched = ours.fullmatch(old.name)
-        if matched and int(matched[1]) != generation:
-            old.unlink(missing_ok=True)
-    return manifest
-
-
-def build(model: str) -> Manifest | None:
-    """Write a new generation from every stored vector of ``model``; None when there is none."""
-    rows = PaperVector.objects.filter(model=model)
-    last_id = rows.aggregate(last=Max("id"))["last"]
-    if last_id is None:
-        return None
-    # Rows above last_id (stored during the build) are the readers' recent rows.
-    parts = []
-    start = 0
-    while True:
-        row_ids, paper_ids, matrix = _read_rows(rows.filter(id__gt=start, id__lte=last_id), CHUNK)
-        if not len(row_ids):
-            break
-        parts.append((paper_ids, matrix))
-        start = int(row_ids[-1])
-    ids, matrix = _latest_per_paper(
-        np.concatenate([p for p, _ in parts]), np.concatenate([m for _, m in parts])
-    )
-    graph = _new_graph(matrix.shape[1])
-    _add(graph, ids, matrix)
-    return _publish(model, graph, ids, matrix, last_id, 0, read_manifest(model))
-
-
-def _extend(manifest: Manifest) -> Manifest | None:
-    """The current generation plus the rows stored since, as a new generation; None when a
-    full build is the better choice (too many tombstones)."""
-    model = manifest.model
-    graph_path, matrix_path, ids_path = manifest.paths()
-    rows = PaperVector.objects.filter(model=model)
-    last_id = rows.aggregate(last=Max("id"))["last"] or 0
-    _, paper_ids, new_rows = _read_rows(rows.filter(id__gt=manifest.last_id, id__lte=last_id))
-    new_ids, new_rows = _latest_per_paper(paper_ids, new_rows)
-    if len(new_ids) and new_rows.shape[1] != manifest.dims:
-        return None
-    ids = np.load(ids_path)
-    matrix = np.load(matrix_path)
-    # Papers deleted since the build: the database now has fewer rows than the files.
-    stored = rows.filter(id__lte=last_id).count()
-    kept = ~np.isin(ids, new_ids, assume_unique=True)
-    gone = np.zeros(0, dtype=np.int64)
-    if stored < int(kept.sum()) + len(new_ids):
-        present = np.fromiter(rows.values_list("paper_id", flat=True), dtype=np.int64)
-        gone = ids[kept & ~np.isin(ids, present)]
-    graph = Index.restore(graph_path)
-    if graph is None:
-        return None
-    stale = np.concatenate([ids[~kept], gone])
-    stale = stale[graph.contains(stale)] if len(stale) else stale
-    removed = manifest.removed + len(stale)
-    if removed > MAX_REMOVED_SHARE * max(len(ids), 1):
-        return None
-    if len(stale):
-        graph.remove(stale)
-    _add(graph, new_ids, new_rows)
-    keep = kept & ~np.isin(ids, gone)
-    ids = np.concatenate([ids[keep], new_ids])
-    matrix = np.concatenate([matrix[keep], new_rows]) if len(new_ids) else matrix[keep]
-    order = np.argsort(ids)
-    return _publish(model, graph, ids[order], matrix[order], last_id, removed, manifest)
-
-
-def wanted(model: str, stored: int | None = None) -> bool:
-    """Whether ``model``'s vectors should have files: ``hnsw``, or ``auto`` past the
-    threshold (``stored``: the count, when the caller knows it)."""
-    chosen = mode()
-    if chosen != "auto":
-        return chosen == "hnsw"
-    if stored is None:
-        stored = PaperVector.objects.filter(model=model).count()
-    return stored >= threshold()
-
-
-def update(model: str, dims: int, rebuild: bool = False) -> Manifest | None:
-    """Bring ``model``'s files up to date with the stored vectors, if it should have files
-    (``wanted``) or ``rebuild`` asks: extend the current generation, or build anew when there
-    is none, it is for another model, dimensions (``dims``) or parameters, or ``rebuild``.
-    A few rows stored since a recent build are left to the readers' exact search (see
-    EXTEND_AFTER_ROWS). Returns the current manifest, or None when there are no files."""
-    if not rebuild and not wanted(model):
-        return None
-    with _writing(model):
-        current = read_manifest(model)
-        if current is not None and current.matches(model, dims) and not rebuild:
-            since = PaperVector.objects.filter(model=model, id__gt=current.last_id).count()
-            written = _stamp(manifest_path(model))
-            age = time.time() - written[1] / 1e9 if written else float("inf")
-            if not since or (since < EXTEND_AFTER_ROWS and age < EXTEND_AFTER_SECONDS):
-                return current
-            extended = _extend(current)
-            if extended is not None:
-                return extended
-        started = time.perf_counter()
-        manifest = build(model)
-        if manifest is not None:
-            log.info(
-                "vector index for %s: %d vectors built in %.1f s",
-                model,
-                manifest.count,
-                time.perf_counter() - started,
-            )
-        return manifest

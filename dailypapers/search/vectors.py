@@ -18,7 +18,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from dailypapers.papers.models import Paper
-from dailypapers.search import hnsw_index
+from dailypapers.search import hnsw_build, hnsw_index
 from dailypapers.search.embedder import get_embedder, paper_text
 from dailypapers.search.hnsw_index import HnswIndex
 from dailypapers.search.models import PaperVector
@@ -60,11 +60,11 @@ def reset() -> None:
 
 def update_index(rebuild: bool = False) -> hnsw_index.Manifest | None:
     """Bring the vector index files of the current model up to date (SQLite only: PostgreSQL's
-    index lives in the database); see ``hnsw_index.update``."""
+    index lives in the database); see ``hnsw_build.update``."""
     if connection.vendor != "sqlite":
         return None
     embedder = get_embedder()
-    return hnsw_index.update(embedder.name, embedder.dim, rebuild=rebuild)
+    return hnsw_build.update(embedder.name, embedder.dim, rebuild=rebuild)
 
 
 def without_vectors() -> QuerySet[Paper]:

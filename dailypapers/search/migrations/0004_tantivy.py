@@ -10,7 +10,8 @@ import importlib
 
 from django.db import migrations
 
-# The FTS5 statements, to drop them (and to create them again when migrating back).
+# The FTS5 statements, to drop them (and to create them again when migrating back), and
+# its helper that runs statements on SQLite only.
 fts5 = importlib.import_module("dailypapers.search.migrations.0001_fts5")
 
 # Every column tantivy_index.document() reads.
@@ -53,18 +54,8 @@ DROP = [
 ]
 
 
-def run(statements):
-    def apply(apps, schema_editor):
-        if schema_editor.connection.vendor != "sqlite":
-            return
-        for statement in statements:
-            schema_editor.execute(statement)
-
-    return apply
-
-
 class Migration(migrations.Migration):
     dependencies = [("search", "0003_postgres")]
     operations = [
-        migrations.RunPython(run(fts5.DROP + CREATE), run(DROP + fts5.CREATE)),
+        migrations.RunPython(fts5.run(fts5.DROP + CREATE), fts5.run(DROP + fts5.CREATE)),
     ]

@@ -8,7 +8,7 @@ from django.db import connection
 from dailypapers.core.testing import make_paper
 from dailypapers.papers.models import Paper
 from dailypapers.papers.writing import save_papers
-from dailypapers.search import hnsw_index, vectors
+from dailypapers.search import hnsw_build, hnsw_index, vectors
 from dailypapers.search.embedder import get_embedder
 from dailypapers.search.hnsw_index import HnswIndex
 from dailypapers.search.models import PaperVector
@@ -159,12 +159,12 @@ def test_a_few_new_vectors_are_left_to_the_exact_search_until_they_add_up(corpus
     store([(newcomer.pk, clustered(1, seed=8)[0])])
     assert built() == first
     assert vectors.index().nearest(clustered(1, seed=8)[0], 1)[0][0] == newcomer.pk
-    monkeypatch.setattr(hnsw_index, "EXTEND_AFTER_ROWS", 1)
+    monkeypatch.setattr(hnsw_build, "EXTEND_AFTER_ROWS", 1)
     assert built().generation == first.generation + 1
 
 
 def test_a_reader_moves_to_the_new_files_after_an_update(corpus, monkeypatch):
-    monkeypatch.setattr(hnsw_index, "EXTEND_AFTER_ROWS", 1)
+    monkeypatch.setattr(hnsw_build, "EXTEND_AFTER_ROWS", 1)
     first = built()
     reader = HnswIndex(first.model)
     assert reader.refresh(force=True).manifest == first
@@ -180,7 +180,7 @@ def test_a_reader_moves_to_the_new_files_after_an_update(corpus, monkeypatch):
 
 
 def test_an_update_drops_deleted_papers_and_keeps_replaced_ones_once(corpus, monkeypatch):
-    monkeypatch.setattr(hnsw_index, "EXTEND_AFTER_ROWS", 1)
+    monkeypatch.setattr(hnsw_build, "EXTEND_AFTER_ROWS", 1)
     built()
     Paper.objects.filter(pk__in=corpus[:5].tolist()).delete()
     store([(int(corpus[10]), clustered(1, seed=7)[0])])
