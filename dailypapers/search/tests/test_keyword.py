@@ -37,6 +37,16 @@ def test_every_word_must_match_unless_none_matches_them_all():
     assert titles(some) == ["Vision transformers"] and some.matched_any
 
 
+def test_a_long_question_is_ranked_by_how_many_of_its_words_a_paper_has():
+    make_paper("Sparse attention kernels for long context", abstract="Tiled on graphics cards.")
+    make_paper("Dense kernels", abstract="Matrix products.")
+    question = "sparse attention kernels long context tiled graphics cards"  # 8 words
+    assert titles(keyword_search(question)) == ["Sparse attention kernels for long context"]
+    longer = keyword_search(question + " matrix")  # 9: any of them, most shared first
+    assert longer.matched_any
+    assert titles(longer) == ["Sparse attention kernels for long context", "Dense kernels"]
+
+
 def test_phrases_exclusions_and_prefixes_work():
     make_paper("Large language model agents", abstract="About agents.")
     make_paper("Language of large model kits", abstract="About kits.")
