@@ -14,7 +14,7 @@ makes them; references to them travel by natural key), and caches.
 The checksum of a model is SHA-256 over its rows in primary-key order, each row as canonical
 JSON (sorted keys, sorted many-to-many ids, full-precision datetimes), so it does not depend
 on the engine that stored the rows. Search indexes follow the rows by themselves (SQLite's
-FTS5 triggers, PostgreSQL's generated columns).
+change-log triggers, PostgreSQL's generated columns).
 """
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
-"""Finding papers: the keyword index (FTS5), query parsing, ranking; the reindex command."""
+"""Finding papers: the keyword index (tantivy on SQLite, tsvector on PostgreSQL), query
+parsing, ranking; the reindex command."""
 
 from django.apps import AppConfig
 

@@ -14,8 +14,7 @@ from typing import Any, overload
 from django.db import connection
 
 from dailypapers.papers.models import Paper
-from dailypapers.search import more_like_this, tantivy_search, tsvector
-from dailypapers.search.embedder import paper_text
+from dailypapers.search import tantivy_search, tsvector
 from dailypapers.search.query import ParsedQuery, parse_query
 from dailypapers.search.restrict import Scope, match_terms
 
@@ -116,18 +115,7 @@ def rank_by_shared_words(text: str, candidates: Collection[int]) -> list[int]:
     ``text`` ("more like this"). With tantivy, the index ranks them with every word's real
     document frequency (CSFCube nDCG@20 0.558 against 0.553, docs/search.md); PostgreSQL's
     ranking has no document frequencies, so there more_like_this.py ranks them in Python."""
-    if not candidates:
-        return []
-    if backend() is tantivy_search:
-        expression = tantivy_search.more_like_this_expression(more_like_this.words(text))
-        if expression is None:
-            return []
-        scope = Scope(only=frozenset(candidates))
-        return tantivy_search.ranked_ids(expression, len(candidates), 0, scope)
-    texts = Paper.objects.filter(id__in=candidates).values_list("id", "title", "abstract")
-    return more_like_this.rank(
-        text, {paper_id: paper_text(title, abstract) for paper_id, title, abstract in texts}
-    )
+    return backend().rank_by_shared_words(text, candidates) if candidates else []
 
 
 def keyword_search(text: str) -> KeywordResults:

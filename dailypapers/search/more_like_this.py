@@ -1,13 +1,11 @@
 """Keyword "more like this": rank a few candidate papers by the words they share with a paper.
 
+PostgreSQL's way (``tsvector.rank_by_shared_words``; SQLite's tantivy index ranks them itself):
 bm25 in Python over the candidates' text, with document frequencies estimated once per process
-(and every ``REFRESH_SECONDS``) from the newest ``SAMPLE_SIZE`` papers. FTS5 cannot do this
-fast: an OR query of a paper's hundred words scores nearly every paper in the index, and with
-a rowid constraint it recounts each word's documents for every candidate (hundreds of ms at
-170k papers, docs/search.md). Here ranking 20 candidates costs a few milliseconds and needs
-no index at all, on any database. Words are lowercased, not stemmed; a sample of 20,000
-papers estimates the frequency of every word that matters (a word unseen in it counts as rare,
-which it is).
+(and every ``REFRESH_SECONDS``) from the newest ``SAMPLE_SIZE`` papers, since ``ts_rank_cd``
+has none. Ranking 20 candidates costs a few milliseconds. Words are lowercased, not stemmed;
+a sample of 20,000 papers estimates the frequency of every word that matters (a word unseen in
+it counts as rare, which it is).
 """
 
 from __future__ import annotations

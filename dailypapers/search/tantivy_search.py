@@ -15,12 +15,13 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
+from collections.abc import Collection
 
 import tantivy
 from tantivy import Occur, Query
 
 from dailypapers.papers.models import Organization
-from dailypapers.search import tantivy_index
+from dailypapers.search import more_like_this, tantivy_index
 from dailypapers.search.query import ParsedQuery, Term
 from dailypapers.search.restrict import Scope, match_terms
 from dailypapers.search.tantivy_index import (
@@ -167,6 +168,15 @@ def ranked_ids(expression: Query, limit: int, offset: int, scope: Scope) -> list
     hits = searcher.search(_restricted(expression, scope), limit, count=False, offset=offset).hits
     ids: list = searcher.fast_field_values("id", [address for _, address in hits])
     return ids
+
+
+def rank_by_shared_words(text: str, candidates: Collection[int]) -> list[int]:
+    """``candidates`` best first by bm25 of ``text``'s 25 best words (keyword.py says why)."""
+    expression = more_like_this_expression(more_like_this.words(text))
+    if expression is None:
+        return []
+    scope = Scope(only=frozenset(candidates))
+    return ranked_ids(expression, len(candidates), 0, scope)
 
 
 def catch_up() -> int:
