@@ -1,33 +1,52 @@
 #!/usr/bin/env python3
 """Search quality on real relevance judgments, through the code the search page uses.
 
-    .venv/bin/python bench/search_quality.py [--grid]
+    .venv/bin/python bench/search_quality.py [--folds 5] [--repeats 20]
 
-CACM (../shared/data/cacm-test-collection; the judged, odd-numbered queries): nDCG@10 and
-recall@100 of keyword (tantivy bm25), semantic (the shipped embedder + exact vector index) and
-hybrid (RRF, hybrid.py). CSFCube (../shared/data/csfcube, the dev queries of dev_split.json):
-nDCG@20 of ranking each query paper's candidate pool the way "Similar papers" ranks its
-candidates (similar.rank_candidates), against keyword "more like this" (two forms: the paper's
-text as a search, and bm25 of all its content words) and against embeddings alone.
-``--grid`` also prints hybrid nDCG@10 and similar-papers nDCG@20 for other constants (how the
-defaults were chosen, on these dev judgments only).
+CACM (../shared/data/cacm-test-collection: every query that has judgments): nDCG@10 and
+recall@100 of keyword (tantivy bm25), semantic (the site's embedder + exact vector index) and
+hybrid (hybrid.py). CSFCube (../shared/data/csfcube, the queries of dev_split.json): nDCG@20 of
+ranking each query paper's candidate pool as "Similar papers" ranks its candidates
+(similar.rank_candidates), against keyword "more like this" and embeddings alone.
+
+Every constant of the fusion is chosen by k-fold cross-validation: for each fold, the best
+member of a family (a grid of constants) on the other folds ranks the fold's queries, so each
+query's figure comes from constants picked without it. The folds are drawn ``--repeats``
+times; the tables give the mean over repeats, its spread (standard deviation over repeats) and
+a 95% bootstrap interval over queries. Families: reciprocal rank fusion (weights, k, a cosine
+floor), a convex mix of normalised scores (bm25 / best bm25 and cosine), and RRF whose meaning
+weight depends on the query's length. "any family" lets each fold also pick the family.
+
+The last line is the configuration the site runs, computed through its own code:
+``summary: cacm keyword=.. semantic=.. hybrid=..; csfcube similar=.. mlt=..``. Its constants
+were chosen as the cross-validation chooses them, on the dev judgments; on other judgments
+dropped into ../shared/data the same line is a held-out figure.
 Each collection is loaded into a fresh SQLite database in a temporary folder.
 """
 
 from __future__ import annotations
 
 import argparse
+import functools
 import gzip
+import itertools
 import json
 import math
 import os
 import sys
 import tempfile
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
+
+import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared" / "data"
 sys.path.insert(0, str(ROOT))
+
+# Candidates per list, as hybrid.CANDIDATES.
+DEPTH = 100
 
 
 def setup_django(folder: str) -> None:
@@ -41,15 +60,89 @@ def setup_django(folder: str) -> None:
     call_command("migrate", verbosity=0)
 
 
-def ndcg(ranked: list[str], grades: dict[str, float], k: int) -> float:
+def ndcg(ranked: Sequence, grades: dict, k: int) -> float:
     dcg = sum(grades.get(d, 0) / math.log2(i + 2) for i, d in enumerate(ranked[:k]))
     ideal = sorted(grades.values(), reverse=True)[:k]
     best = sum(g / math.log2(i + 2) for i, g in enumerate(ideal))
     return dcg / best if best else 0.0
 
 
+def bootstrap(values: np.ndarray, rounds: int = 2000, seed: int = 0) -> tuple[float, float]:
+    """95% interval of the mean of per-query values, by resampling queries."""
+    rng = np.random.default_rng(seed)
+    means = values[rng.integers(0, len(values), (rounds, len(values)))].mean(axis=1)
+    return float(np.percentile(means, 2.5)), float(np.percentile(means, 97.5))
+
+
+@dataclass
+class Validated:
+    mean: float  # mean over repeats of the held-out figure
+    spread: float  # standard deviation over repeats
+    interval: tuple[float, float]  # bootstrap over queries of the per-query held-out figure
+    per_query: np.ndarray
+    chosen_on_all: object  # the member the same rule picks on every query (what the site runs)
+
+
+def cross_validate(table: dict[object, np.ndarray], folds: int, repeats: int) -> Validated:
+    """Held-out figure of "pick the member with the best mean on the training folds".
+
+    ``table`` maps each member (a tuple of constants) to its per-query figures; ties go to the
+    member listed first, so list the simplest first."""
+    members = list(table)
+    scores = np.stack([table[m] for m in members])
+    count = scores.shape[1]
+    held_out = np.zeros((repeats, count))
+    rng = np.random.default_rng(0)
+    for repeat in range(repeats):
+        for part in np.array_split(rng.permutation(count), min(folds, count)):
+            train = np.setdiff1d(np.arange(count), part)
+            best = int(np.argmax(scores[:, train].mean(axis=1)))
+            held_out[repeat, part] = scores[best, part]
+    per_query = held_out.mean(axis=0)
+    return Validated(
+        mean=float(held_out.mean()),
+        spread=float(held_out.mean(axis=1).std()),
+        interval=bootstrap(per_query),
+        per_query=per_query,
+        chosen_on_all=members[int(np.argmax(scores.mean(axis=1)))],
+    )
+
+
+def rrf(lists: list[tuple[float, list[int]]], k: float) -> list[int]:
+    from dailypapers.search.hybrid import fuse
+
+    return fuse([(w, ids) for w, ids in lists if w], k)
+
+
+def convex(keyword: list[tuple[int, float]], meaning: list[tuple[int, float]], alpha: float):
+    """(1 - alpha) * bm25 / best bm25 + alpha * cosine rescaled to [0, 1] over the list."""
+    scores: dict[int, float] = {}
+    if keyword:
+        top = max(s for _, s in keyword) or 1.0
+        for paper_id, score in keyword:
+            scores[paper_id] = (1 - alpha) * score / top
+    if meaning:
+        high, low = meaning[0][1], meaning[-1][1]
+        for paper_id, score in meaning:
+            scaled = (score - low) / (high - low) if high > low else 1.0
+            scores[paper_id] = scores.get(paper_id, 0.0) + alpha * scaled
+    return sorted(scores, key=lambda i: -scores[i])
+
+
+def print_validated(rows: list[tuple[str, Validated]], metric: str) -> None:
+    print(f"| {metric}, cross-validated | mean | spread | 95% interval | picked on all queries |")
+    print("|---|---:|---:|---|---|")
+    for name, result in rows:
+        low, high = result.interval
+        print(
+            f"| {name} | {result.mean:.3f} | ±{result.spread:.3f} | {low:.3f}-{high:.3f} "
+            f"| {result.chosen_on_all} |"
+        )
+
+
 def load(records) -> dict[str, int]:
-    """Save (key, title, abstract) records as papers and embed them; returns key -> paper id."""
+    """Save (key, title, abstract, authors) records as papers and embed them; returns key ->
+    paper id."""
     from dailypapers.papers.models import Paper
     from dailypapers.papers.writing import save_papers
     from dailypapers.search import vectors
@@ -67,10 +160,91 @@ def load(records) -> dict[str, int]:
     return ids
 
 
-def cacm(grid: bool) -> None:
+@dataclass
+class CacmQuery:
+    relevant: set[int]
+    words: int  # content words, as the keyword search counts them
+    keyword: list[tuple[int, float]]  # top DEPTH by bm25, with scores
+    meaning: list[tuple[int, float]]  # top DEPTH by cosine, with cosines
+    # top DEPTH by cosine to the query vector moved towards the mean vector of the top
+    # keyword matches (pseudo-relevance feedback), by (matches, their weight)
+    feedback: dict[tuple[int, float], list[tuple[int, float]]]
+
+
+def bm25_head(text: str) -> list[tuple[int, float]]:
+    """The keyword ranking the site makes (KeywordResults), with tantivy's bm25 scores."""
+    from dailypapers.search import tantivy_index, tantivy_search
+    from dailypapers.search.keyword import KeywordResults
+    from dailypapers.search.query import parse_query
+    from dailypapers.search.restrict import Scope
+
+    results = KeywordResults(parse_query(text))
+    if results.expression is None:
+        return []
+    searcher = tantivy_index.get().searcher()
+    hits = searcher.search(tantivy_search._restricted(results.expression, Scope()), DEPTH).hits
+    ids = searcher.fast_field_values("id", [address for _, address in hits])  # type: ignore[attr-defined]
+    return [(int(i), float(score)) for i, (score, _) in zip(ids, hits, strict=True)]
+
+
+def meaning_ids(q: CacmQuery, floor: float) -> list[int]:
+    return [i for i, score in q.meaning if score >= floor]
+
+
+def by_rrf(q: CacmQuery, weight: float, k: int, floor: float) -> list[int]:
+    return rrf([(1.0, [i for i, _ in q.keyword]), (weight, meaning_ids(q, floor))], k)
+
+
+def by_convex(q: CacmQuery, alpha: float, floor: float) -> list[int]:
+    return convex(q.keyword, [m for m in q.meaning if m[1] >= floor], alpha)
+
+
+def by_length(q: CacmQuery, short: float, long: float, over: int, floor: float) -> list[int]:
+    weight = long if q.words > over else short
+    return rrf([(1.0, [i for i, _ in q.keyword]), (weight, meaning_ids(q, floor))], 60)
+
+
+def by_feedback(q: CacmQuery, weight: float, moved: tuple[int, float], floor: float) -> list[int]:
+    found = [i for i, score in q.feedback[moved] if score >= floor]
+    return rrf([(1.0, [i for i, _ in q.keyword]), (weight, found)], 60)
+
+
+def keyword_grid(texts: list[dict], queries: list[CacmQuery], folds: int, repeats: int):
+    """Cross-validated keyword nDCG@10 over the column weights (title, authors; abstract 1)
+    and the all-words rule (a query of more words is ranked by any of them at once)."""
+    from dailypapers.search import keyword, tantivy_search
+    from dailypapers.search.keyword import KeywordResults
+    from dailypapers.search.query import parse_query
+
+    defaults = (dict(tantivy_search.TEXT_FIELDS), keyword.ALL_WORDS_UP_TO)
+    table: dict[object, np.ndarray] = {}
+    try:
+        for title, authors, up_to in itertools.product(
+            (2.0, 1.0, 1.5, 3.0, 5.0), (1.5, 1.0, 2.0), (8, 0, 4, 100)
+        ):
+            tantivy_search.TEXT_FIELDS.update({"title": title, "author_names": authors})
+            keyword.ALL_WORDS_UP_TO = up_to
+            table[("title", title, "authors", authors, "all words up to", up_to)] = np.array(
+                [
+                    ndcg(
+                        KeywordResults(parse_query(t["text"])).ranked_ids(10),
+                        dict.fromkeys(q.relevant, 1),
+                        10,
+                    )
+                    for t, q in zip(texts, queries, strict=True)
+                ]
+            )
+    finally:
+        tantivy_search.TEXT_FIELDS.update(defaults[0])
+        keyword.ALL_WORDS_UP_TO = defaults[1]
+    return cross_validate(table, folds, repeats)
+
+
+def cacm(folds: int, repeats: int) -> dict[str, float]:
     from dailypapers.search import hybrid, vectors
     from dailypapers.search.keyword import KeywordResults
     from dailypapers.search.query import parse_query
+    from dailypapers.search.restrict import match_terms
 
     folder = SHARED / "cacm-test-collection"
     docs = [json.loads(line) for line in (folder / "cacm_docs.jsonl").open()]
@@ -78,55 +252,137 @@ def cacm(grid: bool) -> None:
         (f"cacm-{d['doc_id']}", d["title"], d.get("abstract") or "", d.get("authors") or [])
         for d in docs
     )
-    key_of = {v: k for k, v in ids.items()}
-    judged: dict[str, set[str]] = {}
+    judged: dict[str, set[int]] = {}
     for line in (folder / "cacm_qrels.tsv").read_text().splitlines()[1:]:
         query_id, doc_id, _ = line.split("\t")
-        judged.setdefault(query_id, set()).add(f"cacm-{doc_id}")
-    queries = [json.loads(line) for line in (folder / "cacm_queries.jsonl").open()]
-    queries = [q for q in queries if str(q["query_id"]) in judged]
-
-    def score(ranker) -> tuple[float, float]:
-        n10 = r100 = 0.0
-        for q in queries:
-            relevant = judged[str(q["query_id"])]
-            ranked = [key_of[i] for i in ranker(q["text"])]
-            n10 += ndcg(ranked, dict.fromkeys(relevant, 1), 10)
-            r100 += len(set(ranked[:100]) & relevant) / len(relevant)
-        return n10 / len(queries), r100 / len(queries)
-
+        judged.setdefault(query_id, set()).add(ids[f"cacm-{doc_id}"])
+    texts = [json.loads(line) for line in (folder / "cacm_queries.jsonl").open()]
+    texts = [q for q in texts if str(q["query_id"]) in judged]
     index = vectors.index()
-    rankers = {
-        "keyword (tantivy bm25)": lambda t: KeywordResults(parse_query(t)).ranked_ids(100),
-        "semantic (embeddings)": lambda t: [
-            i for i, _ in index.nearest(vectors.embed_query(t), 100)
-        ],
-        "hybrid (RRF)": lambda t: [p.pk for p in hybrid.search(t)[0:100]],
+
+    def moved(vector: np.ndarray, keyword: list[tuple[int, float]], count: int, weight: float):
+        found = index.vectors_of([i for i, _ in keyword[:count]])
+        if not found or not weight:
+            return index.nearest(vector, DEPTH)
+        mixed = vector + weight * np.mean(list(found.values()), axis=0)
+        return index.nearest(mixed / np.linalg.norm(mixed), DEPTH)
+
+    queries = []
+    for q in texts:
+        vector = vectors.embed_query(q["text"])
+        head = bm25_head(q["text"])
+        queries.append(
+            CacmQuery(
+                relevant=judged[str(q["query_id"])],
+                words=len(match_terms(parse_query(q["text"]))),
+                keyword=head,
+                meaning=index.nearest(vector, DEPTH),
+                feedback={
+                    (count, weight): moved(vector, head, count, weight)
+                    for count in (3, 5, 10)
+                    for weight in (0.5, 1.0, 2.0)
+                },
+            )
+        )
+    print(f"CACM: {len(docs)} documents, {len(queries)} judged queries, folds {folds} x {repeats}")
+
+    def figures(rank: Callable[..., list[int]], **constants) -> np.ndarray:
+        return np.array(
+            [ndcg(rank(q, **constants), dict.fromkeys(q.relevant, 1), 10) for q in queries]
+        )
+
+    floors = (0.0, 0.2, 0.3, 0.4, 0.5)
+    grids: dict[str, tuple[Callable[..., list[int]], dict[str, tuple]]] = {
+        "RRF": (
+            by_rrf,
+            {"weight": (0.0, 0.25, 0.5, 0.75, 1.0, 1.5), "k": (10, 30, 60, 100), "floor": floors},
+        ),
+        "convex": (
+            by_convex,
+            {
+                "alpha": tuple(float(a) for a in np.round(np.arange(0, 1.01, 0.1), 2)),
+                "floor": floors,
+            },
+        ),
+        "RRF by length": (
+            by_length,
+            {
+                "short": (0.0, 0.25, 0.5),
+                "long": (0.5, 0.75, 1.0, 1.5, 2.0),
+                "over": (2, 3, 5, 8),
+                "floor": floors,
+            },
+        ),
+        "RRF, meaning with feedback": (
+            by_feedback,
+            {
+                "weight": (0.25, 0.5, 0.75, 1.0, 1.5),
+                "moved": tuple(queries[0].feedback),
+                "floor": floors,
+            },
+        ),
     }
-    print(f"CACM: {len(docs)} documents, {len(queries)} judged queries")
-    print("| ranking | nDCG@10 | recall@100 |\n|---|---:|---:|")
+    families: dict[str, dict[object, np.ndarray]] = {}
+    for name, (rank, grid) in grids.items():
+        families[name] = {}
+        for values in itertools.product(*grid.values()):
+            constants = dict(zip(grid, values, strict=True))
+            families[name][tuple(constants.items())] = figures(rank, **constants)
+    keyword_only = figures(lambda q: [i for i, _ in q.keyword])
+    keyword_rows = [
+        ("keyword: column weights, all-words rule", keyword_grid(texts, queries, folds, repeats))
+    ]
+    meaning_only = figures(lambda q: [i for i, _ in q.meaning])
+    rows = [
+        (f"hybrid: {name}", cross_validate(table, folds, repeats))
+        for name, table in families.items()
+    ]
+    everything = {
+        (name, member): v for name, table in families.items() for member, v in table.items()
+    }
+    rows.append(("hybrid: any family", cross_validate(everything, folds, repeats)))
+    print(
+        f"keyword alone (no constant fitted here): nDCG@10 {keyword_only.mean():.3f} "
+        f"({bootstrap(keyword_only)[0]:.3f}-{bootstrap(keyword_only)[1]:.3f})"
+    )
+    print(
+        f"semantic alone (no constant fitted here): nDCG@10 {meaning_only.mean():.3f} "
+        f"({bootstrap(meaning_only)[0]:.3f}-{bootstrap(meaning_only)[1]:.3f})"
+    )
+    print_validated(keyword_rows, "CACM keyword nDCG@10")
+    print_validated(rows, "CACM hybrid nDCG@10")
+    best = max(rows, key=lambda row: row[1].mean)[1]
+    gain = best.per_query - keyword_only
+    print(
+        f"best family minus keyword, per query: {gain.mean():+.3f} "
+        f"(95% interval {bootstrap(gain)[0]:+.3f} to {bootstrap(gain)[1]:+.3f})"
+    )
+
+    # As the site runs it: its own code and constants.
+    rankers = {
+        "keyword": lambda t: KeywordResults(parse_query(t)).ranked_ids(100),
+        "semantic": lambda t: [i for i, _ in index.nearest(vectors.embed_query(t), 100)],
+        "hybrid": lambda t: [p.pk for p in hybrid.search(t)[0:100]],
+    }
+    site: dict[str, float] = {}
+    print("\n| as the site runs it | nDCG@10 | recall@100 |\n|---|---:|---:|")
     for name, ranker in rankers.items():
-        n10, r100 = score(ranker)
-        print(f"| {name} | {n10:.3f} | {r100:.3f} |")
-    if grid:
-        defaults = (hybrid.RRF_K, hybrid.SEMANTIC_WEIGHT, hybrid.MIN_SIMILARITY)
-        for k in (10, 30, 60, 100):
-            for weight in (0.5, 0.75, 1.0, 1.5):
-                for floor in (0.2, 0.3, 0.4):
-                    hybrid.RRF_K, hybrid.SEMANTIC_WEIGHT, hybrid.MIN_SIMILARITY = k, weight, floor
-                    n10, r100 = score(rankers["hybrid (RRF)"])
-                    print(
-                        f"grid k={k} semantic weight={weight} floor={floor}: {n10:.3f} {r100:.3f}"
-                    )
-        hybrid.RRF_K, hybrid.SEMANTIC_WEIGHT, hybrid.MIN_SIMILARITY = defaults
+        n10 = r100 = 0.0
+        for q, text in zip(queries, texts, strict=True):
+            ranked = ranker(text["text"])
+            n10 += ndcg(ranked, dict.fromkeys(q.relevant, 1), 10)
+            r100 += len(set(ranked[:100]) & q.relevant) / len(q.relevant)
+        site[name] = n10 / len(queries)
+        print(f"| {name} | {site[name]:.3f} | {r100 / len(queries):.3f} |")
+    return site
 
 
-def csfcube(grid: bool) -> None:
+def csfcube(folds: int, repeats: int) -> dict[str, float]:
     from dailypapers.papers.models import Paper
     from dailypapers.search import keyword, more_like_this, similar, vectors
     from dailypapers.search.embedder import paper_text
     from dailypapers.search.keyword import KeywordResults
-    from dailypapers.search.query import ParsedQuery, Term, parse_query
+    from dailypapers.search.query import ParsedQuery, Term
     from dailypapers.search.restrict import Scope
 
     folder = SHARED / "csfcube"
@@ -147,16 +403,13 @@ def csfcube(grid: bool) -> None:
             }
             pool = [ids[c] for c in grades if c in ids]
             cases.append((Paper.objects.get(pk=ids[f"s2-{pid}"]), grades, pool))
+    print(f"\nCSFCube: {len(corpus)} papers, {len(cases)} queries (query by example)")
 
-    def by_meaning(paper, pool):
-        vector = index.vectors_of([paper.pk])[paper.pk]
-        found = index.vectors_of(pool)
-        return sorted(pool, key=lambda p: -float(found[p] @ vector))
+    def figure(ranked: list[int], pool: list[int], grades: dict) -> float:
+        ranked = ranked + [p for p in pool if p not in set(ranked)]
+        return ndcg([key_of[p] for p in ranked], grades, 20)
 
-    def similar_papers(paper, pool):
-        return similar.rank_candidates(paper, pool, similar.query_vector(paper))
-
-    def index_words(paper, pool):
+    def all_words(paper, pool):
         words = dict.fromkeys(more_like_this.words(paper_text(paper.title, paper.abstract)))
         query = ParsedQuery(text="", terms=[Term((word,)) for word in words])
         return KeywordResults(query, Scope(only=frozenset(pool))).ranked_ids(len(pool))
@@ -167,62 +420,115 @@ def csfcube(grid: bool) -> None:
             paper_text(paper.title, paper.abstract), {i: f"{t}. {a}" for i, t, a in texts}
         )
 
-    rankers = {
-        "keyword: the paper's text as a search (tantivy, first 32 words)": lambda paper, pool: (
-            KeywordResults(
-                parse_query(paper_text(paper.title, paper.abstract)),
-                Scope(only=frozenset(pool)),
-            ).ranked_ids(len(pool))
-        ),
-        "keyword more-like-this: tantivy bm25, OR of all its words": index_words,
-        "keyword more-like-this: tantivy, its 25 best words by tf-idf (what similar papers use)": (
-            lambda paper, pool: keyword.rank_by_shared_words(
-                paper_text(paper.title, paper.abstract), pool
-            )
-        ),
-        "keyword more-like-this: more_like_this.py (Python bm25)": python_words,
-        "embeddings alone (cosine)": by_meaning,
-        "similar papers (similar.py: embeddings + keyword more-like-this, RRF)": similar_papers,
+    def best_words(paper, pool):
+        return keyword.rank_by_shared_words(paper_text(paper.title, paper.abstract), pool)
+
+    word_rankings = {
+        "25 best words": best_words,
+        "all words": all_words,
+        "Python bm25": python_words,
     }
+    by_words = {
+        name: [rank(p, pool) for p, _, pool in cases] for name, rank in word_rankings.items()
+    }
+    title_weights = (0.0, 0.15, 0.3, 0.6)
+    by_meaning: dict[float, list[list[int]]] = {}
+    for weight in title_weights:
+        by_meaning[weight] = []
+        for paper, _, pool in cases:
+            vector = index.vectors_of([paper.pk])[paper.pk] + weight * vectors.embed_query(
+                paper.title
+            )
+            found = index.vectors_of(pool)
+            by_meaning[weight].append(sorted(found, key=lambda i: -float(found[i] @ vector)))
 
-    def score(ranker) -> float:
-        total = 0.0
-        for paper, grades, pool in cases:
-            ranked = ranker(paper, pool)
-            ranked += [p for p in pool if p not in set(ranked)]
-            total += ndcg([key_of[p] for p in ranked], grades, 20)
-        return total / len(cases)
+    def figures(rank: Callable[[int], list[int]]) -> np.ndarray:
+        return np.array(
+            [figure(rank(n), pool, grades) for n, (_, grades, pool) in enumerate(cases)]
+        )
 
-    print(f"\nCSFCube: {len(corpus)} papers, {len(cases)} dev queries (query by example)")
-    print("| ranking of the candidate pool | nDCG@20 |\n|---|---:|")
-    for name, ranker in rankers.items():
-        print(f"| {name} | {score(ranker):.3f} |")
-    if grid:
-        defaults = (similar.TITLE_WEIGHT, similar.MEANING_WEIGHT)
-        for title in (0.0, 0.3, 0.6):
-            for weight in (0.5, 0.75, 1.0, 1.5):
-                similar.TITLE_WEIGHT, similar.MEANING_WEIGHT = title, weight
-                print(
-                    f"grid similar title weight={title} meaning weight={weight}: "
-                    f"{score(similar_papers):.3f}"
-                )
-        similar.TITLE_WEIGHT, similar.MEANING_WEIGHT = defaults
+    print("| ranking of the candidate pool (nothing fitted) | nDCG@20 |\n|---|---:|")
+    plain = {
+        f"keyword more-like-this: {name}": figures(lambda n, r=r: r[n])
+        for name, r in by_words.items()
+    }
+    plain["embeddings alone (cosine)"] = figures(lambda n: by_meaning[0.0][n])
+    for name, values in plain.items():
+        print(f"| {name} | {values.mean():.3f} |")
+
+    def fused(n: int, words: str, title: float, weight: float, k: int) -> list[int]:
+        return rrf([(1.0, by_words[words][n]), (weight, by_meaning[title][n])], k)
+
+    def borda(n: int, words: str, title: float, alpha: float) -> list[int]:
+        """A convex mix of the two rank positions, each scaled to [0, 1] over the pool."""
+        size = len(cases[n][2]) or 1
+        score = {i: (1 - alpha) * (1 - r / size) for r, i in enumerate(by_words[words][n])}
+        for r, i in enumerate(by_meaning[title][n]):
+            score[i] = score.get(i, 0.0) + alpha * (1 - r / size)
+        return sorted(score, key=lambda i: -score[i])
+
+    grids = {
+        "RRF": (
+            fused,
+            {
+                "words": tuple(word_rankings),
+                "title": title_weights,
+                "weight": (0.5, 0.75, 1.0, 1.5, 2.0),
+                "k": (10, 30, 60),
+            },
+        ),
+        "convex on ranks": (
+            borda,
+            {
+                "words": tuple(word_rankings),
+                "title": title_weights,
+                "alpha": tuple(float(a) for a in np.round(np.arange(0.1, 0.95, 0.1), 2)),
+            },
+        ),
+    }
+    families: dict[str, dict[object, np.ndarray]] = {}
+    for name, (rank, grid) in grids.items():
+        families[name] = {}
+        for values in itertools.product(*grid.values()):
+            constants = dict(zip(grid, values, strict=True))
+            families[name][tuple(constants.items())] = figures(functools.partial(rank, **constants))
+    rows = [(f"similar: {name}", cross_validate(t, folds, repeats)) for name, t in families.items()]
+    everything = {(name, m): v for name, t in families.items() for m, v in t.items()}
+    rows.append(("similar: any family", cross_validate(everything, folds, repeats)))
+    print_validated(rows, "CSFCube nDCG@20")
+    best_mlt = max(plain[f"keyword more-like-this: {name}"].mean() for name in word_rankings)
+    best = max(rows, key=lambda row: row[1].mean)[1]
+    print(f"best family minus best keyword more-like-this: {best.mean - best_mlt:+.3f}")
+
+    site_figures = figures(
+        lambda n: similar.rank_candidates(
+            cases[n][0], cases[n][2], similar.query_vector(cases[n][0])
+        )
+    )
+    print(f"\nas the site runs it: similar papers nDCG@20 {site_figures.mean():.3f}")
+    return {"similar": float(site_figures.mean()), "mlt": float(best_mlt)}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--grid", action="store_true")
+    parser.add_argument("--folds", type=int, default=5)
+    parser.add_argument("--repeats", type=int, default=20)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         setup_django(folder)
         from dailypapers.search.embedder import get_embedder
 
         print(f"embedder: {get_embedder().name}")
-        cacm(args.grid)
+        site = cacm(args.folds, args.repeats)
         from dailypapers.papers.models import Paper
 
         Paper.objects.all().delete()
-        csfcube(args.grid)
+        similar = csfcube(args.folds, args.repeats)
+    print(
+        f"summary: cacm keyword={site['keyword']:.3f} semantic={site['semantic']:.3f} "
+        f"hybrid={site['hybrid']:.3f}; csfcube similar={similar['similar']:.3f} "
+        f"mlt={similar['mlt']:.3f}"
+    )
 
 
 if __name__ == "__main__":
