@@ -140,6 +140,10 @@ class PasswordResetView(auth_views.PasswordResetView):
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     template_name = "accounts/password_reset_confirm.html"
     success_url = reverse_lazy("accounts:password_reset_complete")
+    # Logged in at once: the link proves the address, and a login here also marks the browser
+    # as known, past the per-account brake (login_brake), during an attack on the account.
+    post_reset_login = True
+    post_reset_login_backend = "dailypapers.accounts.backends.EmailOrUsernameBackend"
 
     def form_valid(self, form) -> HttpResponse:
         # The reset link came by mail, so whoever sets the password owns the address.
