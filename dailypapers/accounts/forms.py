@@ -1,4 +1,5 @@
-"""The account forms: sign-up, login, profile, deletion. Django's own where one exists."""
+"""The account forms: sign-up, verification, login, profile, deletion. Django's own where one
+exists."""
 
 from __future__ import annotations
 
@@ -57,6 +58,12 @@ class SignupForm(UserCreationForm):
         pass  # taken usernames are told by mail, not on the page (``signup.sign_up``)
 
 
+class VerifyForm(forms.Form):
+    """The password asked by the email verification link (``views.verify_email``)."""
+
+    password = forms.CharField(widget=forms.PasswordInput, label="Your password", max_length=4096)
+
+
 class LoginForm(AuthenticationForm):
     username = forms.CharField(
         label="Email or username", max_length=254, widget=forms.TextInput(attrs={"autofocus": True})
@@ -99,4 +106,11 @@ class DeleteAccountForm(forms.Form):
         return password
 
 
-__all__ = ["DeleteAccountForm", "LoginForm", "ProfileForm", "SignupForm", "password_validation"]
+__all__ = [
+    "DeleteAccountForm",
+    "LoginForm",
+    "ProfileForm",
+    "SignupForm",
+    "VerifyForm",
+    "password_validation",
+]

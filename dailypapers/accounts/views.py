@@ -4,7 +4,6 @@ answer the same too), the public profile, settings with the avatar, and account 
 
 from __future__ import annotations
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth import authenticate, get_user_model, login, logout
 from django.contrib.auth import views as auth_views
@@ -20,7 +19,13 @@ from django.views.decorators.http import require_POST
 
 from dailypapers.accounts import deletion
 from dailypapers.accounts.emails import send_verification
-from dailypapers.accounts.forms import DeleteAccountForm, LoginForm, ProfileForm, SignupForm
+from dailypapers.accounts.forms import (
+    DeleteAccountForm,
+    LoginForm,
+    ProfileForm,
+    SignupForm,
+    VerifyForm,
+)
 from dailypapers.accounts.models import Profile
 from dailypapers.accounts.signup import sign_up
 from dailypapers.accounts.tokens import email_verification_token
@@ -68,10 +73,6 @@ def _account_of_link(uidb64: str, token: str):
     except (ValueError, TypeError, OverflowError, User.DoesNotExist):
         return None
     return user if email_verification_token.check_token(user, token[:100]) else None
-
-
-class VerifyForm(forms.Form):
-    password = forms.CharField(widget=forms.PasswordInput, label="Your password", max_length=4096)
 
 
 def verify_email(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
