@@ -203,8 +203,8 @@ AVATAR_MAX_BYTES = envint("AVATAR_MAX_BYTES", 100_000)
 # (e.g. HTTP_X_REAL_IP) behind one, or every client would share the proxy's limits.
 CLIENT_IP_HEADER = os.getenv("CLIENT_IP_HEADER", "REMOTE_ADDR")
 RATE_LIMITS_ENABLED = envbool("RATE_LIMITS_ENABLED", "true")
-# Where the counters live (core/ratestore.py): "auto" is the database while the cache is
-# per process (the default), the cache once CACHE_BACKEND names a shared one.
+# Where the counters live (core/ratestore.py): "auto" is the database unless CACHE_BACKEND is
+# a shared cache that counts atomically (Redis, memcached).
 RATE_LIMIT_STORE = os.getenv("RATE_LIMIT_STORE", "auto").strip().lower()
 if RATE_LIMIT_STORE not in ("auto", "database", "cache"):
     raise ValueError(f"RATE_LIMIT_STORE: auto, database or cache, not {RATE_LIMIT_STORE!r}")

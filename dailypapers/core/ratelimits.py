@@ -4,7 +4,7 @@ A limit is a fixed-window counter keyed by the action and by who acts: the user,
 IP address, the account a login tries, or the address a mail goes to. ``settings.RATE_LIMITS``
 holds the rates (``"10/m"``, ``"5/15m"``); an action over any of its limits is answered with
 429 and a sentence saying when to try again. The counters are shared by every server process
-(``core.ratestore``: the database on the embedded default, else a shared cache), so a limit
+(``core.ratestore``: the database, or Redis or memcached when that is the cache), so a limit
 holds in total however many processes serve the site (docs/community.md).
 
 A view raises ``RateLimited`` (or lets ``hit()`` raise it) from anywhere, even from inside an

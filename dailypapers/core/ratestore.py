@@ -3,7 +3,8 @@
 ``bin/serve`` starts one process per core, and Django's default local-memory cache is private
 to each: counted there, every limit would be multiplied by the number of processes. So on the
 embedded default the counters live in the database (``core.RateCounter``), and in the cache
-only when the cache is one that all processes share (``RATE_LIMIT_STORE``, docs/settings.md).
+only when it is one that all processes share and that counts atomically, Redis or memcached
+(``RATE_LIMIT_STORE``, docs/settings.md).
 
 ``count()`` adds one hit and returns the window's total; ``peek()`` reads it without counting.
 No limits or rates here: ``core.ratelimits`` decides what a count means.
@@ -17,18 +18,22 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 
-# Caches that live inside one process: counting in them would count per process.
-PROCESS_LOCAL_CACHES = (
-    "django.core.cache.backends.locmem.LocMemCache",
-    "django.core.cache.backends.dummy.DummyCache",
+# Caches that every process shares and whose incr() is atomic there (Redis INCR, memcached
+# incr). Django's local-memory cache is private to a process; its file and database caches are
+# shared but increment by read-then-write, so concurrent hits would be lost.
+ATOMIC_SHARED_CACHES = (
+    "django.core.cache.backends.redis.RedisCache",
+    "django.core.cache.backends.memcached.PyMemcacheCache",
+    "django.core.cache.backends.memcached.PyLibMCCache",
 )
 
 
 def uses_database() -> bool:
-    """True when counters go to the database: asked for, or ``auto`` with a per-process cache."""
+    """True when counters go to the database: asked for, or ``auto`` without a shared cache
+    that counts atomically."""
     store = settings.RATE_LIMIT_STORE
     if store == "auto":
-        return settings.CACHES["default"]["BACKEND"] in PROCESS_LOCAL_CACHES
+        return settings.CACHES["default"]["BACKEND"] not in ATOMIC_SHARED_CACHES
     return store == "database"
 
 

@@ -7,7 +7,7 @@ import time
 
 import pytest
 from django.core.cache import cache
-from django.test import Client
+from django.test import Client, override_settings
 
 from dailypapers.core import personas, ratestore
 from dailypapers.core.models import RateCounter
@@ -37,11 +37,20 @@ def test_with_a_shared_cache_the_counters_go_to_the_cache(settings):
     assert not RateCounter.objects.exists()
 
 
-def test_auto_counts_in_the_cache_only_when_the_cache_is_shared(settings, tmp_path):
-    assert ratestore.uses_database()
-    shared = "django.core.cache.backends.filebased.FileBasedCache"  # shared by processes
-    settings.CACHES = {"default": {"BACKEND": shared, "LOCATION": str(tmp_path / "cache")}}
-    assert not ratestore.uses_database()
+@pytest.mark.parametrize(
+    ("backend", "in_database"),
+    [
+        ("django.core.cache.backends.locmem.LocMemCache", True),  # one per process
+        ("django.core.cache.backends.db.DatabaseCache", True),  # shared, incr not atomic
+        ("django.core.cache.backends.filebased.FileBasedCache", True),  # the same
+        ("django.core.cache.backends.redis.RedisCache", False),
+        ("django.core.cache.backends.memcached.PyMemcacheCache", False),
+    ],
+)
+def test_auto_counts_in_the_cache_only_when_it_is_shared_and_atomic(backend, in_database):
+    # Only the setting is read: no cache of that kind is opened.
+    with override_settings(CACHES={"default": {"BACKEND": backend, "LOCATION": "x"}}):
+        assert ratestore.uses_database() is in_database
 
 
 def test_a_new_window_restarts_the_count_and_ended_windows_are_pruned():
