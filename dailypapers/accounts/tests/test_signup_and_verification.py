@@ -195,3 +195,14 @@ def test_the_mail_goes_out_through_a_real_smtp_server(
     assert len(received) == 1
     assert received[0]["To"] == "dana@example.org"
     assert "/accounts/verify/" in received[0].get_payload()
+
+
+def test_a_mail_server_that_is_down_still_gets_the_same_answer(
+    client, settings, django_capture_on_commit_callbacks, caplog
+):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", 1
+    response = sign_up(client, django_capture_on_commit_callbacks)
+    assert response.status_code == 302 and response["Location"] == "/accounts/signup/done"
+    assert User.objects.filter(username="dana").exists()  # the link can be asked for again
+    assert "could not send verify_email" in caplog.text
