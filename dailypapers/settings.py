@@ -119,6 +119,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "dailypapers.core.ratelimits.RateLimitMiddleware",
+    "dailypapers.accounts.login_brake.KnownBrowserMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -201,6 +203,11 @@ AVATAR_MAX_BYTES = envint("AVATAR_MAX_BYTES", 100_000)
 # (e.g. HTTP_X_REAL_IP) behind one, or every client would share the proxy's limits.
 CLIENT_IP_HEADER = os.getenv("CLIENT_IP_HEADER", "REMOTE_ADDR")
 RATE_LIMITS_ENABLED = envbool("RATE_LIMITS_ENABLED", "true")
+# Where the counters live (core/ratestore.py): "auto" is the database unless CACHE_BACKEND is
+# a shared cache that counts atomically (Redis, memcached).
+RATE_LIMIT_STORE = os.getenv("RATE_LIMIT_STORE", "auto").strip().lower()
+if RATE_LIMIT_STORE not in ("auto", "database", "cache"):
+    raise ValueError(f"RATE_LIMIT_STORE: auto, database or cache, not {RATE_LIMIT_STORE!r}")
 
 
 def _rate_limits(text: str) -> dict[str, str]:
@@ -210,9 +217,14 @@ def _rate_limits(text: str) -> dict[str, str]:
         "signup.ip": "5/h",
         "subscribe.ip": "20/h",
         "login.ip": "30/m",
-        # Failed logins against one account: the brute-force brake, whoever tries.
-        "login_failure.account": "5/15m",
+        # Failed passwords (docs/community.md): for one account from one IP, the brute-force
+        # brake that leaves its owner elsewhere alone; from one IP, for any account; and for
+        # one account from anywhere, a ceiling that a browser it logged in before bypasses.
+        "login_failure.account_ip": "5/15m",
         "login_failure.ip": "20/h",
+        "login_failure.account": "100/h",
+        # Mails to one address (sign-up, verification, subscription, reset), whoever asks.
+        "mail.email": "5/h",
         "password_reset.ip": "5/h",
         "vote.user": "120/m",
         "vote.ip": "600/m",
@@ -224,6 +236,8 @@ def _rate_limits(text: str) -> dict[str, str]:
         "collection.user": "120/m",
         # The JSON API without a token, per IP: Hugging Face's own limit.
         "api.ip": "500/5m",
+        # The JSON API with a valid token, per user: higher, but not unlimited.
+        "api.user": "5000/5m",
         "api_write.user": "100/h",
     }
     for item in envlist("RATE_LIMITS", text):

@@ -1,6 +1,7 @@
 """API tokens on the settings page: make one (shown once, then kept only as a hash), revoke one.
 
-The tokens authenticate the API's writing endpoints (``dailypapers.api.writing``).
+The tokens authenticate the API's writing endpoints (``dailypapers.api.writing``). Making one
+needs a verified email, as everything that acts for the account does; revoking one does not.
 """
 
 from __future__ import annotations
@@ -11,13 +12,14 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from dailypapers.accounts.decorators import verified_email_required
 from dailypapers.accounts.models import ApiToken
 
 MAX_TOKENS = 20
 
 
 @require_POST
-@login_required
+@verified_email_required
 def create(request: HttpRequest) -> HttpResponse:
     name = " ".join(request.POST.get("name", "").split())[:80] or "API token"
     if request.user.api_tokens.count() >= MAX_TOKENS:  # type: ignore[union-attr]

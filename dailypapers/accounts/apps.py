@@ -19,3 +19,5 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         post_save.connect(_create_profile, sender=settings.AUTH_USER_MODEL, weak=False)
+        # Its user_logged_in receiver remembers the browser of every login, however made.
+        from dailypapers.accounts import login_brake  # noqa: F401

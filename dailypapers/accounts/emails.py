@@ -3,6 +3,9 @@ function returning its context; it is sent only after the transaction that made 
 
 from __future__ import annotations
 
+import logging
+import smtplib
+
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
@@ -13,12 +16,19 @@ from django.utils.http import urlsafe_base64_encode
 
 from dailypapers.accounts.tokens import email_verification_token
 
+log = logging.getLogger(__name__)
+
 
 def send_email(name: str, to: str, context: dict) -> None:
     def send() -> None:
         subject = render_to_string(f"emails/{name}/subject.txt", context).strip()
         body = render_to_string(f"emails/{name}/body.txt", context)
-        send_mail(" ".join(subject.split()), body, settings.DEFAULT_FROM_EMAIL, [to])
+        try:
+            send_mail(" ".join(subject.split()), body, settings.DEFAULT_FROM_EMAIL, [to])
+        except (smtplib.SMTPException, OSError) as error:
+            # The page answers the same either way (a sign-up must not tell which mail it
+            # was); the operator sees the failure in the log, the person asks again later.
+            log.error("could not send %s: %s", name, error)
 
     transaction.on_commit(send)
 

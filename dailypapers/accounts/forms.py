@@ -1,4 +1,5 @@
-"""The account forms: sign-up, login, profile, deletion. Django's own where one exists."""
+"""The account forms: sign-up, verification, login, profile, deletion. Django's own where one
+exists."""
 
 from __future__ import annotations
 
@@ -37,6 +38,9 @@ def check_username_free(username: str, exclude_pk: int | None = None) -> str:
 
 
 class SignupForm(UserCreationForm):
+    """Checks the shape of what is typed; whether the email or username is taken is not a
+    form error (it would tell anyone which exist) but a mail to the address (``signup``)."""
+
     email = forms.EmailField(max_length=254, help_text="We send a link to verify it.")
     username = forms.CharField(max_length=30, validators=[USERNAME_RULE])
 
@@ -45,17 +49,19 @@ class SignupForm(UserCreationForm):
         fields = ("email", "username")
 
     def clean_email(self) -> str:
-        email = User.objects.normalize_email(self.cleaned_data["email"]).strip()
-        if User.objects.filter(email__iexact=email).exists():
-            # Saying so reveals that the address has an account; sign-up cannot avoid it, but
-            # the reset form does (it answers the same whether or not the address is known).
-            raise ValidationError(
-                "An account with this email exists. Log in or reset the password."
-            )
-        return email
+        return User.objects.normalize_email(self.cleaned_data["email"]).strip()
 
     def clean_username(self) -> str:
-        return check_username_free(self.cleaned_data["username"])
+        return self.cleaned_data["username"]
+
+    def validate_unique(self) -> None:
+        pass  # taken usernames are told by mail, not on the page (``signup.sign_up``)
+
+
+class VerifyForm(forms.Form):
+    """The password asked by the email verification link (``views.verify_email``)."""
+
+    password = forms.CharField(widget=forms.PasswordInput, label="Your password", max_length=4096)
 
 
 class LoginForm(AuthenticationForm):
@@ -100,4 +106,11 @@ class DeleteAccountForm(forms.Form):
         return password
 
 
-__all__ = ["DeleteAccountForm", "LoginForm", "ProfileForm", "SignupForm", "password_validation"]
+__all__ = [
+    "DeleteAccountForm",
+    "LoginForm",
+    "ProfileForm",
+    "SignupForm",
+    "VerifyForm",
+    "password_validation",
+]

@@ -1,13 +1,11 @@
-"""Account pages: sign-up and email verification, login with a brute-force brake, password
-reset (Django's views, which answer the same whether or not an email is known), the public
-profile, profile settings with the avatar, and account deletion."""
+"""Account pages: sign-up and email verification (answering the same whether or not an email
+or username is known), login (braked in the backend), password reset (Django's views, which
+answer the same too), the public profile, settings with the avatar, and account deletion."""
 
 from __future__ import annotations
 
-import contextlib
-
 from django.contrib import messages
-from django.contrib.auth import get_user_model, login, logout
+from django.contrib.auth import authenticate, get_user_model, login, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -21,10 +19,17 @@ from django.views.decorators.http import require_POST
 
 from dailypapers.accounts import deletion
 from dailypapers.accounts.emails import send_verification
-from dailypapers.accounts.forms import DeleteAccountForm, LoginForm, ProfileForm, SignupForm
+from dailypapers.accounts.forms import (
+    DeleteAccountForm,
+    LoginForm,
+    ProfileForm,
+    SignupForm,
+    VerifyForm,
+)
 from dailypapers.accounts.models import Profile
+from dailypapers.accounts.signup import sign_up
 from dailypapers.accounts.tokens import email_verification_token
-from dailypapers.core.ratelimits import RateLimited, client_ip, hit, is_over, limited, too_many
+from dailypapers.core.ratelimits import RateLimited, hit, limited, too_many
 from dailypapers.papers.models import AuthorshipClaim, DailyEntry
 
 User = get_user_model()
@@ -34,35 +39,70 @@ def _base_url(request: HttpRequest) -> str:
     return f"{request.scheme}://{request.get_host()}"
 
 
+def _mail_allowed(request: HttpRequest, email: str) -> HttpResponse | None:
+    """The 429 answer once ``email`` had its share of our mails (``mail.email``), else None."""
+    try:
+        hit("mail", email=email.strip().lower())
+    except RateLimited as error:
+        return too_many(request, error)
+    return None
+
+
 @limited("signup", per_user=False)
 def signup(request: HttpRequest) -> HttpResponse:
+    """The same answer for every valid form, whether the email or username exists or not
+    (``signup.sign_up`` mails the address instead); nobody is logged in before verifying."""
     if request.user.is_authenticated:
         return redirect("papers:index")
     form = SignupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        user = form.save()
-        send_verification(user, _base_url(request))
-        login(request, user, backend="dailypapers.accounts.backends.EmailOrUsernameBackend")
+        if refused := _mail_allowed(request, form.cleaned_data["email"]):
+            return refused
+        sign_up(form, _base_url(request))
         return redirect("accounts:signup_done")
     return render(request, "accounts/signup.html", {"form": form})
 
 
-@login_required
 def signup_done(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/signup_done.html")
 
 
-def verify_email(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
-    """Mark the email verified; a forged, expired or already used link changes nothing."""
+def _account_of_link(uidb64: str, token: str):
     try:
         user = User.objects.get(pk=int(force_str(urlsafe_base64_decode(uidb64))))
     except (ValueError, TypeError, OverflowError, User.DoesNotExist):
-        user = None
-    if user is None or not email_verification_token.check_token(user, token[:100]):
+        return None
+    return user if email_verification_token.check_token(user, token[:100]) else None
+
+
+def verify_email(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
+    """Verify the email by the mailed link and the account's password, then log in.
+
+    The link alone proves the address, not that its reader made the account: someone may have
+    signed up with another person's address, and that person may click. So the link asks for
+    the password (unless its account is the one logged in), and a GET changes nothing (mail
+    scanners fetch links). A forged, expired or already used link changes nothing."""
+    user = _account_of_link(uidb64, token)
+    if user is None:
         return render(request, "accounts/verify_failed.html", status=400)
-    Profile.objects.filter(user=user).update(email_verified_at=timezone.now())
-    messages.success(request, "Your email is verified. Welcome!")
-    return redirect("papers:index")
+    own = request.user.is_authenticated and request.user.pk == user.pk
+    form = VerifyForm(request.POST or None)
+    if request.method == "POST" and (own or form.is_valid()):
+        checked = user if own else None
+        if not own:
+            password = form.cleaned_data["password"]
+            checked = authenticate(request, username=user.get_username(), password=password)
+        if checked is not None and checked.pk == user.pk:
+            Profile.objects.filter(user=user).update(email_verified_at=timezone.now())
+            if not own:
+                login(request, checked)
+            messages.success(request, "Your email is verified. Welcome!")
+            return redirect("papers:index")
+        form.add_error("password", "This is not the password of this account.")
+    context = {"form": form, "shown": user, "own": own}
+    return render(
+        request, "accounts/verify_email.html", context, status=400 if form.errors else 200
+    )
 
 
 @require_POST
@@ -70,35 +110,18 @@ def verify_email(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
 @limited("signup", per_user=False)
 def resend_verification(request: HttpRequest) -> HttpResponse:
     if not request.user.profile.email_verified:  # type: ignore[union-attr]
+        if refused := _mail_allowed(request, request.user.email):  # type: ignore[union-attr]
+            return refused
         send_verification(request.user, _base_url(request))
     messages.success(request, "We sent the link again. Look in your inbox.")
     return redirect("accounts:settings")
 
 
 class LoginView(auth_views.LoginView):
-    """Django's login, braked: per IP, and per account after a few failed passwords."""
+    """Django's login; the brake on guessing passwords is in the backend (``login_brake``)."""
 
     form_class = LoginForm
     template_name = "accounts/login.html"
-
-    def post(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        ip = client_ip(request)
-        account = request.POST.get("username", "").strip().lower()[:254]
-        wait = is_over("login_failure", account=account, ip=ip)
-        try:
-            if wait:
-                raise RateLimited("login_failure", wait)
-            hit("login", ip=ip)
-        except RateLimited as error:
-            return too_many(request, error)
-        return super().post(request, *args, **kwargs)
-
-    def form_invalid(self, form) -> HttpResponse:
-        account = self.request.POST.get("username", "").strip().lower()[:254]
-        # Counted; once over, the next attempt is refused before the password is checked.
-        with contextlib.suppress(RateLimited):
-            hit("login_failure", account=account, ip=client_ip(self.request))
-        return super().form_invalid(form)
 
 
 @method_decorator(limited("password_reset", per_user=False), name="dispatch")
@@ -108,10 +131,27 @@ class PasswordResetView(auth_views.PasswordResetView):
     subject_template_name = "emails/password_reset/subject.txt"
     success_url = reverse_lazy("accounts:password_reset_done")
 
+    def form_valid(self, form) -> HttpResponse:
+        # Counted whether or not the address has an account: the answer must not differ.
+        if refused := _mail_allowed(self.request, form.cleaned_data["email"]):
+            return refused
+        return super().form_valid(form)
+
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     template_name = "accounts/password_reset_confirm.html"
     success_url = reverse_lazy("accounts:password_reset_complete")
+    # Logged in at once: the link proves the address, and a login here also marks the browser
+    # as known, past the per-account brake (login_brake), during an attack on the account.
+    post_reset_login = True
+    post_reset_login_backend = "dailypapers.accounts.backends.EmailOrUsernameBackend"
+
+    def form_valid(self, form) -> HttpResponse:
+        # The reset link came by mail, so whoever sets the password owns the address.
+        Profile.objects.filter(user=form.user, email_verified_at=None).update(
+            email_verified_at=timezone.now()
+        )
+        return super().form_valid(form)
 
 
 def profile(request: HttpRequest, username: str) -> HttpResponse:

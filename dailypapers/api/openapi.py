@@ -182,7 +182,8 @@ def _error(description: str) -> dict[str, Any]:
 
 
 RATE_LIMITED = {
-    "description": "Over the anonymous rate limit; see the RateLimit headers.",
+    "description": "Over the rate limit (the IP's, or the token's user's); see the RateLimit "
+    "headers.",
     "headers": {"Retry-After": {"schema": STRING}},
     "content": {"application/json": {"schema": _ref("Error")}},
 }
@@ -227,11 +228,29 @@ MISSING = _error("No such paper, organization or author.")
 TOO_LONG = {"description": "The URL is too long (refused by the HTTP server)."}
 
 
+# A token is optional on reads, but one that is sent is checked (responses.api_view).
+BAD_TOKEN = _error("An unknown or revoked token was sent.")
+UNVERIFIED = _error("The token's account has not verified its email.")
+
+
 def _get(summary: str, ok: dict[str, Any], *parameters: dict[str, Any]) -> dict[str, Any]:
-    responses: dict[str, Any] = {"200": ok, "400": BAD, "414": TOO_LONG, "429": RATE_LIMITED}
+    responses: dict[str, Any] = {
+        "200": ok,
+        "400": BAD,
+        "401": BAD_TOKEN,
+        "403": UNVERIFIED,
+        "414": TOO_LONG,
+        "429": RATE_LIMITED,
+    }
     if any(parameter["in"] == "path" for parameter in parameters):
         responses["404"] = MISSING
-    return {"get": {"summary": summary, "parameters": list(parameters), "responses": responses}}
+    operation = {
+        "summary": summary,
+        "security": [{}, {"token": []}],
+        "parameters": list(parameters),
+        "responses": responses,
+    }
+    return {"get": operation}
 
 
 def _post(summary: str, body: str, *parameters: dict[str, Any]) -> dict[str, Any]:
@@ -239,7 +258,9 @@ def _post(summary: str, body: str, *parameters: dict[str, Any]) -> dict[str, Any
         "200": _json("Done.", _ref("Empty")),
         "400": BAD,
         "401": _error("No token, or an unknown or revoked one."),
-        "403": _error("The token's user may not change this paper."),
+        "403": _error(
+            "The token's account has not verified its email, or may not change this paper."
+        ),
         "404": MISSING,
         "413": _error("The body is too large."),
         "429": RATE_LIMITED,

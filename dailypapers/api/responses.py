@@ -1,11 +1,14 @@
-"""How every API view answers: JSON bodies, errors, anonymous rate limits, conditional GETs.
+"""How every API view answers: JSON bodies, errors, tokens, rate limits, conditional GETs.
 
 ``api_view`` wraps a view so that it only ever returns JSON: an ``ApiError`` raised anywhere
 becomes ``{"error": ...}`` with the same text in ``X-Error-Message`` (the header
-``huggingface_hub`` shows its users), a wrong method becomes 405, and anonymous requests count
-against ``RATE_LIMITS["api.ip"]`` with ``RateLimit`` / ``RateLimit-Policy`` headers on every
-answer. ``conditional`` adds ETag and Last-Modified to a GET answer and turns a repeated
-request into 304. Views raise and return plain data; nothing else here.
+``huggingface_hub`` shows its users), a wrong method becomes 405, and every request counts
+against a limit with ``RateLimit`` / ``RateLimit-Policy`` headers on every answer: a request
+that sends a token has it checked (401 when unknown, 403 when its account's email is not
+verified) and counts against ``api.user`` for its user (``request.api_user``); any other,
+whatever headers it sends, counts against ``api.ip``. ``conditional`` adds ETag and
+Last-Modified to a GET answer and turns a repeated request into 304. Views raise and return
+plain data; nothing else here.
 """
 
 from __future__ import annotations
@@ -24,7 +27,8 @@ from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.http import http_date
 from django.views.decorators.csrf import csrf_exempt
 
-from dailypapers.core.ratelimits import Rate, client_ip
+from dailypapers.accounts.models import ApiToken
+from dailypapers.core.ratelimits import Counted, client_ip, count
 
 
 class ApiError(Exception):
@@ -47,43 +51,50 @@ def error_response(status: int, message: str) -> JsonResponse:
     return response
 
 
+def _error(error: ApiError) -> HttpResponse:
+    response = error_response(error.status, error.message)
+    for name, value in error.headers.items():
+        response[name] = value
+    response.setdefault("Access-Control-Allow-Origin", "*")
+    return response
+
+
 def json_response(data: Any, status: int = 200) -> HttpResponse:
     body = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
     return HttpResponse(body, status=status, content_type="application/json")
 
 
-def _count_anonymous(request: HttpRequest) -> tuple[Rate, int, int] | None:
-    """Count this request against the anonymous limit: (rate, remaining, seconds to reset),
-    or None when no limit applies."""
-    text = settings.RATE_LIMITS.get("api.ip") if settings.RATE_LIMITS_ENABLED else None
-    if not text or "Authorization" in request.headers:
+def _token_user(request: HttpRequest) -> Any:
+    """The user of the request's token; None when it sends none. A token that is sent is
+    checked: an unknown one is a 401, not an anonymous request."""
+    header = request.headers.get("Authorization", "").strip()
+    if not header:
         return None
-    rate = Rate.parse(text)
-    now = time.time()
-    window = int(now // rate.seconds)
-    who = hashlib.sha256(client_ip(request).encode()).hexdigest()[:32]
-    key = f"rl:api.ip:{who}:{window}"
-    # add() then incr(): atomic on every shared cache, as in core.ratelimits.
-    if cache.add(key, 1, timeout=rate.seconds + 1):
-        count = 1
-    else:
-        try:
-            count = cache.incr(key)
-        except ValueError:
-            cache.add(key, 1, timeout=rate.seconds + 1)
-            count = 1
-    reset = int((window + 1) * rate.seconds - now) + 1
-    return rate, max(rate.count - count, 0) if count <= rate.count else -1, reset
+    scheme, _, token = header.partition(" ")
+    user = ApiToken.user_of(token.strip()) if scheme.lower() == "bearer" else None
+    if user is None:
+        raise ApiError(401, "Invalid or revoked API token.", {"WWW-Authenticate": "Bearer"})
+    if not user.profile.email_verified:
+        raise ApiError(403, "Verify the email of this token's account first.")
+    return user
 
 
-def _rate_headers(response: HttpResponse, rate: Rate, remaining: int, reset: int) -> None:
+def _count(request: HttpRequest, user: Any) -> Counted | None:
+    """Count this request against its user's limit, or its IP's without a token."""
+    if user is not None:
+        return count("api", "user", str(user.pk))
+    return count("api", "ip", client_ip(request))
+
+
+def _rate_headers(response: HttpResponse, counted: Counted) -> None:
     # The IETF RateLimit header fields in the form Hugging Face sends them.
+    rate = counted.rate
     response["RateLimit-Policy"] = f'"fixed window";"api";q={rate.count};w={rate.seconds}'
-    response["RateLimit"] = f'"api";r={max(remaining, 0)};t={reset}'
+    response["RateLimit"] = f'"api";r={counted.remaining};t={counted.reset}'
 
 
 def api_view(*methods: str) -> Callable:
-    """Decorate an API view: allowed ``methods``, JSON errors, anonymous rate limits."""
+    """Decorate an API view: allowed ``methods``, JSON errors, token check, rate limits."""
 
     def decorate(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         @wraps(view)
@@ -95,25 +106,28 @@ def api_view(*methods: str) -> Callable:
                 )
                 response["Allow"] = ", ".join(sorted(allowed))
                 return response
-            counted = _count_anonymous(request)
-            if counted and counted[1] < 0:
-                rate, _, reset = counted
+            try:
+                user = request.api_user = _token_user(request)  # type: ignore[attr-defined]
+            except ApiError as error:
+                return _error(error)
+            counted = _count(request, user)
+            if counted is not None and counted.over:
+                rate, reset = counted.rate, counted.reset
+                who = "with this token" if user is not None else "without a token"
                 response = error_response(
                     429,
-                    f"Too many requests: {rate.count} per {rate.seconds} seconds without a "
-                    f"token. Try again in {reset} seconds.",
+                    f"Too many requests: {rate.count} per {rate.seconds} seconds {who}. "
+                    f"Try again in {reset} seconds.",
                 )
                 response["Retry-After"] = str(reset)
-                _rate_headers(response, *counted)
+                _rate_headers(response, counted)
                 return response
             try:
                 response = view(request, *args, **kwargs)
             except ApiError as error:
-                response = error_response(error.status, error.message)
-                for name, value in error.headers.items():
-                    response[name] = value
-            if counted:
-                _rate_headers(response, *counted)
+                response = _error(error)
+            if counted is not None:
+                _rate_headers(response, counted)
             response.setdefault("Access-Control-Allow-Origin", "*")
             return response
 

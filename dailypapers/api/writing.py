@@ -1,8 +1,9 @@
 """The API's writing endpoints, with token auth: index a paper from arXiv, set a paper's links.
 
 A request carries ``Authorization: Bearer <token>``, a token its user made on their settings
-page (``accounts.ApiToken``). Missing or unknown tokens get 401; a known user who may not
-change a paper gets 403. Each write counts against ``RATE_LIMITS["api_write.user"]``.
+page (``accounts.ApiToken``), checked by ``responses.api_view``. Missing or unknown tokens get
+401; a token whose account's email is not verified, or a user who may not change a paper,
+403. Each write counts against ``RATE_LIMITS["api_write.user"]``.
 """
 
 from __future__ import annotations
@@ -14,7 +15,6 @@ from typing import Any
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 
-from dailypapers.accounts.models import ApiToken
 from dailypapers.api.responses import ApiError, api_view, json_response
 from dailypapers.api.shapes import ORGANIZATION, object_id
 from dailypapers.api.views import get_paper
@@ -29,18 +29,16 @@ MAX_BODY = 10_000
 
 
 def _user(request: HttpRequest) -> Any:
-    header = request.headers.get("Authorization", "")
-    scheme, _, token = header.partition(" ")
-    if not header:
+    """The token's user, checked by ``api_view`` (401 for a bad token, 403 for an unverified
+    email); a write without a token is a 401 here."""
+    user = getattr(request, "api_user", None)
+    if user is None:
         raise ApiError(
             401,
             "This needs an API token: Authorization: Bearer <token>. "
             "Make one on your settings page.",
             {"WWW-Authenticate": "Bearer"},
         )
-    user = ApiToken.user_of(token.strip()) if scheme.lower() == "bearer" else None
-    if user is None:
-        raise ApiError(401, "Invalid or revoked API token.", {"WWW-Authenticate": "Bearer"})
     try:
         hit("api_write", user=str(user.pk))
     except RateLimited as error:

@@ -2,7 +2,8 @@
 
 - alice: verified email; submits, upvotes and comments.
 - bob: verified email; replies to alice, reports comments.
-- charlie: a stranger who signed up but never verified his email.
+- charlie: a stranger who signed up but never verified his email: he may log in, but not
+  upvote, comment, report, submit, claim, make API tokens or preview a digest.
 - mallory: a moderator (staff and superuser) who uses the admin.
 
 Passwords are ``PASSWORD`` for all. Each persona is made on first use within a test.

@@ -1,11 +1,14 @@
-"""Rate limits on the community's actions (sign-up, login, voting, submitting, commenting).
+"""Rate limits on the community's actions (sign-up, login, voting, submitting, commenting, mail).
 
-A limit is a fixed-window counter in Django's cache, keyed by the action and by who acts: the
-user, the client's IP address, or the account a login tries. ``settings.RATE_LIMITS`` holds the
-rates (``"10/m"``, ``"5/15m"``); an action over any of its limits is answered with 429 and a
-sentence saying when to try again. With the default per-process cache each server process
-counts on its own; several processes or machines share a cache (``CACHE_BACKEND``) to count
-together (docs/community.md).
+A limit is a fixed-window counter keyed by the action and by who acts: the user, the client's
+IP address, the account a login tries, or the address a mail goes to. ``settings.RATE_LIMITS``
+holds the rates (``"10/m"``, ``"5/15m"``); an action over any of its limits is answered with
+429 and a sentence saying when to try again. The counters are shared by every server process
+(``core.ratestore``: the database, or Redis or memcached when that is the cache), so a limit
+holds in total however many processes serve the site (docs/community.md).
+
+A view raises ``RateLimited`` (or lets ``hit()`` raise it) from anywhere, even from inside an
+authentication backend; ``RateLimitMiddleware`` turns it into the 429 answer.
 """
 
 from __future__ import annotations
@@ -18,9 +21,10 @@ from dataclasses import dataclass
 from functools import wraps
 
 from django.conf import settings
-from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
+
+from dailypapers.core import ratestore
 
 _RATE = re.compile(r"^(\d+)/(\d*)([smhd])$")
 _UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
@@ -65,6 +69,8 @@ ACTION_WORDS = {
     "comment": "comment",
     "report": "report comments",
     "collection": "change collections",
+    "mail": "mail this address",
+    "subscribe": "subscribe",
 }
 
 
@@ -74,9 +80,9 @@ def client_ip(request: HttpRequest) -> str:
     return value.split(",")[-1].strip()[:64]
 
 
-def _key(action: str, scope: str, who: str, window: int) -> str:
-    digest = hashlib.sha256(who.encode()).hexdigest()[:32]  # any text, fixed length
-    return f"rl:{action}.{scope}:{digest}:{window}"
+def _name(action: str, scope: str, who: str) -> str:
+    digest = hashlib.sha256(who.encode()).hexdigest()[:32]  # any text, fixed length, no PII
+    return f"{action}.{scope}:{digest}"
 
 
 def _rate(action: str, scope: str) -> Rate | None:
@@ -84,29 +90,43 @@ def _rate(action: str, scope: str) -> Rate | None:
     return Rate.parse(text) if text else None
 
 
-def hit(action: str, **who: str) -> None:
-    """Count one attempt of ``action`` by each of ``who`` (``user=``, ``ip=``, ``account=``);
-    raise ``RateLimited`` when any of them is over its limit."""
-    if not settings.RATE_LIMITS_ENABLED:
-        return
+@dataclass(frozen=True)
+class Counted:
+    """One counted attempt: the rate it was counted against, the window's total so far and
+    the seconds until the window ends."""
+
+    rate: Rate
+    count: int
+    reset: int
+
+    @property
+    def over(self) -> bool:
+        return self.count > self.rate.count
+
+    @property
+    def remaining(self) -> int:
+        return max(self.rate.count - self.count, 0)
+
+
+def count(action: str, scope: str, identity: str) -> Counted | None:
+    """Count one attempt of ``action`` by ``identity`` under ``scope``; None when no limit
+    applies (limits off, no rate for it, or no identity to count)."""
+    rate = _rate(action, scope) if settings.RATE_LIMITS_ENABLED else None
+    if rate is None or not identity:
+        return None
     now = time.time()
+    window = int(now // rate.seconds)
+    total = ratestore.count(_name(action, scope, identity), window, rate.seconds)
+    return Counted(rate, total, int((window + 1) * rate.seconds - now) + 1)
+
+
+def hit(action: str, **who: str) -> None:
+    """Count one attempt of ``action`` by each of ``who`` (``user=``, ``ip=``, ``account=``,
+    ``email=``...); raise ``RateLimited`` when any of them is over its limit."""
     for scope, identity in who.items():
-        rate = _rate(action, scope)
-        if rate is None or not identity:
-            continue
-        window = int(now // rate.seconds)
-        key = _key(action, scope, identity, window)
-        # add() then incr(): atomic on every shared cache, and a new window starts at 1.
-        if cache.add(key, 1, timeout=rate.seconds + 1):
-            count = 1
-        else:
-            try:
-                count = cache.incr(key)
-            except ValueError:  # expired between add() and incr()
-                cache.add(key, 1, timeout=rate.seconds + 1)
-                count = 1
-        if count > rate.count:
-            raise RateLimited(action, int((window + 1) * rate.seconds - now) + 1)
+        counted = count(action, scope, identity)
+        if counted is not None and counted.over:
+            raise RateLimited(action, counted.reset)
 
 
 def is_over(action: str, **who: str) -> int:
@@ -120,7 +140,7 @@ def is_over(action: str, **who: str) -> int:
         if rate is None or not identity:
             continue
         window = int(now // rate.seconds)
-        if (cache.get(_key(action, scope, identity, window)) or 0) >= rate.count:
+        if ratestore.peek(_name(action, scope, identity), window) >= rate.count:
             return int((window + 1) * rate.seconds - now) + 1
     return 0
 
@@ -158,3 +178,19 @@ def limited(action: str, *, per_user: bool = True, per_ip: bool = True) -> Calla
         return wrapped
 
     return decorate
+
+
+class RateLimitMiddleware:
+    """Answer a ``RateLimited`` raised anywhere in a view (a login's authentication backend,
+    a form) with the 429 page or JSON."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if isinstance(exception, RateLimited):
+            return too_many(request, exception)
+        return None

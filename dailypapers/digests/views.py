@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
+from dailypapers.accounts.decorators import verified_email_required
 from dailypapers.core.ratelimits import RateLimited, client_ip, hit, too_many
 from dailypapers.digests.compose import compose
 from dailypapers.digests.emails import render_digest, send_link_mail
@@ -44,11 +45,13 @@ def subscribe(request: HttpRequest) -> HttpResponse:
     form = SubscribeForm(request.POST)
     if not form.is_valid():
         return render(request, "digests/subscribe.html", {"form": form}, status=400)
+    email = form.cleaned_data["email"].strip().lower()
     try:
         hit("subscribe", ip=client_ip(request))
+        # Per address too, from anywhere: the form must not become a way to flood one inbox.
+        hit("mail", email=email)
     except RateLimited as error:
         return too_many(request, error)
-    email = form.cleaned_data["email"].strip().lower()
     with transaction.atomic():
         subscription, _ = Subscription.objects.select_for_update().get_or_create(
             email=email,
@@ -162,11 +165,15 @@ def preview(request: HttpRequest, token: str) -> HttpResponse:
     return preview_response(subscription)
 
 
+@verified_email_required
 def own_preview(request: HttpRequest) -> HttpResponse:
-    """``/subscribe/preview`` for a logged-in user: the digest of their address."""
+    """``/subscribe/preview`` for a logged-in user whose email is verified: the digest of their
+    address. Unverified, the address may be someone else's (anyone can sign up with any), and
+    the digest holds that person's signed manage and unsubscribe links."""
+    email = request.user.email  # type: ignore[union-attr]  # verified_email_required
     subscription = None
-    if request.user.is_authenticated and request.user.email:
-        subscription = Subscription.objects.filter(email=request.user.email.lower()).first()
+    if email:
+        subscription = Subscription.objects.filter(email=email.lower()).first()
     if subscription is None:
         return render(request, "digests/no_subscription.html", status=404)
     return preview_response(subscription)

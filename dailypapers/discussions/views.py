@@ -70,7 +70,7 @@ def delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@login_required
+@verified_email_required
 @limited("report", per_ip=False)
 def report(request: HttpRequest, pk: int) -> HttpResponse:
     comment = get_object_or_404(Comment.objects.select_related("paper"), pk=pk)

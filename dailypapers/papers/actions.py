@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render, resolve_url
@@ -42,6 +41,11 @@ def vote(request: HttpRequest, arxiv_id: str) -> HttpResponse:
         if _wants_json(request):
             return JsonResponse({"error": "Log in to upvote.", "login": login}, status=401)
         return redirect(login)
+    if not request.user.profile.email_verified:  # type: ignore[union-attr]
+        # A vote speaks for an address like a comment does (docs/community.md).
+        if _wants_json(request):
+            return JsonResponse({"error": "Verify your email to upvote."}, status=403)
+        return render(request, "accounts/verify_first.html", status=403)
     up = request.POST.get("vote") != "0"
     voted, total = set_vote(request.user, paper, up)
     if _wants_json(request):
@@ -74,7 +78,7 @@ def submit(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-@login_required
+@verified_email_required
 def claim(request: HttpRequest, arxiv_id: str) -> HttpResponse:
     """Claim to be one of the paper's authors; a moderator confirms or rejects it."""
     paper = get_object_or_404(Paper.objects.visible(), arxiv_id=arxiv_id)
@@ -86,7 +90,7 @@ def claim(request: HttpRequest, arxiv_id: str) -> HttpResponse:
     try:
         with transaction.atomic():
             AuthorshipClaim.objects.create(
-                user=request.user,  # type: ignore[misc]  # login_required
+                user=request.user,  # type: ignore[misc]  # verified_email_required
                 paper=paper,
                 author=author,
             )

@@ -41,3 +41,30 @@ def test_reset_requests_are_rate_limited_per_ip(client, settings):
     settings.RATE_LIMITS = {"password_reset.ip": "1/h"}
     client.post("/accounts/password/reset", {"email": "x@example.org"})
     assert client.post("/accounts/password/reset", {"email": "x@example.org"}).status_code == 429
+
+
+def test_a_completed_reset_verifies_the_email_and_logs_in(client, charlie):
+    """How the owner of an address takes back an account someone else signed up with."""
+    from dailypapers.accounts.models import Profile
+
+    client.post("/accounts/password/reset", {"email": "charlie@example.org"})
+    found = re.search(r"http://testserver(/accounts/password/reset/\S+)", str(mail.outbox[0].body))
+    assert found
+    form_url = client.get(found[1], follow=True).redirect_chain[-1][0]
+    new = "the owner's own long phrase"
+    client.post(form_url, {"new_password1": new, "new_password2": new})
+    assert Profile.objects.get(user=charlie).email_verified
+    assert client.get("/papers").context["user"] == charlie
+
+
+def test_reset_mails_to_one_address_are_limited_from_any_ip(alice, settings):
+    from django.test import Client
+
+    settings.RATE_LIMITS = {"mail.email": "1/h"}
+    first = Client(REMOTE_ADDR="10.0.0.1").post(
+        "/accounts/password/reset", {"email": "alice@example.org"}
+    )
+    again = Client(REMOTE_ADDR="10.0.0.2").post(
+        "/accounts/password/reset", {"email": "alice@example.org"}
+    )
+    assert (first.status_code, again.status_code) == (302, 429) and len(mail.outbox) == 1

@@ -22,11 +22,53 @@ def test_anonymous_requests_are_limited_with_ratelimit_headers(client, papers, s
     assert over["X-Error-Message"] == over.json()["error"]
 
 
-def test_a_request_with_a_token_is_not_counted_as_anonymous(client, papers, settings):
-    settings.RATE_LIMITS = {"api.ip": "1/m"}
-    client.get("/api/daily_papers")
-    response = client.get("/api/daily_papers", HTTP_AUTHORIZATION="Bearer dp_anything")
-    assert response.status_code == 200 and "RateLimit" not in response
+@pytest.mark.parametrize("authorization", ["", "   ", None])
+@pytest.mark.parametrize("url", ["/api/daily_papers", "/api/papers/search?q=attention"])
+def test_anonymous_requests_are_limited_whatever_authorization_header_they_send(
+    client, papers, settings, authorization, url
+):
+    settings.RATE_LIMITS = {"api.ip": "2/m"}
+    headers = {} if authorization is None else {"HTTP_AUTHORIZATION": authorization}
+    seen = [client.get(url, **headers).status_code for _ in range(3)]
+    assert seen == [200, 200, 429]
+
+
+@pytest.mark.parametrize("authorization", ["Bearer nonsense", "Bearer", "Basic YTpi", "dp_x"])
+@pytest.mark.parametrize("url", ["/api/daily_papers", "/api/papers/search?q=attention"])
+def test_a_token_that_is_sent_is_checked_and_a_bad_one_is_refused(
+    client, papers, settings, authorization, url
+):
+    settings.RATE_LIMITS = {"api.ip": "100/m"}
+    response = client.get(url, HTTP_AUTHORIZATION=authorization)
+    assert response.status_code == 401
+    assert response["WWW-Authenticate"] == "Bearer"
+    assert "Invalid or revoked API token" in response.json()["error"]
+
+
+def test_a_valid_token_counts_against_its_users_limit_not_the_ips(client, papers, alice, settings):
+    from dailypapers.accounts.models import ApiToken
+
+    settings.RATE_LIMITS = {"api.ip": "1/m", "api.user": "2/m"}
+    _, token = ApiToken.issue(alice, "script")
+    assert client.get("/api/daily_papers").status_code == 200  # the IP's one request
+    bearer = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+    seen = [client.get("/api/daily_papers", **bearer) for _ in range(3)]
+    assert [response.status_code for response in seen] == [200, 200, 429]
+    assert seen[0]["RateLimit"].startswith('"api";r=1;')
+    assert "with this token" in seen[-1].json()["error"]
+
+
+def test_a_token_of_an_unverified_account_acts_for_nothing(client, papers, charlie):
+    from dailypapers.accounts.models import ApiToken
+
+    _, token = ApiToken.issue(charlie, "made before verification was required")
+    bearer = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+    read = client.get("/api/daily_papers", **bearer)
+    write = client.post(
+        "/api/papers/index", '{"arxivId": "2605.04444"}', content_type="application/json", **bearer
+    )
+    assert read.status_code == write.status_code == 403
+    assert "Verify the email" in write.json()["error"]
 
 
 @pytest.mark.parametrize(

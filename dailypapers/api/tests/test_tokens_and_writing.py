@@ -38,6 +38,12 @@ def test_a_token_is_shown_once_and_kept_only_as_a_hash(as_alice, alice):
     assert "my script" in settings_page and token not in settings_page
 
 
+def test_an_unverified_account_cannot_make_a_token(as_charlie, charlie):
+    response = as_charlie.post("/accounts/tokens/new", {"name": "my script"})
+    assert response.status_code == 403 and "Verify your email first" in response.content.decode()
+    assert not ApiToken.objects.filter(user=charlie).exists()
+
+
 def test_indexing_a_paper_needs_a_valid_token(client, as_alice):
     missing = post(client, "/api/papers/index", {"arxivId": "2605.04444"})
     assert missing.status_code == 401 and "token" in missing.json()["error"]

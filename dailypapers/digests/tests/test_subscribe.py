@@ -165,3 +165,49 @@ def test_a_mail_server_that_is_down_still_gets_the_same_answer(settings, mails_o
     assert len(callbacks) == 1  # the mail was tried, failed, and was logged
     assert response.status_code == 200
     assert "Check your inbox" in response.content.decode()
+
+
+def test_confirmation_mails_to_one_address_are_limited_from_any_ip(settings, smtp):
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "mail.email": "3/h"}
+    answers = [
+        Client(REMOTE_ADDR=f"10.0.0.{n}").post(
+            "/subscribe", {"email": "victim@example.org", "frequency": "daily"}
+        )
+        for n in range(8)
+    ]
+    assert [answer.status_code for answer in answers] == [200] * 3 + [429] * 5
+    assert "Too many attempts to mail this address" in answers[-1].content.decode()
+
+
+def test_an_unverified_account_never_sees_the_digest_of_its_address(
+    client, settings, smtp, mails_on_commit
+):
+    """Someone signs up with a subscriber's address: no digest, no signed links for them."""
+    from dailypapers.core.personas import PASSWORD
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    papers_of_the_day()
+    subscriber(email="carol@example.org", topics=["alignment"])
+    form = {"email": "carol@example.org", "username": "notcarol"}
+    form |= {"password1": PASSWORD, "password2": PASSWORD}
+    with mails_on_commit(execute=True):
+        assert client.post("/accounts/signup", form).status_code == 302
+    # Not logged in by signing up; and logged in, the address is still unverified.
+    assert client.get("/subscribe/preview").status_code == 302
+    login = client.post("/accounts/login", {"username": "notcarol", "password": PASSWORD})
+    assert login.status_code == 302
+    preview = client.get("/subscribe/preview")
+    assert preview.status_code == 403
+    page = preview.content.decode()
+    assert "Verify your email first" in page
+    assert "/subscribe/manage/" not in page and "/subscribe/unsubscribe/" not in page
+
+
+def test_a_verified_account_previews_the_digest_of_its_address(client):
+    from dailypapers.core.personas import make_user
+
+    papers_of_the_day()
+    subscriber(email="dave@example.org", topics=["alignment"])
+    client.force_login(make_user("dave"))
+    preview = client.get("/subscribe/preview")
+    assert preview.status_code == 200 and "Your topic: alignment" in preview.content.decode()

@@ -44,3 +44,9 @@ def test_the_moderator_sees_reported_comments_first_and_hides_one(
     assert loud.hidden and paper.comment_count == 1
     assert "Reported comment" not in as_bob.get(paper.get_absolute_url()).content.decode()
     assert Comment.objects.get(pk=quiet.pk).visible
+
+
+def test_an_unverified_account_cannot_report(alice, as_charlie, paper):
+    comment = post_comment(alice, paper, "Fine")
+    assert as_charlie.post(f"/comments/{comment.pk}/report", {"reason": "x"}).status_code == 403
+    assert not CommentReport.objects.exists()

@@ -67,3 +67,9 @@ def test_a_moderator_hides_a_paper_and_suspends_a_user(as_mallory, alice, client
     as_mallory.post("/admin/auth/user/", {"action": "suspend", "_selected_action": [alice.pk]})
     alice.refresh_from_db()
     assert not alice.is_active
+
+
+def test_an_unverified_account_cannot_claim_authorship(as_charlie):
+    paper = make_paper("Theirs", authors=["Charlie Chaplin"])
+    answer = as_charlie.post(f"/papers/{paper.arxiv_id}/claim", {"author": "Charlie Chaplin"})
+    assert answer.status_code == 403 and not AuthorshipClaim.objects.exists()

@@ -97,3 +97,11 @@ def test_the_page_shows_my_vote_as_pressed(as_alice, paper):
     vote(as_alice, paper)
     html = as_alice.get(f"/papers/{paper.arxiv_id}").content.decode()
     assert 'aria-pressed="true"' in html and '<span class="count">11</span>' in html
+
+
+def test_an_unverified_account_cannot_vote(as_charlie, paper):
+    answer = vote(as_charlie, paper)
+    assert answer.status_code == 403 and answer.json() == {"error": "Verify your email to upvote."}
+    form = as_charlie.post(f"/papers/{paper.arxiv_id}/vote", {"vote": "1"})
+    assert form.status_code == 403 and "Verify your email first" in form.content.decode()
+    assert not Upvote.objects.exists() and Paper.objects.get(pk=paper.pk).upvote_count == 0
