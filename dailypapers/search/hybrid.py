@@ -73,11 +73,17 @@ class SearchResults(Sequence[Paper]):
         return self.keyword.capped
 
     @cached_property
+    def vector_index(self) -> vectors.VectorIndex:
+        """The serving model's index, taken once: the query vector is made by its model and
+        searched in it even if another model starts serving meanwhile."""
+        return vectors.index()
+
+    @cached_property
     def query_vector(self) -> np.ndarray | None:
         if self.like is not None:
-            return vectors.index().vectors_of([self.like.pk]).get(self.like.pk)
+            return self.vector_index.vectors_of([self.like.pk]).get(self.like.pk)
         if self.query.meaning_text:
-            vector = vectors.embed_query(self.query.meaning_text)
+            vector = vectors.embed_query(self.query.meaning_text, model=self.vector_index.model)
             return vector if vector.any() else None
         return None
 
@@ -92,7 +98,7 @@ class SearchResults(Sequence[Paper]):
         vector = self.query_vector
         if vector is None:
             return []
-        index = vectors.index()
+        index = self.vector_index
         if self.query.strict and self.query.terms:
             found = index.vectors_of(self.keyword_head)
             return sorted(found, key=lambda paper_id: -float(found[paper_id] @ vector))

@@ -1,8 +1,17 @@
-"""``dailypapers embed``: compute the missing paper vectors, in batches, resumably.
+"""``dailypapers embed``: compute the missing paper vectors, in batches, resumably; carry a
+model change through.
 
 Each batch is embedded and saved in its own transaction, so an interrupted run loses at most
-one batch and the next run carries on where it stopped. With ``--loop`` it stays running as a
-worker, embedding new papers as ingestion saves them; several such workers share the work.
+one batch and the next run carries on where it stopped (it embeds the papers that lack a
+vector by a model). With ``--loop`` it stays running as a worker, embedding new papers as
+ingestion saves them and logging its counts each round; several such workers share the work.
+
+A model change (``DAILYPAPERS_EMBEDDING_MODEL`` names another model) is the same command: the
+new model is registered as *building* (``serving.py``), papers lacking the serving model's
+vector are embedded first (new papers stay searchable), then every paper by the new model.
+When it has (nearly) all of them, the run builds the new model's vector index (HNSW files on
+SQLite, pgvector's index for its size on PostgreSQL) and makes it the serving model in one
+transaction. The previous model's vectors stay until ``--retire`` deletes them.
 
 At the end of a run, and after each ``--loop`` round that stored vectors, the vector index
 files of a large SQLite site are brought up to date (``vectors.update_index``, see
@@ -12,21 +21,27 @@ nothing.
 
 from __future__ import annotations
 
+import logging
 import signal
 import time
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
 from dailypapers.core.claims import claimed_batch
-from dailypapers.search import vectors
+from dailypapers.search import serving, vectors
+from dailypapers.search.embedder import ModelFolderError
 from dailypapers.search.hnsw_index import HnswIndex
+from dailypapers.search.models import EmbeddingModel, PaperVector
+
+log = logging.getLogger(__name__)
 
 
 class Command(BaseCommand):
     help = (
-        "Embed papers that have no vector by the current model (resumable; --loop to keep going)."
+        "Embed papers that have no vector by the serving or configured model, and switch to "
+        "the configured model once it has them all (resumable; --loop to keep going)."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -41,14 +56,54 @@ class Command(BaseCommand):
             action="store_true",
             help="Rebuild the vector index files from the stored vectors, then stop.",
         )
+        parser.add_argument(
+            "--retire",
+            action="store_true",
+            help="Delete the vectors and index files of models that no longer serve, then stop.",
+        )
+        parser.add_argument(
+            "--status",
+            action="store_true",
+            help="List the embedding models, their state and vector counts, then stop.",
+        )
+
+    def fillable(self) -> list[EmbeddingModel]:
+        """The models papers need vectors by (``serving.to_fill``) that can embed here."""
+        return [model for model in serving.to_fill() if serving.embedder_of(model) is not None]
 
     def handle_one(self, batch_size: int) -> int:
-        """Embed one batch of papers without a vector; returns how many were embedded.
-        The batch is claimed (``core/claims.py``), so workers running side by side embed
-        different papers, each exactly once."""
-        missing = vectors.without_vectors().only("id", "title", "abstract")
-        with claimed_batch(missing, batch_size) as papers:
-            return vectors.embed_papers(papers)
+        """Embed one batch of papers lacking a vector by the serving model or, when they all
+        have one, by the model being built; returns how many were embedded. The batch is
+        claimed (``core/claims.py``), so workers running side by side embed different
+        papers, each exactly once."""
+        for model in self.fillable():
+            missing = serving.missing(model.name).only("id", "title", "abstract")
+            with claimed_batch(missing, batch_size) as papers:
+                if papers:
+                    return vectors.embed_with(model, papers)
+        return 0
+
+    def missing_count(self) -> int:
+        return sum(serving.missing(model.name).count() for model in self.fillable())
+
+    def advance(self) -> EmbeddingModel | None:
+        """Make the model being built serve if it has (nearly) every vector, after building
+        its index; returns it when it switched."""
+        configured = serving.register()
+        if configured.state != EmbeddingModel.State.BUILDING or not serving.complete(configured):
+            return None
+        started = time.perf_counter()
+        vectors.update_index(model=configured)
+        if not serving.switch_to(configured):
+            return None
+        vectors.reset()
+        log.info(
+            "embedding model %s now serves (its index built in %.1f s); "
+            "`dailypapers embed --retire` deletes the previous model's vectors",
+            configured.name,
+            time.perf_counter() - started,
+        )
+        return configured
 
     def rebuild_index(self) -> None:
         manifest = vectors.update_index(rebuild=True)
@@ -62,7 +117,28 @@ class Command(BaseCommand):
             + ("in use" if used else "not used: below the threshold or set to exact")
         )
 
+    def status(self) -> None:
+        for model in EmbeddingModel.objects.order_by("created"):
+            stored = PaperVector.objects.filter(model=model.name).count()
+            missing = serving.missing(model.name).count()
+            loadable = "" if serving.embedder_of(model) else ", its folder is gone"
+            self.stdout.write(
+                f"{model.name}: {model.state}, {model.dim} dimensions, {stored} vectors, "
+                f"{missing} papers without one{loadable}"
+            )
+
     def handle(self, *args: Any, **options: Any) -> None:
+        try:
+            serving.register()
+        except ModelFolderError as error:
+            raise CommandError(f"DAILYPAPERS_EMBEDDING_MODEL: {error}") from None
+        if options["status"]:
+            self.status()
+            return
+        if options["retire"]:
+            for name, deleted in serving.retire():
+                self.stdout.write(f"retired {name}: {deleted} vectors deleted")
+            return
         if options["rebuild_index"]:
             self.rebuild_index()
             return
@@ -77,7 +153,7 @@ class Command(BaseCommand):
         done, first_round = 0, True
         while not stopping:
             done_before = done
-            missing = vectors.without_vectors().count()
+            missing = self.missing_count()
             total = min(missing, limit - done) if limit else missing
             quiet = options["verbosity"] == 0 or (options["loop"] and not total)
             with tqdm(total=total, desc="embedding", unit="paper", disable=quiet) as progress:
@@ -90,8 +166,17 @@ class Command(BaseCommand):
             if done > done_before or first_round:
                 # Also on the first round: the site may have crossed the threshold already.
                 vectors.update_index()
+            if not stopping:
+                self.advance()
+            if options["loop"] and done > done_before:
+                log.info(
+                    "embedded %d papers (%d in all); %d missing",
+                    done - done_before,
+                    done,
+                    self.missing_count(),
+                )
             first_round = False
             if not options["loop"] or (limit and done >= limit):
                 break
             time.sleep(options["sleep"])
-        self.stdout.write(f"{done} papers embedded; {vectors.without_vectors().count()} missing")
+        self.stdout.write(f"{done} papers embedded; {self.missing_count()} missing")
