@@ -137,8 +137,8 @@ def test_a_search_keeps_the_model_it_started_with_across_a_switch(settings, cars
     assert vectors.index().model == "narrow-128"
     # 256-dimension query, 256-dimension vectors: no mix, no error.
     assert results[0].title in {"Car engines repair", "Electric vehicles", "Automobile garages"}
-    assert np.shape(results.query_vector) == (256,)
-    assert np.shape(search("vehicles").query_vector) == (128,)
+    assert getattr(results.query_vector, "shape", None) == (256,)
+    assert getattr(search("vehicles").query_vector, "shape", None) == (128,)
 
 
 def test_a_model_of_another_size_gets_its_own_index_and_serves(settings, cars, narrow):
