@@ -43,7 +43,12 @@ def ensure_index(dim: int) -> bool:
         cursor.execute("SELECT 1 FROM pg_indexes WHERE indexname = %s", [name])
         if cursor.fetchone():
             return False
-        concurrently = "" if connection.in_atomic_block else "CONCURRENTLY"
+        concurrently = "CONCURRENTLY"
+        if connection.in_atomic_block:
+            concurrently = ""  # impossible in a transaction block
+            # Django's foreign keys are deferred, and CREATE INDEX refuses to run on a table
+            # with checks pending: run them now.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         cursor.execute(
             f"CREATE INDEX {concurrently} IF NOT EXISTS {name} ON search_papervector "
             f"USING hnsw ((embedding::vector({dim})) vector_cosine_ops) "

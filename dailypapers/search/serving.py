@@ -23,6 +23,7 @@ from __future__ import annotations
 import logging
 import re
 import shutil
+import tempfile
 import time
 from pathlib import Path
 
@@ -62,10 +63,18 @@ def _keep_copy(folder: Path, name: str) -> None:
     target = kept_folder(name)
     if folder != MODEL_DIR.resolve() or target.exists():
         return
-    staging = target.with_name(target.name + ".tmp")
-    shutil.rmtree(staging, ignore_errors=True)
-    shutil.copytree(folder, staging)
-    staging.rename(target)  # whole or absent: a half copy is never taken for the model
+    target.parent.mkdir(parents=True, exist_ok=True)
+    # A staging folder of this process's own: workers starting together each copy, one wins.
+    staging = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}."))
+    try:
+        shutil.copytree(folder, staging, dirs_exist_ok=True)
+        staging.chmod(0o755)  # mkdtemp's 0700 would hide it from a web server's user
+        staging.rename(target)  # whole or absent: a half copy is never taken for the model
+    except OSError:
+        if not target.exists():
+            raise
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
 
 
 def register(folder: Path | None = None) -> EmbeddingModel:

@@ -2,12 +2,13 @@
 while the previous one serves, then switches; searches never mix two models' vectors."""
 
 import json
-import shutil
 
 import numpy as np
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
+from tokenizers import Tokenizer, normalizers, pre_tokenizers
+from tokenizers import models as tokenizer_models
 
 from dailypapers.core.testing import make_paper
 from dailypapers.search import hnsw_index, serving, vectors
@@ -16,32 +17,58 @@ from dailypapers.search.hybrid import search
 from dailypapers.search.models import EmbeddingModel, PaperVector
 
 pytestmark = pytest.mark.django_db
-SHIPPED = read_config(MODEL_DIR)["name"]
+# Words of three topics: a toy static model puts each topic's words along one direction.
+TOPICS = [
+    "car cars automobile vehicles motors engines repair garages shops fix fixing trucks "
+    "electric batteries drive",
+    "protein proteins folding enzyme kinetics structures predicting catalyse reactions",
+    "galaxy clusters dark matter universe early",
+]
 
 
-def model_folder(path, name, transform):
-    """A static model folder made from the shipped one: same tokenizer, token vectors
-    ``transform``ed (negated: the same space turned inside out; cut: fewer dimensions)."""
+def toy_model(path, name, dim=32, sign=1.0):
+    """A real static model folder (WordLevel tokenizer, a vector per word) small enough to
+    reason about: ``sign`` -1 turns the space inside out, so a vector of this model scored
+    against a query of the other would rank the list upside down."""
+    words = [word for topic in TOPICS for word in topic.split()]
+    tokenizer = Tokenizer(
+        tokenizer_models.WordLevel(
+            {"[UNK]": 0, **{w: i + 1 for i, w in enumerate(words)}}, unk_token="[UNK]"
+        )
+    )
+    tokenizer.normalizer = normalizers.Lowercase()
+    tokenizer.pre_tokenizer = pre_tokenizers.Whitespace()
+    rng = np.random.default_rng(7)
+    rows = [np.zeros(dim)]
+    for number, topic in enumerate(TOPICS):
+        for _ in topic.split():
+            row = 0.3 * rng.standard_normal(dim)
+            row[number] += 3.0
+            rows.append(row)
     path.mkdir()
-    shutil.copy(MODEL_DIR / "tokenizer.json", path / "tokenizer.json")
-    np.save(path / "embeddings.npy", transform(np.load(MODEL_DIR / "embeddings.npy")))
+    tokenizer.save(str(path / "tokenizer.json"))
+    np.save(path / "embeddings.npy", (sign * np.array(rows)).astype(np.float16))
     (path / "config.json").write_text(json.dumps({"name": name, "kind": "static"}))
     return path
 
 
 @pytest.fixture
 def negated(tmp_path):
-    return model_folder(tmp_path / "negated", "negated-256", lambda rows: -rows)
+    return toy_model(tmp_path / "negated", "negated-32", sign=-1.0)
 
 
 @pytest.fixture
 def narrow(tmp_path):
-    return model_folder(tmp_path / "narrow", "narrow-128", lambda rows: rows[:, :128].copy())
+    return toy_model(tmp_path / "narrow", "narrow-16", dim=16)
+
+
+OLD = "toy-32"
 
 
 @pytest.fixture
-def cars():
-    """Papers embedded by the shipped model, which serves."""
+def cars(settings, tmp_path):
+    """Papers embedded by the toy model, which serves."""
+    configure(settings, toy_model(tmp_path / "toy", OLD))
     made = [
         make_paper("Car engines repair", abstract="Fixing vehicles and their motors."),
         make_paper("Automobile garages", abstract="Shops that fix cars and trucks."),
@@ -71,9 +98,9 @@ def state(name):
 
 
 def test_a_site_first_model_serves_as_soon_as_it_has_vectors(cars):
-    assert state(SHIPPED) == "active"
-    assert vectors.index().model == SHIPPED
-    assert PaperVector.objects.filter(model=SHIPPED).count() == len(cars)
+    assert state(OLD) == "active"
+    assert vectors.index().model == OLD
+    assert PaperVector.objects.filter(model=OLD).count() == len(cars)
 
 
 def test_a_reembed_interrupted_half_way_resumes_while_the_old_model_serves(settings, cars, negated):
@@ -81,23 +108,23 @@ def test_a_reembed_interrupted_half_way_resumes_while_the_old_model_serves(setti
     configure(settings, negated)
     call_command("embed", "--batch-size", "2", "--limit", "3", verbosity=0)
     # Half done: the old model serves, its vectors untouched, the query embedded by it.
-    assert PaperVector.objects.filter(model="negated-256").count() == 3
-    assert state("negated-256") == "building" and state(SHIPPED) == "active"
-    assert vectors.index().model == SHIPPED
+    assert PaperVector.objects.filter(model="negated-32").count() == 3
+    assert state("negated-32") == "building" and state(OLD) == "active"
+    assert vectors.index().model == OLD
     assert semantic_titles("automobile") == before
     assert search("automobile")[0].title in {"Car engines repair", "Automobile garages"}
 
     call_command("embed", "--batch-size", "2", verbosity=0)  # resumes: the other three
-    assert PaperVector.objects.filter(model="negated-256").count() == len(cars)
-    assert state("negated-256") == "active" and state(SHIPPED) == "retired"
-    assert vectors.index().model == "negated-256"
+    assert PaperVector.objects.filter(model="negated-32").count() == len(cars)
+    assert state("negated-32") == "active" and state(OLD) == "retired"
+    assert vectors.index().model == "negated-32"
     # The negated model's query meets the negated vectors: the same neighbours.
     assert semantic_titles("automobile") == before
     # The old vectors stay until --retire (switching back costs only the new papers).
-    assert PaperVector.objects.filter(model=SHIPPED).count() == len(cars)
+    assert PaperVector.objects.filter(model=OLD).count() == len(cars)
     call_command("embed", "--retire", verbosity=0)
-    assert not PaperVector.objects.filter(model=SHIPPED).exists()
-    assert not EmbeddingModel.objects.filter(name=SHIPPED).exists()
+    assert not PaperVector.objects.filter(model=OLD).exists()
+    assert not EmbeddingModel.objects.filter(name=OLD).exists()
 
 
 def test_new_papers_during_a_reembed_get_the_serving_vector_first(settings, cars, negated):
@@ -105,15 +132,15 @@ def test_new_papers_during_a_reembed_get_the_serving_vector_first(settings, cars
     call_command("embed", "--limit", "2", verbosity=0)
     newcomer = make_paper("Hydrogen cars", abstract="Fuel cells in vehicles.")
     call_command("embed", "--batch-size", "1", "--limit", "1", verbosity=0)
-    assert PaperVector.objects.filter(paper=newcomer, model=SHIPPED).exists()
-    assert vectors.index().model == SHIPPED
+    assert PaperVector.objects.filter(paper=newcomer, model=OLD).exists()
+    assert vectors.index().model == OLD
     assert newcomer.pk in vectors.index().refresh(force=True).ids.tolist()
 
 
 def test_vectors_of_two_models_are_never_mixed_in_one_search(settings, cars, negated):
     configure(settings, negated)
     call_command("embed", "--limit", "3", verbosity=0)
-    for expected in (SHIPPED, "negated-256"):
+    for expected in (OLD, "negated-32"):
         index = vectors.index()
         assert index.model == expected
         query = vectors.embed_query("cars and motors", model=index.model)
@@ -132,51 +159,55 @@ def test_a_search_keeps_the_model_it_started_with_across_a_switch(settings, cars
     configure(settings, narrow)
     call_command("embed", "--limit", "3", verbosity=0)
     results = search("vehicles")
-    assert results.vector_index.model == SHIPPED  # taken before the switch
+    assert results.vector_index.model == OLD  # taken before the switch
     call_command("embed", verbosity=0)
-    assert vectors.index().model == "narrow-128"
-    # 256-dimension query, 256-dimension vectors: no mix, no error.
+    assert vectors.index().model == "narrow-16"
+    # The old model's query against the old model's vectors: no mix, no error.
     assert results[0].title in {"Car engines repair", "Electric vehicles", "Automobile garages"}
-    assert getattr(results.query_vector, "shape", None) == (256,)
-    assert getattr(search("vehicles").query_vector, "shape", None) == (128,)
+    assert getattr(results.query_vector, "shape", None) == (32,)
+    assert getattr(search("vehicles").query_vector, "shape", None) == (16,)
 
 
 def test_a_model_of_another_size_gets_its_own_index_and_serves(settings, cars, narrow):
     settings.SEARCH_VECTOR_INDEX = "hnsw"  # files at any size (SQLite)
     configure(settings, narrow)
     call_command("embed", verbosity=0)
-    assert vectors.index().model == "narrow-128"
+    assert vectors.index().model == "narrow-16"
     assert semantic_titles("automobile")[0] in {"Car engines repair", "Automobile garages"}
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname LIKE %s", ["%_128"])
-            assert "vector_dims(embedding) = 128" in cursor.fetchone()[0]
+            cursor.execute(
+                "SELECT indexdef FROM pg_indexes WHERE indexname = %s",
+                ["search_papervector_hnsw_16"],
+            )
+            assert "vector_dims(embedding) = 16" in cursor.fetchone()[0]
     else:
-        manifest = hnsw_index.read_manifest("narrow-128")
-        assert manifest is not None and manifest.dims == 128
-        assert hnsw_index.read_manifest(SHIPPED) is not None
+        manifest = hnsw_index.read_manifest("narrow-16")
+        assert manifest is not None and manifest.dims == 16
+        assert hnsw_index.read_manifest(OLD) is not None
         call_command("embed", "--retire", verbosity=0)
-        assert hnsw_index.read_manifest(SHIPPED) is None
-        assert not list(hnsw_index.folder().glob(hnsw_index.file_stem(SHIPPED) + "-*"))
+        assert hnsw_index.read_manifest(OLD) is None
+        assert not list(hnsw_index.folder().glob(hnsw_index.file_stem(OLD) + "-*"))
 
 
-def test_switching_back_to_a_retired_model_embeds_only_the_papers_it_lacks(settings, cars, negated):
+def test_switching_back_to_a_retired_model_embeds_only_the_papers_it_lacks(
+    settings, cars, negated, tmp_path
+):
     configure(settings, negated)
     call_command("embed", verbosity=0)
     newcomer = make_paper("Solar cars", abstract="Vehicles on sunlight.")
     call_command("embed", verbosity=0)
-    settings.EMBEDDING_MODEL = ""
-    vectors.reset()
+    configure(settings, tmp_path / "toy")
     call_command("embed", verbosity=0)
-    assert state(SHIPPED) == "active" and state("negated-256") == "retired"
-    assert PaperVector.objects.filter(model=SHIPPED).count() == len(cars) + 1
-    assert PaperVector.objects.filter(paper=newcomer, model=SHIPPED).exists()
+    assert state(OLD) == "active" and state("negated-32") == "retired"
+    assert PaperVector.objects.filter(model=OLD).count() == len(cars) + 1
+    assert PaperVector.objects.filter(paper=newcomer, model=OLD).exists()
 
 
 def test_a_serving_model_whose_folder_is_gone_leaves_typed_search_to_keywords(client, cars):
     # An upgrade replaced the shipped model and no copy of the old one is left anywhere.
-    EmbeddingModel.objects.filter(name=SHIPPED).update(name="vanished-256")
-    PaperVector.objects.update(model="vanished-256")
+    EmbeddingModel.objects.filter(name=OLD).update(name="vanished-32")
+    PaperVector.objects.update(model="vanished-32")
     vectors.reset()
     assert not vectors.embed_query("cars").any()
     results = search("automobile garages")
@@ -186,11 +217,13 @@ def test_a_serving_model_whose_folder_is_gone_leaves_typed_search_to_keywords(cl
     assert search(f"like:{cars[0].arxiv_id}").semantic_head
 
 
-def test_the_shipped_model_is_kept_in_the_data_folder(settings, cars):
-    kept = serving.kept_folder(SHIPPED)
-    assert read_config(kept)["name"] == SHIPPED
-    row = EmbeddingModel.objects.get(name=SHIPPED)
-    assert serving.embedder_of(row) is not None
+def test_the_shipped_model_is_kept_in_the_data_folder_and_a_named_one_is_not(cars):
+    # An upgrade replaces the package's folder; the site's copy still embeds queries.
+    shipped = serving.register(MODEL_DIR)
+    assert read_config(serving.kept_folder(shipped.name))["name"] == shipped.name
+    assert shipped.state == "building"  # the toy model serves meanwhile
+    assert not serving.kept_folder(OLD).exists()
+    assert serving.embedder_of(EmbeddingModel.objects.get(name=OLD)) is not None
 
 
 def test_a_folder_of_an_unknown_kind_is_refused_clearly(settings, tmp_path):
@@ -203,7 +236,7 @@ def test_a_folder_of_an_unknown_kind_is_refused_clearly(settings, tmp_path):
 
 
 def test_a_changed_model_that_kept_its_name_is_refused(settings, cars, tmp_path):
-    folder = model_folder(tmp_path / "renamed", SHIPPED, lambda rows: rows[:, :64].copy())
+    folder = toy_model(tmp_path / "renamed", OLD, dim=8)
     configure(settings, folder)
     with pytest.raises(CommandError, match="needs a new name"):
         call_command("embed", verbosity=0)
@@ -221,5 +254,5 @@ def test_status_lists_each_model_with_its_counts(settings, cars, negated, capsys
     call_command("embed", "--limit", "2", verbosity=0)
     call_command("embed", "--status")
     out = capsys.readouterr().out
-    assert f"{SHIPPED}: active, 256 dimensions, 6 vectors, 0 papers without one" in out
-    assert "negated-256: building, 256 dimensions, 2 vectors, 4 papers without one" in out
+    assert f"{OLD}: active, 32 dimensions, 6 vectors, 0 papers without one" in out
+    assert "negated-32: building, 32 dimensions, 2 vectors, 4 papers without one" in out
