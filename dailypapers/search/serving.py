@@ -129,10 +129,18 @@ def serving() -> EmbeddingModel:
         return _serving[1]
     found = EmbeddingModel.objects.filter(state=State.ACTIVE).first()
     if found is None:
-        embedder = embedder_in(configured_folder())
-        found = EmbeddingModel(
-            name=embedder.name, dim=embedder.dim, folder=str(configured_folder()), state="active"
-        )
+        try:
+            embedder = embedder_in(configured_folder())
+            found = EmbeddingModel(
+                name=embedder.name,
+                dim=embedder.dim,
+                folder=str(configured_folder()),
+                state="active",
+            )
+        except ModelFolderError:
+            # A broken setting on a site with no vector yet: no meaning search, no error page
+            # (``dailypapers embed`` says what is wrong).
+            found = EmbeddingModel(name="", dim=0, state="active")
     _serving = (now, found)
     return found
 

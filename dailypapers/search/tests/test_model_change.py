@@ -201,6 +201,15 @@ def test_a_folder_of_an_unknown_kind_is_refused_clearly(settings, tmp_path):
         call_command("embed", verbosity=0)
 
 
+def test_a_broken_setting_on_a_new_site_leaves_search_to_keywords(settings, client, tmp_path):
+    configure(settings, tmp_path / "no-such-folder")
+    make_paper("Car engines repair", abstract="Fixing vehicles.")
+    assert client.get("/papers", {"q": "car engines"}).status_code == 200
+    assert search("car engines")[0].title == "Car engines repair"
+    with pytest.raises(CommandError, match=r"no readable config\.json"):
+        call_command("embed", verbosity=0)
+
+
 def test_a_changed_model_that_kept_its_name_is_refused(settings, cars, tmp_path):
     folder = toy_model(tmp_path / "renamed", OLD, dim=8)
     configure(settings, folder)
