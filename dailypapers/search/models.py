@@ -60,7 +60,9 @@ class PaperVector(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["paper", "model"], name="one_vector_per_model")
+            # Model first: its index also lists a model's papers without reading the rows
+            # (serving.missing_ids), and answers "has this paper a vector by it?".
+            models.UniqueConstraint(fields=["model", "paper"], name="one_vector_per_model")
         ]
         # Every index reads one model's rows, in row order (numpy_index, hnsw_build).
         indexes = [models.Index(fields=["model", "id"], name="search_vector_model_id")]

@@ -27,8 +27,10 @@ import tempfile
 import time
 from pathlib import Path
 
+import numpy as np
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
 from dailypapers.papers.models import Paper
@@ -179,16 +181,33 @@ def to_fill() -> list[EmbeddingModel]:
     return [current] + ([configured] if configured.state == State.BUILDING else [])
 
 
-def missing(name: str):
-    """Papers without a vector by the model ``name``, oldest row first."""
-    return Paper.objects.exclude(
-        id__in=PaperVector.objects.filter(model=name).values("paper_id")
-    ).order_by("id")
+def missing(name: str) -> QuerySet[Paper]:
+    """Papers without a vector by the model ``name``, oldest row first. Each row costs an
+    index probe: narrow it (``id__in``) on a large site, as ``dailypapers embed`` does with
+    ``missing_ids``."""
+    has_one = PaperVector.objects.filter(paper_id=OuterRef("pk"), model=name)
+    return Paper.objects.filter(~Exists(has_one)).order_by("id")
+
+
+def missing_ids(name: str) -> np.ndarray:
+    """The ids of the papers without a vector by ``name``, sorted: two index-only reads and
+    a set difference (at 170k papers tens of milliseconds, where a probe per paper takes
+    half a second)."""
+    papers = np.fromiter(Paper.objects.values_list("id", flat=True), dtype=np.int64)
+    having = PaperVector.objects.filter(model=name).values_list("paper_id", flat=True)
+    # Sorted: the papers may come in the order of whichever index SQLite reads them from.
+    return np.sort(np.setdiff1d(papers, np.fromiter(having, dtype=np.int64), assume_unique=True))
+
+
+def missing_count(name: str) -> int:
+    """How many papers lack a vector by ``name`` (two index-only counts: every vector's paper
+    exists, deleting a paper deletes its vectors)."""
+    return max(0, Paper.objects.count() - PaperVector.objects.filter(model=name).count())
 
 
 def complete(model: EmbeddingModel) -> bool:
     """Whether ``model`` has a vector for all but ``SWITCH_MISSING_SHARE`` of the papers."""
-    return missing(model.name).count() <= int(SWITCH_MISSING_SHARE * Paper.objects.count())
+    return missing_count(model.name) <= int(SWITCH_MISSING_SHARE * Paper.objects.count())
 
 
 def switch_to(model: EmbeddingModel) -> bool:

@@ -17,7 +17,7 @@ from collections.abc import Iterable
 
 import numpy as np
 from django.db import connection, transaction
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from dailypapers.papers.models import Paper
@@ -97,11 +97,11 @@ def update_index(rebuild: bool = False, model: EmbeddingModel | None = None):
 def without_vectors() -> QuerySet[Paper]:
     """Papers that lack a vector by the serving model or by the model being built (the
     configured one, during a re-embed), oldest row first."""
-    names = [model.name for model in serving.to_fill()]
-    has_all = Paper.objects.all()
-    for name in names:
-        has_all = has_all.filter(id__in=PaperVector.objects.filter(model=name).values("paper_id"))
-    return Paper.objects.exclude(id__in=has_all.values("id")).order_by("id")
+    lacking = Q()
+    for model in serving.to_fill():
+        has_one = PaperVector.objects.filter(paper_id=OuterRef("pk"), model=model.name)
+        lacking |= Q(~Exists(has_one))
+    return Paper.objects.filter(lacking).order_by("id")
 
 
 def save_vectors(pairs: Iterable[tuple[int, np.ndarray]], model: str) -> int:

@@ -65,7 +65,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='papervector',
-            constraint=models.UniqueConstraint(fields=('paper', 'model'), name='one_vector_per_model'),
+            constraint=models.UniqueConstraint(fields=('model', 'paper'), name='one_vector_per_model'),
         ),
         migrations.AddConstraint(
             model_name='embeddingmodel',

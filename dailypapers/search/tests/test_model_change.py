@@ -231,3 +231,18 @@ def test_status_lists_each_model_with_its_counts(settings, cars, negated, capsys
     out = capsys.readouterr().out
     assert f"{OLD}: active, 32 dimensions, 6 vectors, 0 papers without one" in out
     assert "negated-32: building, 32 dimensions, 2 vectors, 4 papers without one" in out
+
+
+def test_workers_side_by_side_embed_each_paper_once(settings, cars, negated):
+    # Two workers read the same candidates; each claims only what is still missing.
+    from dailypapers.search.management.commands.embed import Command
+
+    configure(settings, negated)
+    first, second = Command(), Command()
+    assert first.handle_one(2) == 2  # it read six candidates, embedded two
+    assert second.handle_one(2) == 2  # it read the four left, embedded two
+    # The first worker's window still holds the second's two: it skips them.
+    assert first.handle_one(2) == 2
+    assert second.handle_one(2) == 0 and first.handle_one(2) == 0
+    assert PaperVector.objects.filter(model="negated-32").count() == len(cars)
+    assert serving.missing_ids("negated-32").tolist() == []

@@ -26,6 +26,7 @@ import signal
 import time
 from typing import Any
 
+import numpy as np
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
@@ -36,6 +37,9 @@ from dailypapers.search.hnsw_index import HnswIndex
 from dailypapers.search.models import EmbeddingModel, PaperVector
 
 log = logging.getLogger(__name__)
+# Candidates looked at per claim, in batches: enough that papers other workers took meanwhile
+# leave a full batch, few enough that the claim's check stays a handful of index probes.
+WINDOW = 4
 
 
 class Command(BaseCommand):
@@ -71,20 +75,37 @@ class Command(BaseCommand):
         """The models papers need vectors by (``serving.to_fill``) that can embed here."""
         return [model for model in serving.to_fill() if serving.embedder_of(model) is not None]
 
+    # Papers still to look at, per model: read once a round (``serving.missing_ids``), then
+    # claimed a window at a time, so a batch never scans the whole papers table.
+    pending: dict[str, np.ndarray]
+
     def handle_one(self, batch_size: int) -> int:
         """Embed one batch of papers lacking a vector by the serving model or, when they all
         have one, by the model being built; returns how many were embedded. The batch is
         claimed (``core/claims.py``), so workers running side by side embed different
         papers, each exactly once."""
+        if not hasattr(self, "pending"):
+            self.pending = {}
         for model in self.fillable():
-            missing = serving.missing(model.name).only("id", "title", "abstract")
-            with claimed_batch(missing, batch_size) as papers:
-                if papers:
-                    return vectors.embed_with(model, papers)
+            if model.name not in self.pending:
+                self.pending[model.name] = serving.missing_ids(model.name)
+            while len(pending := self.pending[model.name]):
+                # A window of candidates, checked again under the claim: another worker may
+                # have embedded some since they were read.
+                window = pending[: WINDOW * batch_size].tolist()
+                due = serving.missing(model.name).filter(id__in=window)
+                with claimed_batch(due.only("id", "title", "abstract"), batch_size) as papers:
+                    done = vectors.embed_with(model, papers) if papers else 0
+                # Every candidate up to the last one claimed is embedded now, by this worker
+                # or another (one that holds a row and dies leaves it to the next round).
+                last = papers[-1].pk if papers else window[-1]
+                self.pending[model.name] = pending[pending > last]
+                if done:
+                    return done
         return 0
 
     def missing_count(self) -> int:
-        return sum(serving.missing(model.name).count() for model in self.fillable())
+        return sum(serving.missing_count(model.name) for model in self.fillable())
 
     def advance(self) -> EmbeddingModel | None:
         """Make the model being built serve if it has (nearly) every vector, after building
@@ -120,7 +141,7 @@ class Command(BaseCommand):
     def status(self) -> None:
         for model in EmbeddingModel.objects.order_by("created"):
             stored = PaperVector.objects.filter(model=model.name).count()
-            missing = serving.missing(model.name).count()
+            missing = serving.missing_count(model.name)
             loadable = "" if serving.embedder_of(model) else ", its folder is gone"
             self.stdout.write(
                 f"{model.name}: {model.state}, {model.dim} dimensions, {stored} vectors, "
@@ -152,6 +173,7 @@ class Command(BaseCommand):
         size, limit = max(1, options["batch_size"]), options["limit"]
         done, first_round = 0, True
         while not stopping:
+            self.pending = {}  # each round reads afresh which papers lack a vector
             done_before = done
             missing = self.missing_count()
             total = min(missing, limit - done) if limit else missing
