@@ -175,10 +175,13 @@ def embedder_of(model: EmbeddingModel) -> Embedder | None:
 
 
 def to_fill() -> list[EmbeddingModel]:
-    """The models new papers need a vector by: the serving one, then the one being built."""
-    configured = register()
-    current = serving()
-    return [current] + ([configured] if configured.state == State.BUILDING else [])
+    """The models papers need a vector by: the active one, then the one being built, as the
+    database records them (``dailypapers embed`` registers the configured model; another
+    process's own setting changes nothing). On a site without a model yet, the configured
+    one is registered: it is the first, it serves at once."""
+    active = EmbeddingModel.objects.filter(state=State.ACTIVE).first() or register()
+    building = EmbeddingModel.objects.filter(state=State.BUILDING).exclude(pk=active.pk)
+    return [active, *building]
 
 
 def missing(name: str) -> QuerySet[Paper]:

@@ -231,6 +231,21 @@ def test_status_lists_each_model_with_its_counts(settings, cars, negated, capsys
     out = capsys.readouterr().out
     assert f"{OLD}: active, 32 dimensions, 6 vectors, 0 papers without one" in out
     assert "negated-32: building, 32 dimensions, 2 vectors, 4 papers without one" in out
+    assert "configured: negated-32" in out
+
+
+def test_only_embedding_registers_the_configured_model(settings, client, cars, negated):
+    # A shell or a web process with another setting looks, tidies, embeds a paper: the
+    # database decides which models are filled and which serves.
+    configure(settings, negated)
+    call_command("embed", "--status")
+    call_command("embed", "--retire")
+    newcomer = make_paper("Hydrogen cars", abstract="Fuel cells in vehicles.")
+    vectors.embed_papers([newcomer])
+    assert client.get("/papers", {"q": "automobile"}).status_code == 200
+    assert not EmbeddingModel.objects.filter(name="negated-32").exists()
+    assert list(PaperVector.objects.filter(paper=newcomer).values_list("model", flat=True)) == [OLD]
+    assert list(vectors.without_vectors()) == []
 
 
 def test_workers_side_by_side_embed_each_paper_once(settings, cars, negated):
@@ -238,6 +253,7 @@ def test_workers_side_by_side_embed_each_paper_once(settings, cars, negated):
     from dailypapers.search.management.commands.embed import Command
 
     configure(settings, negated)
+    serving.register()  # as the command does first
     first, second = Command(), Command()
     assert first.handle_one(2) == 2  # it read six candidates, embedded two
     assert second.handle_one(2) == 2  # it read the four left, embedded two

@@ -32,7 +32,7 @@ from tqdm import tqdm
 
 from dailypapers.core.claims import claimed_batch
 from dailypapers.search import serving, vectors
-from dailypapers.search.embedder import ModelFolderError
+from dailypapers.search.embedder import ModelFolderError, configured_folder, read_config
 from dailypapers.search.hnsw_index import HnswIndex
 from dailypapers.search.models import EmbeddingModel, PaperVector
 
@@ -139,6 +139,11 @@ class Command(BaseCommand):
         )
 
     def status(self) -> None:
+        try:
+            configured = read_config(configured_folder())["name"]
+        except ModelFolderError as error:
+            configured = f"none ({error})"
+        self.stdout.write(f"configured: {configured}")
         for model in EmbeddingModel.objects.order_by("created"):
             stored = PaperVector.objects.filter(model=model.name).count()
             missing = serving.missing_count(model.name)
@@ -149,10 +154,8 @@ class Command(BaseCommand):
             )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        try:
-            serving.register()
-        except ModelFolderError as error:
-            raise CommandError(f"DAILYPAPERS_EMBEDDING_MODEL: {error}") from None
+        # Looking and tidying never register the configured model: an operator's shell with
+        # another setting must not start a model change.
         if options["status"]:
             self.status()
             return
@@ -163,6 +166,10 @@ class Command(BaseCommand):
         if options["rebuild_index"]:
             self.rebuild_index()
             return
+        try:
+            serving.register()
+        except ModelFolderError as error:
+            raise CommandError(f"DAILYPAPERS_EMBEDDING_MODEL: {error}") from None
         stopping = False
 
         def stop(*_: Any) -> None:
