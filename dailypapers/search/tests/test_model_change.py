@@ -262,3 +262,45 @@ def test_workers_side_by_side_embed_each_paper_once(settings, cars, negated):
     assert second.handle_one(2) == 0 and first.handle_one(2) == 0
     assert PaperVector.objects.filter(model="negated-32").count() == len(cars)
     assert serving.missing_ids("negated-32").tolist() == []
+
+
+def test_a_nearly_complete_model_switches_then_gets_the_rest(settings, cars, negated, monkeypatch):
+    # On a busy site papers arrive while the last batches run: "nearly all" is enough.
+    monkeypatch.setattr(serving, "SWITCH_MISSING_SHARE", 0.5)
+    configure(settings, negated)
+    call_command("embed", "--limit", "3", verbosity=0)
+    assert state("negated-32") == "active"
+    assert serving.missing_count("negated-32") == 3
+    call_command("embed", verbosity=0)
+    assert serving.missing_count("negated-32") == 0
+
+
+def test_a_loop_worker_logs_its_counts_and_stops_on_sigterm(cars, caplog):
+    import logging
+    import os
+    import signal
+    import threading
+
+    make_paper("Hydrogen cars", abstract="Fuel cells in vehicles.")
+    make_paper("Solar cars", abstract="Vehicles on sunlight.")
+
+    def placeholder(*_):
+        pass
+
+    def stop_once_it_listens():
+        # SIGTERM only once the command handles it (the default would end pytest).
+        while signal.getsignal(signal.SIGTERM) is placeholder:
+            threading.Event().wait(0.05)
+        threading.Event().wait(0.3)
+        os.kill(os.getpid(), signal.SIGTERM)
+
+    previous = signal.signal(signal.SIGTERM, placeholder)
+    stopper = threading.Thread(target=stop_once_it_listens)
+    stopper.start()
+    try:
+        with caplog.at_level(logging.INFO):
+            call_command("embed", "--loop", "--sleep", "0.05", verbosity=0)
+    finally:
+        stopper.join()
+        signal.signal(signal.SIGTERM, previous)
+    assert "embedded 2 papers (2 in all); 0 missing" in caplog.text

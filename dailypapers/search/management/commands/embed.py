@@ -195,8 +195,7 @@ class Command(BaseCommand):
             if done > done_before or first_round:
                 # Also on the first round: the site may have crossed the threshold already.
                 vectors.update_index()
-            if not stopping:
-                self.advance()
+            switched = not stopping and self.advance() is not None
             if options["loop"] and done > done_before:
                 log.info(
                     "embedded %d papers (%d in all); %d missing",
@@ -205,6 +204,8 @@ class Command(BaseCommand):
                     self.missing_count(),
                 )
             first_round = False
+            if switched:
+                continue  # the few papers the new model still lacks, now that it serves
             if not options["loop"] or (limit and done >= limit):
                 break
             time.sleep(options["sleep"])
