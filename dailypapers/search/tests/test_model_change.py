@@ -153,6 +153,7 @@ def test_a_model_of_another_size_gets_its_own_index_and_serves(settings, cars, n
         assert hnsw_index.read_manifest(OLD) is not None
         call_command("embed", "--retire", verbosity=0)
         assert hnsw_index.read_manifest(OLD) is None
+        assert hnsw_index.read_manifest("narrow-16") == manifest  # the serving one's stay
         assert not list(hnsw_index.folder().glob(hnsw_index.file_stem(OLD) + "-*"))
 
 
