@@ -47,6 +47,10 @@ SEARCH_VECTOR_INDEX = os.getenv("DAILYPAPERS_VECTOR_INDEX", "auto").strip().lowe
 if SEARCH_VECTOR_INDEX not in ("auto", "exact", "hnsw"):
     raise ValueError(f"DAILYPAPERS_VECTOR_INDEX: auto, exact or hnsw, not {SEARCH_VECTOR_INDEX!r}")
 SEARCH_HNSW_THRESHOLD = envint("DAILYPAPERS_HNSW_THRESHOLD", 50_000)
+# The embedding model's folder (config.json with a name and a kind, then its weights); empty
+# means the one shipped in the package. Changing it is a re-embed that `dailypapers embed`
+# carries out while the previous model keeps serving (docs/search.md).
+EMBEDDING_MODEL = os.getenv("DAILYPAPERS_EMBEDDING_MODEL", "").strip()
 
 
 def _secret_key() -> str:

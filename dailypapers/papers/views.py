@@ -8,7 +8,7 @@ from __future__ import annotations
 from django.core.paginator import Paginator
 from django.db import models
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 
@@ -96,6 +96,9 @@ def search(request: HttpRequest) -> HttpResponse:
     text = request.GET.get("q", "")
     filters = SearchFilters.from_params(request.GET)
     results = hybrid_search(text, filters)
+    if results.found is not None:
+        # The query was that paper's id, link or DOI: open it, as Hugging Face's site does.
+        return redirect(results.found.get_absolute_url())
     page = Paginator(results, SEARCH_PER_PAGE).get_page(_page_number(request))
     stems = query_stems(results.query)
     papers = list(page.object_list)

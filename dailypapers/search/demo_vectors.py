@@ -2,7 +2,7 @@
 ``dailypapers demo load`` so the embedded default has semantic search from its first second.
 
 The file (``demo/data/vectors.npz``) holds the model name, the arXiv ids and a float16 matrix.
-Vectors of another model than the site's current one are not loaded (``dailypapers embed``
+Vectors of another model than the configured one are not loaded (``dailypapers embed``
 computes those instead).
 """
 
@@ -12,7 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
-from dailypapers.search import vectors
+from dailypapers.search import serving, vectors
 from dailypapers.search.embedder import get_embedder
 from dailypapers.search.models import PaperVector
 
@@ -34,15 +34,16 @@ def export_vectors(path: Path = DEMO_VECTORS) -> int:
 
 
 def import_vectors(path: Path = DEMO_VECTORS) -> int:
-    """Store the file's vectors for papers that have none by the current model."""
+    """Store the file's vectors for papers that have none by the configured model."""
     if not path.exists():
         return 0
     with np.load(path, allow_pickle=False) as data:
         if str(data["model"]) != get_embedder().name:
             return 0
         arxiv_ids, matrix = data["arxiv_ids"].tolist(), data["vectors"]
-    missing = dict(vectors.without_vectors().values_list("arxiv_id", "id"))
+    model = serving.register()
+    missing = dict(serving.missing(model.name).values_list("arxiv_id", "id"))
     pairs = [(missing[a], matrix[i]) for i, a in enumerate(arxiv_ids) if a in missing]
     for start in range(0, len(pairs), 2000):
-        vectors.save_vectors(pairs[start : start + 2000], get_embedder().name)
+        vectors.save_vectors(pairs[start : start + 2000], model.name)
     return len(pairs)

@@ -1,21 +1,31 @@
-"""Turning text into vectors: the ``Embedder`` interface and the shipped static model.
+"""Turning text into vectors: the ``Embedder`` interface, model folders, and the static model.
 
-The default model (``search/model/``, made by ``bench/search_distill.py``) is a model2vec-style
+A model is a folder with a ``config.json`` that has at least a ``name`` (what its vectors are
+stored under: two models never share a name) and a ``kind`` that says which class loads the
+rest of the folder (``KINDS``; ``"static"`` when missing). ``DAILYPAPERS_EMBEDDING_MODEL`` names
+the folder a site embeds with (default: the shipped ``search/model/``). Adding a kind is one
+class with ``name``, ``dim`` and ``embed`` plus one entry in ``KINDS``.
+
+The shipped model (``search/model/``, made by ``bench/search_distill.py``) is a model2vec-style
 static distillation of all-MiniLM-L6-v2: a vector per sub-word token, averaged and normalised.
 It needs numpy and ``tokenizers`` only, loads in milliseconds from the package, runs offline
-and embeds about a thousand abstracts a second on one core. Storing and searching vectors is
-``vectors.py``'s job, not this module's.
+and embeds about a thousand abstracts a second on one core.
+
+Which model *serves* searches (the configured one, or the previous one until the configured
+one has a vector for every paper) is ``serving.py``'s business; storing and searching vectors
+is ``vectors.py``'s. Nothing here touches the database.
 """
 
 from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
+from django.conf import settings
 from tokenizers import Tokenizer
 
 MODEL_DIR = Path(__file__).resolve().parent / "model"
@@ -34,10 +44,12 @@ class Embedder(Protocol):
 
 
 class StaticEmbedder:
-    """A static embedding model: token vectors looked up and averaged, no neural network."""
+    """A static embedding model: token vectors looked up and averaged, no neural network.
+    The folder holds ``config.json``, ``tokenizer.json`` (Hugging Face tokenizers) and
+    ``embeddings.npy`` (a row per token id)."""
 
     def __init__(self, folder: Path = MODEL_DIR) -> None:
-        config = json.loads((folder / "config.json").read_text())
+        config = read_config(folder)
         self.name: str = config["name"]
         self.tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
         self.tokenizer.no_truncation()
@@ -57,10 +69,59 @@ class StaticEmbedder:
         return out / np.maximum(norms, 1e-12)
 
 
+# config.json's "kind" -> the class that loads such a folder (its one argument).
+KINDS: dict[str, Callable[[Path], Embedder]] = {
+    "static": StaticEmbedder,
+}
+DEFAULT_KIND = "static"
+
+
+class ModelFolderError(ValueError):
+    """A folder that is not a model this code can load (missing, no name, unknown kind)."""
+
+
+def read_config(folder: Path) -> dict[str, Any]:
+    """The folder's ``config.json``, checked for a name and a known kind (cheap: no weights
+    are read)."""
+    try:
+        config = json.loads((Path(folder) / "config.json").read_text())
+    except (OSError, ValueError) as error:
+        raise ModelFolderError(f"{folder}: no readable config.json ({error})") from None
+    if not isinstance(config, dict) or not str(config.get("name") or "").strip():
+        raise ModelFolderError(f"{folder}/config.json has no name")
+    kind = config.setdefault("kind", DEFAULT_KIND)
+    if kind not in KINDS:
+        known = ", ".join(sorted(KINDS))
+        raise ModelFolderError(f"{folder}/config.json: unknown kind {kind!r} (known: {known})")
+    return config
+
+
+def load_embedder(folder: Path) -> Embedder:
+    """The model in ``folder``, loaded by the class its ``kind`` names."""
+    folder = Path(folder).resolve()
+    return KINDS[read_config(folder)["kind"]](folder)
+
+
+def configured_folder() -> Path:
+    """The folder ``DAILYPAPERS_EMBEDDING_MODEL`` names (the shipped model by default)."""
+    return Path(getattr(settings, "EMBEDDING_MODEL", None) or MODEL_DIR).resolve()
+
+
 @functools.cache
+def _loaded(folder: Path) -> Embedder:
+    return load_embedder(folder)
+
+
+def embedder_in(folder: Path) -> Embedder:
+    """The model in ``folder``, loaded once per process."""
+    return _loaded(Path(folder).resolve())
+
+
 def get_embedder() -> Embedder:
-    """The site's embedder, loaded once per process."""
-    return StaticEmbedder()
+    """The configured model (``DAILYPAPERS_EMBEDDING_MODEL``), loaded once per process: the one
+    ``dailypapers embed`` fills vectors for. Query vectors come from the *serving* model
+    instead (``vectors.embed_query``), which differs while a re-embed is under way."""
+    return embedder_in(configured_folder())
 
 
 def paper_text(title: str, abstract: str) -> str:

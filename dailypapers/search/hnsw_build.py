@@ -254,3 +254,17 @@ def update(model: str, dims: int, rebuild: bool = False) -> Manifest | None:
                 time.perf_counter() - started,
             )
         return manifest
+
+
+def delete_files(model: str) -> int:
+    """Delete every file of ``model``'s index (a retired model); returns how many. A process
+    that still maps them keeps reading them until it moves on to the serving model's."""
+    if not folder().exists():
+        return 0
+    ours = re.compile(re.escape(file_stem(model)) + r"(-\d+\.(usearch|npy|ids\.npy)|\.json|\.lock)")
+    deleted = 0
+    for old in folder().iterdir():
+        if ours.fullmatch(old.name):
+            old.unlink(missing_ok=True)
+            deleted += 1
+    return deleted

@@ -9,7 +9,9 @@ docs/search.md). Past the fused head, the remaining keyword matches follow in bm
 every keyword match can still be paged to. When the query asks for exact matches (a phrase,
 a field, a prefix, an exclusion), meaning only re-orders the keyword matches.
 Sorting by date or upvotes orders in SQL the same papers, up to the ``SORTED_LIMIT`` best keyword
-matches (plus those found by meaning). The engines themselves live in keyword.py and vectors.py.
+matches (plus those found by meaning). A query that is a paper's id, link or DOI
+(``identifiers.py``) finds that paper alone, if this site has it (``found``), whatever the
+filters. The engines themselves live in keyword.py and vectors.py.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ import numpy as np
 from dailypapers.papers.models import Paper
 from dailypapers.search import vectors
 from dailypapers.search.filters import SearchFilters
+from dailypapers.search.identifiers import Identifier
 from dailypapers.search.keyword import KeywordResults
 from dailypapers.search.query import ParsedQuery, parse_query
 from dailypapers.search.restrict import Scope
@@ -59,6 +62,7 @@ class SearchResults(Sequence[Paper]):
         self.like: Paper | None = None
         if query.like:
             self.like = Paper.objects.visible().filter(arxiv_id=query.like).first()
+        self.found: Paper | None = find_paper(query.identifier) if query.identifier else None
 
     @property
     def matched_any(self) -> bool:
@@ -73,11 +77,17 @@ class SearchResults(Sequence[Paper]):
         return self.keyword.capped
 
     @cached_property
+    def vector_index(self) -> vectors.VectorIndex:
+        """The serving model's index, taken once: the query vector is made by its model and
+        searched in it even if another model starts serving meanwhile."""
+        return vectors.index()
+
+    @cached_property
     def query_vector(self) -> np.ndarray | None:
         if self.like is not None:
-            return vectors.index().vectors_of([self.like.pk]).get(self.like.pk)
+            return self.vector_index.vectors_of([self.like.pk]).get(self.like.pk)
         if self.query.meaning_text:
-            vector = vectors.embed_query(self.query.meaning_text)
+            vector = vectors.embed_query(self.query.meaning_text, model=self.vector_index.model)
             return vector if vector.any() else None
         return None
 
@@ -92,7 +102,7 @@ class SearchResults(Sequence[Paper]):
         vector = self.query_vector
         if vector is None:
             return []
-        index = vectors.index()
+        index = self.vector_index
         if self.query.strict and self.query.terms:
             found = index.vectors_of(self.keyword_head)
             return sorted(found, key=lambda paper_id: -float(found[paper_id] @ vector))
@@ -116,10 +126,14 @@ class SearchResults(Sequence[Paper]):
 
     @cached_property
     def head(self) -> list[int]:
+        if self.query.identifier:
+            return [self.found.pk] if self.found else []
         return fuse([(KEYWORD_WEIGHT, self.keyword_head), (SEMANTIC_WEIGHT, self.semantic_head)])
 
     @cached_property
     def total(self) -> int:
+        if self.query.identifier:
+            return len(self.head)
         if self.filters.sort != "relevance":
             return len(self.sorted_ids)
         meaning_only = set(self.semantic_head) - set(self.keyword_head) - self.promoted
@@ -132,6 +146,8 @@ class SearchResults(Sequence[Paper]):
     def sorted_ids(self) -> list[int]:
         """The ids in the filters' date or upvote order: the best ``SORTED_LIMIT`` keyword
         matches and the papers found by meaning."""
+        if self.query.identifier:
+            return self.head
         papers = self.within if self.within is not None else Paper.objects.visible()
         matches = {*self.keyword.ranked_ids(SORTED_LIMIT), *self.semantic_head}
         ordered = self.filters.order(papers.filter(id__in=matches))
@@ -159,6 +175,15 @@ class SearchResults(Sequence[Paper]):
                 )
         papers = Paper.objects.select_related("organization").in_bulk(ids)
         return [papers[i] for i in ids if i in papers]
+
+
+def find_paper(identifier: Identifier) -> Paper | None:
+    """The visible paper ``identifier`` names: by arXiv id, else by DOI (DOIs are
+    case-insensitive; the column has no index, so this scans, for DOI queries only)."""
+    papers = Paper.objects.visible()
+    if identifier.arxiv_id:
+        return papers.filter(arxiv_id=identifier.arxiv_id).first()
+    return papers.filter(doi__iexact=identifier.doi).order_by("id").first()
 
 
 def search(text: str, filters: SearchFilters | None = None) -> SearchResults:

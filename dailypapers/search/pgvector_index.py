@@ -19,13 +19,42 @@ from django.db import connection, transaction
 
 from dailypapers.search.models import VECTOR_DTYPE, PaperVector
 
-# The dimensions the migration built an HNSW index for (the shipped model's); vectors of any
-# other size are searched exactly, by a scan.
+# The dimensions the migration built an HNSW index for (the shipped model's). A model of
+# another size gets its own partial index from ``ensure_index`` before it serves
+# (``dailypapers embed``); until then its rows are searched exactly, by a scan.
 INDEXED_DIMENSIONS = 256
 # HNSW's candidate list per search: more than the default 40 because hybrid search asks for
 # its whole head at once, and recall falls when k nears ef_search.
 MIN_EF_SEARCH = 100
 MAX_EF_SEARCH = 1000
+
+
+def ensure_index(dim: int) -> bool:
+    """Create the HNSW index for vectors of ``dim`` dimensions if there is none (one partial
+    index per size: pgvector indexes a fixed size); True when it was created. Every model of
+    that size shares it, so the queries filter on the model (two models of one size are both
+    in it only during a re-embed). Built ``CONCURRENTLY`` outside a transaction, so embed
+    workers keep writing meanwhile."""
+    dim = int(dim)  # a number, never user text: safe to put in the SQL
+    if not 0 < dim <= 2000:  # pgvector's HNSW limit for ``vector``
+        return False
+    name = f"search_papervector_hnsw_{dim}"
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_indexes WHERE indexname = %s", [name])
+        if cursor.fetchone():
+            return False
+        concurrently = "CONCURRENTLY"
+        if connection.in_atomic_block:
+            concurrently = ""  # impossible in a transaction block
+            # Django's foreign keys are deferred, and CREATE INDEX refuses to run on a table
+            # with checks pending: run them now.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute(
+            f"CREATE INDEX {concurrently} IF NOT EXISTS {name} ON search_papervector "
+            f"USING hnsw ((embedding::vector({dim})) vector_cosine_ops) "
+            f"WHERE vector_dims(embedding) = {dim}"
+        )
+    return True
 
 
 @dataclass(frozen=True)

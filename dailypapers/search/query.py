@@ -2,15 +2,19 @@
 
 Nothing a user types reaches the search engine as syntax: words are pulled out and quoted by
 the backend. Understood: ``"a phrase"``, ``-excluded`` words, ``prefix*``, ``title:word`` and
-``author:"a name"`` (a field), and ``like:2605.01234`` (papers similar to that one). Unbalanced
-quotes, stray operators, ``NEAR(``, lone ``*``, unknown fields and control characters are
-simply ignored. ``STOPWORDS`` are the words "more like this" (more_like_this.py) ignores.
+``author:"a name"`` (a field), and ``like:2605.01234`` (papers similar to that one). A query
+that is one arXiv id or link, DOI or Hugging Face papers link (``identifiers.py``) is a lookup
+of that paper, not words. Unbalanced quotes, stray operators, ``NEAR(``, lone ``*``, unknown
+fields and control characters are simply ignored. ``STOPWORDS`` are the words "more like
+this" (more_like_this.py) ignores.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+
+from dailypapers.search.identifiers import Identifier, parse_identifier
 
 MAX_QUERY_CHARS = 500
 MAX_TERMS = 32
@@ -47,10 +51,11 @@ class ParsedQuery:
     terms: list[Term] = field(default_factory=list)
     excluded: list[Term] = field(default_factory=list)
     like: str = ""  # an arXiv id: rank papers by similarity to that paper
+    identifier: Identifier | None = None  # the query is this paper's id or link
     notice: str = ""
 
     def __bool__(self) -> bool:
-        return bool(self.terms or self.like)
+        return bool(self.terms or self.like or self.identifier)
 
     @property
     def strict(self) -> bool:
@@ -73,6 +78,10 @@ def parse_query(text: str) -> ParsedQuery:
         text = text[:MAX_QUERY_CHARS]
         notices.append(f"Only the first {MAX_QUERY_CHARS} characters of the query were used.")
     query = ParsedQuery(text=text)
+    if identifier := parse_identifier(text):
+        # Its digits and the words of a link ("https", "abs") are not what anyone looks for.
+        query.identifier = identifier
+        return query
     if like := LIKE.search(text):
         query.like = like["like"]
         text = text[: like.start()] + " " + text[like.end() :]

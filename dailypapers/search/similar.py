@@ -22,6 +22,7 @@ from dailypapers.papers.models import Paper
 from dailypapers.search import keyword, vectors
 from dailypapers.search.embedder import paper_text
 from dailypapers.search.hybrid import fuse
+from dailypapers.search.vectors import VectorIndex
 
 SIMILAR_COUNT = 6
 # Nearest neighbours by meaning that the words then re-rank.
@@ -32,20 +33,28 @@ MEANING_WEIGHT = 1.0
 WORDS_WEIGHT = 1.0
 
 
-def query_vector(paper: Paper) -> np.ndarray | None:
-    """What the paper's neighbours are found by: its stored vector, leaning towards its title."""
-    vector = vectors.index().vectors_of([paper.pk]).get(paper.pk)
+def query_vector(paper: Paper, index: VectorIndex | None = None) -> np.ndarray | None:
+    """What the paper's neighbours are found by: its stored vector, leaning towards its title
+    (both by the model of ``index``, the serving one's by default)."""
+    index = index or vectors.index()
+    vector = index.vectors_of([paper.pk]).get(paper.pk)
     if vector is None:
         return None
-    mixed = vector + TITLE_WEIGHT * vectors.embed_query(paper.title)
+    title = vectors.embed_query(paper.title, model=index.model)
+    mixed = vector + TITLE_WEIGHT * title if len(title) == len(vector) else vector
     return mixed / max(float(np.linalg.norm(mixed)), 1e-12)
 
 
-def rank_candidates(paper: Paper, candidates: Sequence[int], vector: np.ndarray) -> list[int]:
-    """``candidates`` (paper ids) best first: closeness to ``vector`` fused with the bm25 of
-    the words they share with ``paper``. Also what bench/search_quality.py ranks each CSFCube
-    pool with."""
-    found = vectors.index().vectors_of(list(candidates))
+def rank_candidates(
+    paper: Paper,
+    candidates: Sequence[int],
+    vector: np.ndarray,
+    index: VectorIndex | None = None,
+) -> list[int]:
+    """``candidates`` (paper ids) best first: closeness to ``vector`` (made by the model of
+    ``index``, the serving one's by default) fused with the bm25 of the words they share with
+    ``paper``. Also what bench/search_quality.py ranks each CSFCube pool with."""
+    found = (index or vectors.index()).vectors_of(list(candidates))
     by_meaning = sorted(found, key=lambda paper_id: -float(found[paper_id] @ vector))
     by_words = keyword.rank_by_shared_words(paper_text(paper.title, paper.abstract), candidates)
     return fuse([(WORDS_WEIGHT, by_words), (MEANING_WEIGHT, by_meaning)])
@@ -56,7 +65,8 @@ SIMILAR_CACHE_SECONDS = 3600
 
 
 def similar_papers(paper: Paper, limit: int = SIMILAR_COUNT) -> list[Paper]:
-    key = f"similar:{paper.pk}:{limit}"
+    # Per model: once another model serves, the neighbours are found afresh.
+    key = f"similar:{vectors.index().model}:{paper.pk}:{limit}"
     ids = cache.get(key)
     if ids is None:
         ids = similar_ids(paper, limit)
@@ -74,13 +84,14 @@ def similar_papers(paper: Paper, limit: int = SIMILAR_COUNT) -> list[Paper]:
 
 
 def similar_ids(paper: Paper, limit: int) -> list[int]:
-    vector = query_vector(paper)
+    index = vectors.index()
+    vector = query_vector(paper, index)
     if vector is None:
         return []
-    nearest = [i for i, _ in vectors.index().nearest(vector, CANDIDATES, exclude=(paper.pk,))]
+    nearest = [i for i, _ in index.nearest(vector, CANDIDATES, exclude=(paper.pk,))]
     shown = set(
         Paper.objects.visible()
         .filter(id__in=nearest, withdrawn_at__isnull=True)
         .values_list("id", flat=True)
     )
-    return rank_candidates(paper, [i for i in nearest if i in shown], vector)[:limit]
+    return rank_candidates(paper, [i for i in nearest if i in shown], vector, index)[:limit]

@@ -1,10 +1,13 @@
 """Paper vectors, whatever the database: embed and store them, find nearest neighbours.
 
-The one entry point for views and commands. Searching goes through a backend chosen from the
-connection's vendor, as ``keyword.py`` does for full-text search: on PostgreSQL
-``pgvector_index.py`` (HNSW in the database); on SQLite ``numpy_index.py`` (exact, in each
-process) until the site has ``hnsw_index.threshold()`` vectors, then ``hnsw_index.py`` (a
-usearch HNSW graph in the data folder, written by ``dailypapers embed``) once its files exist.
+The one entry point for views and commands. Every index holds the vectors of one embedding
+model, and ``index()`` hands out the serving model's (``serving.py``); ``embed_query`` embeds
+with that same model, so a query never meets a vector of another model. Searching goes
+through a backend chosen from the connection's vendor, as ``keyword.py`` does for full-text
+search: on PostgreSQL ``pgvector_index.py`` (HNSW in the database); on SQLite
+``numpy_index.py`` (exact, in each process) until the model has ``hnsw_index.threshold()``
+vectors, then ``hnsw_index.py`` (a usearch HNSW graph in the data folder, written by
+``dailypapers embed``) once its files exist.
 """
 
 from __future__ import annotations
@@ -14,16 +17,18 @@ from collections.abc import Iterable
 
 import numpy as np
 from django.db import connection, transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from dailypapers.papers.models import Paper
-from dailypapers.search import hnsw_build, hnsw_index
-from dailypapers.search.embedder import get_embedder, paper_text
+from dailypapers.search import hnsw_build, hnsw_index, serving
+from dailypapers.search.embedder import paper_text
 from dailypapers.search.hnsw_index import HnswIndex
-from dailypapers.search.models import PaperVector
+from dailypapers.search.models import EmbeddingModel, PaperVector
 from dailypapers.search.numpy_index import NumpyIndex
 from dailypapers.search.pgvector_index import PgvectorIndex
+
+VectorIndex = NumpyIndex | HnswIndex | PgvectorIndex
 
 
 @functools.cache
@@ -36,45 +41,72 @@ def _hnsw_index(model: str) -> HnswIndex:
     return HnswIndex(model)
 
 
-def index() -> NumpyIndex | HnswIndex | PgvectorIndex:
-    """The vector index of this process for the current model and database."""
-    embedder = get_embedder()
+_served = ""
+
+
+def index() -> VectorIndex:
+    """The vector index of this process for the serving model and the database; its
+    ``model`` attribute names the model (give it to ``embed_query``)."""
+    global _served
+    model = serving.serving()
+    if model.name != _served:
+        # Another model serves now: the previous one's matrix is no longer needed.
+        _numpy_index.cache_clear()
+        _hnsw_index.cache_clear()
+        _served = model.name
+    return index_of(model.name, model.dim)
+
+
+def index_of(name: str, dim: int) -> VectorIndex:
+    """The vector index of the model ``name`` (``dim`` dimensions), serving or not."""
     if connection.vendor == "sqlite":
-        if hnsw_index.usable(embedder.name, embedder.dim):
+        if hnsw_index.usable(name, dim):
             # The exact matrix, if this process loaded one before the files appeared, is
             # no longer needed: free it.
             _numpy_index.cache_clear()
-            return _hnsw_index(embedder.name)
-        return _numpy_index(embedder.name)
+            return _hnsw_index(name)
+        return _numpy_index(name)
     if connection.vendor == "postgresql":
-        return PgvectorIndex(embedder.name)
+        return PgvectorIndex(name)
     raise NotImplementedError(f"no vector search backend for {connection.vendor}")
 
 
 def reset() -> None:
-    """Forget every loaded index (tests, and after a model change)."""
+    """Forget every loaded index and the serving model (tests, and after a model change)."""
     _numpy_index.cache_clear()
     _hnsw_index.cache_clear()
     hnsw_index.forget_manifests()
+    serving.forget()
 
 
-def update_index(rebuild: bool = False) -> hnsw_index.Manifest | None:
-    """Bring the vector index files of the current model up to date (SQLite only: PostgreSQL's
-    index lives in the database); see ``hnsw_build.update``."""
+def update_index(rebuild: bool = False, model: EmbeddingModel | None = None):
+    """Bring the vector index of the serving model (or ``model``) up to date: the HNSW files
+    on SQLite (see ``hnsw_build.update``; returns their manifest, or None without files), the
+    HNSW index for its size on PostgreSQL (returns None)."""
+    model = model or serving.serving()
+    if connection.vendor == "postgresql":
+        from dailypapers.search.pgvector_index import ensure_index
+
+        ensure_index(model.dim)
+        return None
     if connection.vendor != "sqlite":
         return None
-    embedder = get_embedder()
-    return hnsw_build.update(embedder.name, embedder.dim, rebuild=rebuild)
+    return hnsw_build.update(model.name, model.dim, rebuild=rebuild)
 
 
 def without_vectors() -> QuerySet[Paper]:
-    """Papers that have no vector by the current model, oldest row first."""
-    model = get_embedder().name
-    return Paper.objects.filter(Q(vector__isnull=True) | ~Q(vector__model=model)).order_by("id")
+    """Papers that lack a vector by the serving model or by the model being built (the
+    configured one, during a re-embed), oldest row first."""
+    lacking = Q()
+    for model in serving.to_fill():
+        has_one = PaperVector.objects.filter(paper_id=OuterRef("pk"), model=model.name)
+        lacking |= Q(~Exists(has_one))
+    return Paper.objects.filter(lacking).order_by("id")
 
 
 def save_vectors(pairs: Iterable[tuple[int, np.ndarray]], model: str) -> int:
-    """Store (paper id, vector) pairs for ``model``, replacing older ones; returns the count.
+    """Store (paper id, vector) pairs for ``model``, replacing its older ones (another model's
+    vectors of the same papers stay); returns the count.
 
     A replaced vector is deleted and stored as a new row rather than updated in place, so
     every vector stored since a moment has a row id above that moment's highest: the HNSW
@@ -85,20 +117,45 @@ def save_vectors(pairs: Iterable[tuple[int, np.ndarray]], model: str) -> int:
         for paper_id, vector in pairs
     ]
     with transaction.atomic():
-        PaperVector.objects.filter(paper_id__in=[row.paper_id for row in rows]).delete()
+        PaperVector.objects.filter(
+            model=model, paper_id__in=[row.paper_id for row in rows]
+        ).delete()
         PaperVector.objects.bulk_create(rows)
     return len(rows)
 
 
+def embed_with(model: EmbeddingModel, papers: Iterable[Paper]) -> int:
+    """Embed these papers with ``model`` and store the vectors; 0 when the model's folder is
+    gone (nothing can embed by it any more)."""
+    papers = list(papers)
+    embedder = serving.embedder_of(model)
+    if not papers or embedder is None:
+        return 0
+    found = embedder.embed([paper_text(p.title, p.abstract) for p in papers])
+    return save_vectors(zip((p.pk for p in papers), found, strict=True), model.name)
+
+
 def embed_papers(papers: Iterable[Paper]) -> int:
-    """Embed these papers with the current model and store their vectors."""
+    """Embed these papers with the serving model, and with the model being built if a
+    re-embed is under way, replacing their vectors; returns the number of papers."""
     papers = list(papers)
     if not papers:
         return 0
-    embedder = get_embedder()
-    vectors = embedder.embed([paper_text(p.title, p.abstract) for p in papers])
-    return save_vectors(zip((p.pk for p in papers), vectors, strict=True), embedder.name)
+    stored = 0
+    for model in serving.to_fill():
+        stored = max(stored, embed_with(model, papers))
+    return stored
 
 
-def embed_query(text: str) -> np.ndarray:
-    return get_embedder().embed([text])[0]
+def embed_query(text: str, model: str | None = None) -> np.ndarray:
+    """``text``'s vector by the serving model (or the model ``model``, as an index's
+    ``model`` names it): pass the index's model when searching an index got earlier, so that
+    a switch in between cannot pair a query of one model with vectors of another. A zero
+    vector (which matches nothing) when that model cannot be loaded here."""
+    row = serving.serving()
+    if model is not None and model != row.name:
+        row = EmbeddingModel.objects.filter(name=model).first() or EmbeddingModel(name=model)
+    embedder = serving.embedder_of(row) if row.name else None
+    if embedder is None:
+        return np.zeros(row.dim or 1, dtype=np.float32)
+    return embedder.embed([text])[0]
