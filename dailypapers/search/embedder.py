@@ -28,6 +28,8 @@ import numpy as np
 from django.conf import settings
 from tokenizers import Tokenizer
 
+from dailypapers.search.transformer_embedder import TransformerEmbedder
+
 MODEL_DIR = Path(__file__).resolve().parent / "model"
 # Tokens beyond this many add little to a mean and cost time; the teacher saw at most 256.
 MAX_TOKENS = 512
@@ -72,6 +74,7 @@ class StaticEmbedder:
 # config.json's "kind" -> the class that loads such a folder (its one argument).
 KINDS: dict[str, Callable[[Path], Embedder]] = {
     "static": StaticEmbedder,
+    "transformer": TransformerEmbedder,
 }
 DEFAULT_KIND = "static"
 
