@@ -15,7 +15,10 @@ from dailypapers import __version__
 from dailypapers.api.responses import api_view, json_response
 from dailypapers.sources.arxiv.ids import BARE_PATTERN, NEW_STYLE_PATTERN
 
-DATETIME = {"type": "string", "pattern": r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3}Z$"}
+DATETIME = {
+    "type": "string",
+    "pattern": r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3}Z$",
+}
 NULLABLE_DATETIME = {"anyOf": [DATETIME, {"type": "null"}]}
 
 
