@@ -243,7 +243,7 @@ def _post(summary: str, body: str, *parameters: dict[str, Any]) -> dict[str, Any
         "200": _json("Done.", _ref("Empty")),
         "400": BAD,
         "401": _error("No token, or an unknown or revoked one."),
-        "403": _error("The token's user may not change this paper."),
+        "403": _error("The token's user may not change this paper, or its organization."),
         "404": MISSING,
         "413": _error("The body is too large."),
         "429": RATE_LIMITED,

@@ -79,7 +79,7 @@ def index_paper(request: HttpRequest) -> HttpResponse:
 
 def _new_style_id(value: object) -> str:
     """A real new-style id without version: ASCII digits, a month that exists and has begun,
-    the width of its era (``lib``'s one parser), or a 400 saying so."""
+    the width of its era (``sources.arxiv.ids``, the one parser), or a 400 saying so."""
     example = "arxivId must be a new-style arXiv id such as 2301.00001"
     if not isinstance(value, str):
         raise ApiError(400, f"{example}.")
