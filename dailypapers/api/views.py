@@ -191,6 +191,8 @@ def author_papers(request: HttpRequest, name: str) -> HttpResponse:
     return json_response([paper.to_flat_dict() for paper in found])
 
 
-@api_view("GET", "POST", "PUT", "PATCH", "DELETE")
+# Every method: a path that names nothing (an unknown endpoint, an id no paper can have, which
+# the path converters send here) is a 404 whatever the method, never a 405 advertising methods.
+@api_view("GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE")
 def not_found(request: HttpRequest, rest: str) -> HttpResponse:
     raise ApiError(404, f"No such API endpoint or paper: /api/{rest[:200]}")

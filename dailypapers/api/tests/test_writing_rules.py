@@ -84,3 +84,9 @@ def test_an_admin_may_change_the_organization(client, submitted_by_alice, as_mal
     )
     submitted_by_alice.refresh_from_db()
     assert submitted_by_alice.organization.name == "deepmind"
+
+
+def test_integer_parameters_take_ascii_digits_only(client, papers):
+    response = client.get("/api/daily_papers?limit=\uff12")  # fullwidth 2
+    assert response.status_code == 400 and "limit" in response.json()["error"]
+    assert client.get("/api/daily_papers?limit=2").status_code == 200
