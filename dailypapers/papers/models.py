@@ -173,8 +173,8 @@ class Paper(models.Model):
 
     @property
     def github_name(self) -> str:
-        """``owner/repo`` of the code link, for display."""
-        return self.code_link.removeprefix("https://github.com/").strip("/")
+        """``owner/repo`` of a GitHub link, ``gitlab.com/group/project`` of another host's."""
+        return self.code_link.removeprefix("https://github.com/").removeprefix("https://")
 
     def bibtex(self) -> str:
         """A BibTeX @misc entry in the form arXiv itself gives."""

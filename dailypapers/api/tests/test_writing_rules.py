@@ -44,6 +44,9 @@ def test_a_code_link_is_stored_in_its_one_spelling(client, papers, as_mallory):
     assert Paper.objects.get(arxiv_id="2605.01002").github_repo == (
         "https://gitlab.com/group/project"
     )
+    page = client.get("/papers/2605.01002").content.decode()
+    assert 'href="https://gitlab.com/group/project"' in page
+    assert "Code: gitlab.com/group/project" in page
 
 
 @pytest.fixture
