@@ -94,6 +94,20 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 if envbool("BEHIND_TLS_PROXY", "false"):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# HTTPS only, opt-in (docs/deployment.md): a redirect behind a proxy that does not say
+# "https" loops, and HSTS is remembered by browsers for its whole lifetime.
+SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", "false")
+SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("SECURE_HSTS_INCLUDE_SUBDOMAINS", "false")
+SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", "false")
+# Sent with every HTML page (core/csp.py). Images may come from other https hosts: the
+# organizations' avatars are upstream URLs. Empty turns the header off.
+CONTENT_SECURITY_POLICY = os.getenv(
+    "CONTENT_SECURITY_POLICY",
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: https:; "
+    "font-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; "
+    "base-uri 'none'; object-src 'none'",
+).strip()
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -117,6 +131,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "dailypapers.core.nul_bytes.RefuseNulBytesMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -126,6 +141,7 @@ MIDDLEWARE = [
     "dailypapers.core.ratelimits.RateLimitMiddleware",
     "dailypapers.accounts.login_brake.KnownBrowserMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "dailypapers.core.csp.ContentSecurityPolicyMiddleware",
 ]
 
 ROOT_URLCONF = "dailypapers.urls"

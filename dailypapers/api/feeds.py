@@ -19,6 +19,7 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+from django.utils.html import escape
 from django.utils.http import urlencode
 
 from dailypapers.api import params
@@ -60,7 +61,10 @@ class PaperFeed(Feed):
         return " ".join(item[0].title.split())
 
     def item_description(self, item: tuple[Paper, Any]) -> str:
-        return item[0].ai_summary or item[0].abstract
+        # RSS <description> and Atom <summary type="html"> hold HTML: readers un-escape the XML
+        # and then render it. The abstract is plain text, so it is escaped for HTML here, and
+        # "<script>" in an abstract reaches the reader as text, never as markup.
+        return escape(item[0].ai_summary or item[0].abstract)
 
     def item_link(self, item: tuple[Paper, Any]) -> str:
         return item[0].get_absolute_url()

@@ -13,8 +13,12 @@ from django.http import HttpRequest, HttpResponse
 
 from dailypapers import __version__
 from dailypapers.api.responses import api_view, json_response
+from dailypapers.sources.arxiv.ids import BARE_PATTERN, NEW_STYLE_PATTERN
 
-DATETIME = {"type": "string", "pattern": r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$"}
+DATETIME = {
+    "type": "string",
+    "pattern": r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3}Z$",
+}
 NULLABLE_DATETIME = {"anyOf": [DATETIME, {"type": "null"}]}
 
 
@@ -161,7 +165,7 @@ SCHEMAS: dict[str, Any] = {
             "replies": {"type": "array", "items": _ref("Comment")},
         }
     ),
-    "IndexRequest": _object({"arxivId": {"type": "string", "pattern": r"^\d{4}\.\d{4,5}$"}}),
+    "IndexRequest": _object({"arxivId": {"type": "string", "pattern": f"^{NEW_STYLE_PATTERN}$"}}),
     "LinksRequest": {
         "type": "object",
         "properties": {
@@ -218,7 +222,7 @@ ARXIV_ID = {
     "name": "arxiv_id",
     "in": "path",
     "required": True,
-    "schema": {"type": "string", "pattern": r"^\d{4}\.\d{4,5}$"},
+    "schema": {"type": "string", "pattern": f"^{BARE_PATTERN}$"},
 }
 BAD = _error("A parameter is malformed or out of range.")
 MISSING = _error("No such paper, organization or author.")
@@ -259,7 +263,8 @@ def _post(summary: str, body: str, *parameters: dict[str, Any]) -> dict[str, Any
         "400": BAD,
         "401": _error("No token, or an unknown or revoked one."),
         "403": _error(
-            "The token's account has not verified its email, or may not change this paper."
+            "The token's account has not verified its email, or its user may not change this "
+            "paper or its organization."
         ),
         "404": MISSING,
         "413": _error("The body is too large."),
@@ -281,9 +286,9 @@ def _post(summary: str, body: str, *parameters: dict[str, Any]) -> dict[str, Any
 
 def build() -> dict[str, Any]:
     period = {
-        "date": (r"^(\d{4}-\d{2}-\d{2})?$", "Papers added to the daily list on this day."),
-        "week": (r"^(\d{4}-W\d{2})?$", "... in this ISO week (2025-W09)."),
-        "month": (r"^(\d{4}-\d{2})?$", "... in this month (2025-02)."),
+        "date": (r"^([0-9]{4}-[0-9]{2}-[0-9]{2})?$", "Papers added to the daily list on this day."),
+        "week": (r"^([0-9]{4}-W[0-9]{2})?$", "... in this ISO week (2025-W09)."),
+        "month": (r"^([0-9]{4}-[0-9]{2})?$", "... in this month (2025-02)."),
     }
     periods = [
         _query(name, {"type": "string", "pattern": pattern}, text)

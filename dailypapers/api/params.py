@@ -19,7 +19,8 @@ def integer(params: Mapping[str, str], name: str, default: int, low: int, high: 
     text = params.get(name)
     if text is None:
         return default
-    if len(text) > 20 or not text.strip().lstrip("-").isdigit():
+    # ASCII digits only: int() also reads fullwidth and Arabic-Indic digits.
+    if len(text) > 20 or not text.isascii() or not text.strip().lstrip("-").isdigit():
         raise ApiError(400, f"{name} must be an integer from {low} to {high}, not {text[:40]!r}")
     value = int(text)
     if not low <= value <= high:

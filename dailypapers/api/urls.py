@@ -4,11 +4,13 @@ feeds. Included before the reading pages so ``/papers/date/<day>.bib`` is ours."
 from django.urls import path, re_path
 
 from dailypapers.api import citations, feeds, openapi, views, writing
+from dailypapers.papers import converters  # noqa: F401 (registers the path converters)
 
 app_name = "api"
 
-# As in papers/urls.py, plus an optional version (2510.11701v2) that the API ignores.
-ARXIV_ID = r"(?P<arxiv_id>\d{4}\.\d{4,5}(?:v\d+)?|[a-z][a-z.-]*/\d{7})"
+# <arxiv_id_any_version:...>: as in papers/urls.py, plus an optional version (2510.11701v2)
+# that the converter drops: the API speaks of papers. A path it refuses ends in the JSON 404.
+ARXIV_ID = "<arxiv_id_any_version:arxiv_id>"
 FORMAT = r"\.(?P<form>bib|ris)"
 
 urlpatterns = [
@@ -17,9 +19,9 @@ urlpatterns = [
     path("api/papers", views.papers, name="papers"),
     path("api/papers/search", views.search, name="search"),
     path("api/papers/index", writing.index_paper, name="index"),
-    re_path(rf"^api/papers/{ARXIV_ID}$", views.paper, name="paper"),
-    re_path(rf"^api/papers/{ARXIV_ID}/comments$", views.comments, name="comments"),
-    re_path(rf"^api/papers/{ARXIV_ID}/links$", writing.paper_links, name="links"),
+    path(f"api/papers/{ARXIV_ID}", views.paper, name="paper"),
+    path(f"api/papers/{ARXIV_ID}/comments", views.comments, name="comments"),
+    path(f"api/papers/{ARXIV_ID}/links", writing.paper_links, name="links"),
     path("api/organizations", views.organizations, name="organizations"),
     path("api/organizations/<slug:name>", views.organization, name="organization"),
     path(
@@ -31,12 +33,12 @@ urlpatterns = [
     re_path(r"^api/(?P<rest>[\s\S]*)$", views.not_found),  # any path, newlines too: JSON 404
     # The paper as Markdown (huggingface_hub's read_paper) and as citations.
     # Any name before .md, so that a bad id gets the API's JSON 404 rather than the HTML page.
-    re_path(r"^papers/(?P<name>[^/]+(?:/\d{7})?)\.md$", views.paper_markdown, name="paper_md"),
-    re_path(rf"^papers/{ARXIV_ID}{FORMAT}$", citations.paper, name="cite_paper"),
+    re_path(r"^papers/(?P<name>[^/]+(?:/[0-9]{7})?)\.md$", views.paper_markdown, name="paper_md"),
+    path(f"papers/{ARXIV_ID}.<citation_format:form>", citations.paper, name="cite_paper"),
     re_path(rf"^papers/date/(?P<day>[^/]+){FORMAT}$", citations.day, name="cite_day"),
     re_path(rf"^papers/search{FORMAT}$", citations.search, name="cite_search"),
     re_path(
-        rf"^users/(?P<username>[^/]+)/collections/(?P<pk>\d{{1,18}}){FORMAT}$",
+        rf"^users/(?P<username>[^/]+)/collections/(?P<pk>[0-9]{{1,18}}){FORMAT}$",
         citations.collection,
         name="cite_collection",
     ),

@@ -7,8 +7,6 @@ document describing all of them is ``openapi.py``.
 
 from __future__ import annotations
 
-import re
-
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
@@ -21,12 +19,18 @@ from dailypapers.discussions.threads import discussion
 from dailypapers.papers.models import Author, AuthorshipClaim, DailyEntry, Organization, Paper
 from dailypapers.search.filters import SearchFilters
 from dailypapers.search.hybrid import search as hybrid_search
+from dailypapers.sources.arxiv.errors import InvalidArxivId
+from dailypapers.sources.arxiv.ids import parse_bare_arxiv_id
 
 SORTS = ("publishedAt", "trending")
 
 
 def get_paper(arxiv_id: str) -> Paper:
-    arxiv_id = re.sub(r"v\d+$", "", arxiv_id)[:40]  # the API speaks of papers, not versions
+    try:
+        # The API speaks of papers, not versions: 2510.11701v2 is 2510.11701.
+        arxiv_id = parse_bare_arxiv_id(arxiv_id).arxiv_id
+    except InvalidArxivId:
+        raise ApiError(404, f"Paper {arxiv_id[:40]} not found") from None
     paper = Paper.objects.visible().select_related("organization").filter(arxiv_id=arxiv_id)
     found = paper.first()
     if found is None:
@@ -187,6 +191,8 @@ def author_papers(request: HttpRequest, name: str) -> HttpResponse:
     return json_response([paper.to_flat_dict() for paper in found])
 
 
-@api_view("GET", "POST", "PUT", "PATCH", "DELETE")
+# Every method: a path that names nothing (an unknown endpoint, an id no paper can have, which
+# the path converters send here) is a 404 whatever the method, never a 405 advertising methods.
+@api_view("GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE")
 def not_found(request: HttpRequest, rest: str) -> HttpResponse:
     raise ApiError(404, f"No such API endpoint or paper: /api/{rest[:200]}")

@@ -9,22 +9,24 @@ page (``accounts.ApiToken``), checked by ``responses.api_view``. Missing or unkn
 from __future__ import annotations
 
 import json
-import re
+from collections.abc import Callable
 from typing import Any
 
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
 
 from dailypapers.api.responses import ApiError, api_view, json_response
 from dailypapers.api.shapes import ORGANIZATION, object_id
 from dailypapers.api.views import get_paper
 from dailypapers.core.ratelimits import RateLimited, hit
+from dailypapers.lib.links import InvalidLink, code_link, web_link
 from dailypapers.papers.models import AuthorshipClaim, Organization, Paper
 from dailypapers.papers.writing import save_papers
+from dailypapers.sources.arxiv.errors import InvalidArxivId
+from dailypapers.sources.arxiv.ids import issued_month, parse_bare_arxiv_id
 from dailypapers.sources.records import PaperRecord
 
-NEW_ID = re.compile(r"^\d{4}\.\d{4,5}$")
-GITHUB_REPO = re.compile(r"^https://github\.com/[\w.-]{1,100}/[\w.-]{1,100}/?$")
 MAX_BODY = 10_000
 
 
@@ -53,6 +55,9 @@ def _body(request: HttpRequest) -> dict[str, Any]:
         data = json.loads(request.body or b"{}")
     except (ValueError, UnicodeDecodeError):
         raise ApiError(400, "The request body must be a JSON object.") from None
+    except RecursionError:
+        # "[[[[...": a few kB nest deeper than the decoder recurses. No field of ours nests.
+        raise ApiError(400, "The request body is nested too deeply.") from None
     if not isinstance(data, dict):
         raise ApiError(400, "The request body must be a JSON object.")
     return data
@@ -63,13 +68,30 @@ def index_paper(request: HttpRequest) -> HttpResponse:
     """Make a paper known by its arXiv id. It is saved with its id only and filled in by the
     next ``dailypapers submissions fetch`` (or at once when ingestion is configured)."""
     _user(request)
-    arxiv_id = _body(request).get("arxivId")
-    if not isinstance(arxiv_id, str) or not NEW_ID.match(arxiv_id):
-        raise ApiError(400, "arxivId must be a new-style arXiv id such as 2301.00001.")
+    arxiv_id = _new_style_id(_body(request).get("arxivId"))
     if not Paper.objects.filter(arxiv_id=arxiv_id).exists():
         with transaction.atomic():
             save_papers([PaperRecord(arxiv_id=arxiv_id, title=f"arXiv:{arxiv_id}")])
     return json_response({})
+
+
+def _new_style_id(value: object) -> str:
+    """A real new-style id without version: ASCII digits, a month that exists and has begun,
+    the width of its era (``sources.arxiv.ids``, the one parser), or a 400 saying so."""
+    example = "arxivId must be a new-style arXiv id such as 2301.00001"
+    if not isinstance(value, str):
+        raise ApiError(400, f"{example}.")
+    try:
+        parsed = parse_bare_arxiv_id(value)
+    except InvalidArxivId as error:
+        raise ApiError(400, f"{example}: {error.reason}.") from None
+    month = issued_month(parsed.arxiv_id)
+    if month is None or parsed.version is not None:
+        raise ApiError(400, f"{example} (no version, no old-style id).")
+    now = timezone.now()
+    if month > (now.year, now.month):
+        raise ApiError(400, f"{example}: {parsed.arxiv_id} would be issued in a future month.")
+    return parsed.arxiv_id
 
 
 def _may_change(user: Any, paper: Paper) -> bool:
@@ -82,20 +104,17 @@ def _may_change(user: Any, paper: Paper) -> bool:
     return AuthorshipClaim.objects.filter(user=user, paper=paper, status=confirmed).exists()
 
 
-def _link(data: dict[str, Any], name: str, pattern: re.Pattern | None) -> str | None:
-    """The new value of one link: None when not given, "" to clear it."""
+def _link(data: dict[str, Any], name: str, check: Callable[[object], str]) -> str | None:
+    """The new value of one link, checked by ``lib.links``: None when not given, "" to clear."""
     if name not in data:
         return None
     value = data[name]
     if value is None:
         return ""
-    if not isinstance(value, str) or len(value) > 300:
-        raise ApiError(400, f"{name} must be a URL or null.")
-    if pattern is not None and not pattern.match(value):
-        raise ApiError(400, f"{name} must be https://github.com/<owner>/<repo>.")
-    if pattern is None and not re.match(r"^https?://[^\s/$.?#][^\s]*$", value):
-        raise ApiError(400, f"{name} must be an http(s) URL.")
-    return value
+    try:
+        return check(value)
+    except InvalidLink as error:
+        raise ApiError(400, f"{name}: {error.reason}.") from None
 
 
 def _organization(data: dict[str, Any]) -> Organization | bool | None:
@@ -121,14 +140,22 @@ def paper_links(request: HttpRequest, arxiv_id: str) -> HttpResponse:
     if not _may_change(user, paper):
         raise ApiError(403, "Only the paper's authors, its submitter or an admin may do this.")
     data = _body(request)
-    project_page = _link(data, "projectPage", None)
-    github_repo = _link(data, "githubRepo", GITHUB_REPO)
+    project_page = _link(data, "projectPage", web_link)
+    github_repo = _link(data, "githubRepo", code_link)
     organization = _organization(data)
+    # No account belongs to an organization here, so nobody but an admin can vouch that a
+    # paper is DeepSeek's: a submitter or author may resend the current value, no more.
+    changes_organization = organization is not False and (
+        (organization.pk if isinstance(organization, Organization) else None)
+        != paper.organization_id
+    )
+    if changes_organization and not user.is_staff:
+        raise ApiError(403, "Only an admin may set or change a paper's organization.")
     changes: dict[str, Any] = {}
     if project_page is not None:
         changes["project_page"] = project_page
     if github_repo is not None:
-        changes["github_repo"] = github_repo.rstrip("/")
+        changes["github_repo"] = github_repo
     if organization is not False:
         changes["organization"] = organization
     if changes:

@@ -45,7 +45,7 @@ def save(request: HttpRequest) -> HttpResponse:
             name=new_name,
             defaults={"public": "public" in request.POST},
         )
-    elif chosen.isdigit() and len(chosen) < 19:
+    elif chosen.isascii() and chosen.isdigit() and len(chosen) < 19:
         collection = get_object_or_404(Collection, pk=int(chosen), owner=request.user)
     else:
         messages.error(request, "Choose a collection or name a new one.")

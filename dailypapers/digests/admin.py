@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
 from django.urls import path
 from django.utils.html import format_html
 
@@ -29,7 +30,7 @@ class SubscriptionAdmin(admin.ModelAdmin):
         return extra + super().get_urls()
 
     def preview(self, request: HttpRequest, pk: int) -> HttpResponse:
-        return preview_response(Subscription.objects.get(pk=pk))
+        return preview_response(get_object_or_404(Subscription, pk=pk))
 
     @admin.display(description="next digest")
     def preview_link(self, subscription: Subscription) -> str:

@@ -1,14 +1,14 @@
 """URLs of comment actions; the discussion itself is part of the paper page."""
 
-from django.urls import path, re_path
+from django.urls import path
 
 from dailypapers.discussions import views
-from dailypapers.papers.urls import ARXIV_ID
+from dailypapers.papers import converters  # noqa: F401 (registers <arxiv_id:...>)
 
 app_name = "discussions"
 
 urlpatterns = [
-    re_path(rf"^papers/{ARXIV_ID}/comments$", views.post, name="post"),
+    path("papers/<arxiv_id:arxiv_id>/comments", views.post, name="post"),
     path("comments/<int:pk>/edit", views.edit, name="edit"),
     path("comments/<int:pk>/delete", views.delete, name="delete"),
     path("comments/<int:pk>/report", views.report, name="report"),

@@ -20,7 +20,7 @@ def _parent(request: HttpRequest, paper: Paper) -> Comment | None:
     raw = request.POST.get("parent", "")
     if not raw:
         return None
-    if not raw.isdigit() or len(raw) > 18:
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 18:
         return None
     return Comment.objects.filter(pk=int(raw), paper=paper).first()
 

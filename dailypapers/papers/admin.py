@@ -1,11 +1,15 @@
 """Django admin for papers, authors, organizations, daily entries, upvotes and authorship
 claims; moderators hide papers from lists and confirm or reject claims here."""
 
+from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.db import models
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 
+from dailypapers.lib.links import InvalidLink, code_link, web_link
 from dailypapers.papers.models import (
     Author,
     AuthorshipClaim,
@@ -15,6 +19,40 @@ from dailypapers.papers.models import (
     PaperVersion,
     Upvote,
 )
+from dailypapers.sources.arxiv.errors import InvalidArxivId
+from dailypapers.sources.arxiv.ids import parse_bare_arxiv_id
+
+
+def _checked_link(value: str, check) -> str:
+    """A link field of an admin form through lib.links, as every other writer does."""
+    if not value:
+        return ""
+    try:
+        return check(value)
+    except InvalidLink as error:
+        raise ValidationError(error.reason) from None
+
+
+class PaperForm(forms.ModelForm):
+    def clean_arxiv_id(self) -> str:
+        try:
+            parsed = parse_bare_arxiv_id(self.cleaned_data["arxiv_id"])
+        except InvalidArxivId as error:
+            raise ValidationError(error.reason) from None
+        if parsed.version is not None:
+            raise ValidationError("Papers are kept without their version (2605.01234).")
+        return parsed.arxiv_id
+
+    def clean_github_repo(self) -> str:
+        return _checked_link(self.cleaned_data["github_repo"], code_link)
+
+    def clean_project_page(self) -> str:
+        return _checked_link(self.cleaned_data["project_page"], web_link)
+
+
+class OrganizationForm(forms.ModelForm):
+    def clean_avatar_url(self) -> str:
+        return _checked_link(self.cleaned_data["avatar_url"], web_link)
 
 
 class VersionInline(admin.TabularInline):
@@ -24,6 +62,8 @@ class VersionInline(admin.TabularInline):
 
 @admin.register(Paper)
 class PaperAdmin(admin.ModelAdmin):
+    form = PaperForm
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}  # Django 6's default
     list_display = [
         "arxiv_id",
         "title",
@@ -55,6 +95,8 @@ class AuthorAdmin(admin.ModelAdmin):
 
 @admin.register(Organization)
 class OrganizationAdmin(admin.ModelAdmin):
+    form = OrganizationForm
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["name", "fullname"]
     search_fields = ["name", "fullname"]
 

@@ -33,6 +33,7 @@ from dailypapers.api.shapes import (
     user_dict,
     utc_z,
 )
+from dailypapers.lib.links import code_link_or_none, web_link_or_none
 from dailypapers.papers.queries import DailyEntryQuerySet, PaperQuerySet
 
 
@@ -49,12 +50,17 @@ class Organization(models.Model):
     def __str__(self) -> str:
         return self.fullname
 
+    @property
+    def avatar_link(self) -> str:
+        """The avatar's URL if it is one a page may load (see ``Paper.code_link``)."""
+        return web_link_or_none(self.avatar_url) or "" if self.avatar_url else ""
+
     def to_dict(self) -> OrganizationDict:
         return {
             "_id": object_id(ORGANIZATION, self.pk),
             "name": self.name,
             "fullname": self.fullname,
-            "avatarUrl": self.avatar_url,
+            "avatarUrl": self.avatar_link,
             "isVerified": False,
         }
 
@@ -154,10 +160,21 @@ class Paper(models.Model):
     def pdf_url(self) -> str:
         return f"https://arxiv.org/pdf/{self.arxiv_id}"
 
+    # What pages, mails, feeds, the API and the Markdown print: the stored link only if it
+    # still passes lib.links. Every writer checks links before storing, but rows stored before
+    # that check (or by hand) may hold "javascript:..." and must never reach an href.
+    @property
+    def code_link(self) -> str:
+        return code_link_or_none(self.github_repo) or "" if self.github_repo else ""
+
+    @property
+    def project_link(self) -> str:
+        return web_link_or_none(self.project_page) or "" if self.project_page else ""
+
     @property
     def github_name(self) -> str:
-        """``owner/repo`` of the GitHub link, for display."""
-        return self.github_repo.removeprefix("https://github.com/").strip("/")
+        """``owner/repo`` of a GitHub link, ``gitlab.com/group/project`` of another host's."""
+        return self.code_link.removeprefix("https://github.com/").removeprefix("https://")
 
     def bibtex(self) -> str:
         """A BibTeX @misc entry in the form arXiv itself gives."""
@@ -207,9 +224,9 @@ class Paper(models.Model):
         return {
             "ai_summary": self.ai_summary or None,
             "ai_keywords": list(self.ai_keywords),
-            "githubRepo": self.github_repo or None,
+            "githubRepo": self.code_link or None,
             "githubStars": self.github_stars,
-            "projectPage": self.project_page or None,
+            "projectPage": self.project_link or None,
         }
 
     def to_dict(self, entry: DailyEntry | None = None) -> NestedPaperDict:
@@ -293,10 +310,10 @@ class Paper(models.Model):
     def to_markdown(self) -> str:
         """The paper as Markdown, for ``/papers/{id}.md`` and ``hf papers read``."""
         links = [f"[arXiv]({self.abs_url})", f"[PDF]({self.pdf_url})"]
-        if self.github_repo:
-            links.append(f"[Code]({self.github_repo})")
-        if self.project_page:
-            links.append(f"[Project page]({self.project_page})")
+        if self.code_link:
+            links.append(f"[Code]({self.code_link})")
+        if self.project_link:
+            links.append(f"[Project page]({self.project_link})")
         lines = [f"# {' '.join(self.title.split())}", ""]
         if self.author_names:
             lines += [f"**Authors:** {', '.join(self.author_names)}", ""]

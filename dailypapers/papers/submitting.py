@@ -74,6 +74,8 @@ def _check_recent(paper: Paper | None, arxiv_id: str, now: dt.datetime) -> None:
             )
         return
     month = _month_of_id(arxiv_id)
+    if month is not None and month > now.date().replace(day=1):
+        raise SubmitRefused(f"arXiv has not issued {arxiv_id} yet: that month is to come.")
     if month is None or month < oldest.date().replace(day=1):
         raise SubmitRefused(f"Only papers published in the last {days} days can be submitted.")
 

@@ -3,7 +3,9 @@
 Every ingest path (arXiv, Hugging Face, snapshot, the bundled demo) ends here, so the rules hold
 everywhere: a paper is keyed by its arXiv id without version; a value a source does not know
 (``None`` or empty) never erases a known one; an older version never overwrites a newer one;
-re-running the same records changes nothing. Each call is one transaction.
+re-running the same records changes nothing. Each call is one transaction. Links (code
+repository, project page) pass ``lib.links`` here, on every path at once: one that a page could
+not print safely (``javascript:...``) is dropped as if the source had not sent it.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from dailypapers.lib.links import code_link_or_none, web_link_or_none
 from dailypapers.papers.models import (
     Author,
     Authorship,
@@ -30,6 +33,8 @@ from dailypapers.sources.records import DailyRecord, PaperRecord
 # Paper fields copied from a record when the record knows them. Order matters only for reading.
 TEXT_FIELDS = ("title", "abstract", "primary_category", "comment", "journal_ref", "doi")
 LINK_FIELDS = ("github_repo", "project_page", "ai_summary")
+# How each outbound link is checked before it is stored (None: not a link we print).
+LINK_CHECKS = {"github_repo": code_link_or_none, "project_page": web_link_or_none}
 COUNT_FIELDS = ("github_stars", "upstream_upvotes", "upstream_comment_count")
 DATE_FIELDS = ("published_at", "updated_at", "withdrawn_at", "announced_on")
 LIST_FIELDS = ("categories", "ai_keywords", "author_names")
@@ -65,6 +70,8 @@ def _known_values(record: PaperRecord) -> dict[str, object]:
     values: dict[str, object] = {}
     for name in TEXT_FIELDS + LINK_FIELDS + COUNT_FIELDS + DATE_FIELDS:
         value = getattr(record, name)
+        if name in LINK_CHECKS and value is not None:
+            value = LINK_CHECKS[name](value)
         if value is not None and value != "":
             values[name] = value
     if record.categories:

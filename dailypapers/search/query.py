@@ -15,6 +15,8 @@ import re
 from dataclasses import dataclass, field
 
 from dailypapers.search.identifiers import Identifier, parse_identifier
+from dailypapers.sources.arxiv.errors import InvalidArxivId
+from dailypapers.sources.arxiv.ids import BARE_PATTERN, parse_bare_arxiv_id
 
 MAX_QUERY_CHARS = 500
 MAX_TERMS = 32
@@ -25,10 +27,9 @@ FIELDS = {
     "authors": "author_names",
     "abstract": "abstract",
 }
-# like:<arXiv id>, new style (2605.01234) or old (hep-th/9901001), optionally with a version.
-LIKE = re.compile(
-    r"(?<![\w-])like:(?P<like>[a-z-]+(?:\.[A-Z]{2})?/\d{7}|\d{4}\.\d{4,5})(?:v\d+)?", re.I
-)
+# like:<arXiv id>, new style (2605.01234) or old (hep-th/9901001), optionally with a version;
+# the id is then checked by the one arXiv id parser (ASCII digits, a real month).
+LIKE = re.compile(rf"(?<![\w-])like:(?P<like>{BARE_PATTERN})", re.I)
 # A phrase or a word, optionally negated with a leading "-", limited to a field with a leading
 # "field:", and (a word) made a prefix with a trailing "*".
 TOKEN = re.compile(
@@ -83,7 +84,10 @@ def parse_query(text: str) -> ParsedQuery:
         query.identifier = identifier
         return query
     if like := LIKE.search(text):
-        query.like = like["like"]
+        try:
+            query.like = parse_bare_arxiv_id(like["like"]).arxiv_id
+        except InvalidArxivId:
+            notices.append(f"{like['like']} is not an arXiv id.")
         text = text[: like.start()] + " " + text[like.end() :]
     for match in TOKEN.finditer(text):
         column = FIELDS.get((match["field"] or "").lower(), "")

@@ -1,12 +1,15 @@
 """The public profile, profile settings (name, username, avatar) and what they refuse."""
 
+from pathlib import Path
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from dailypapers.accounts.models import Profile
 
 pytestmark = pytest.mark.django_db
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+# A real 16 x 16 PNG: the upload's header must declare a size (accounts/avatars.py).
+PNG = (Path(__file__).parents[3] / "tests/fixtures/images/python.png").read_bytes()
 
 
 def save(client, **fields):
