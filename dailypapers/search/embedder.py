@@ -6,10 +6,11 @@ rest of the folder (``KINDS``; ``"static"`` when missing). ``DAILYPAPERS_EMBEDDI
 the folder a site embeds with (default: the shipped ``search/model/``). Adding a kind is one
 class with ``name``, ``dim`` and ``embed`` plus one entry in ``KINDS``.
 
-The shipped model (``search/model/``, made by ``bench/search_distill.py``) is a model2vec-style
-static distillation of all-MiniLM-L6-v2: a vector per sub-word token, averaged and normalised.
-It needs numpy and ``tokenizers`` only, loads in milliseconds from the package, runs offline
-and embeds about a thousand abstracts a second on one core.
+The shipped model (``search/model/``, made by ``bench/search_train_static.py``) is a static
+model distilled from all-MiniLM-L6-v2 and then trained on the teacher's embeddings of real arXiv
+abstracts: a vector per sub-word token, averaged and normalised. It needs numpy and
+``tokenizers`` only, loads in milliseconds from the package, runs offline and embeds thousands
+of abstracts a second (docs/search.md). ``transformer_embedder.py`` runs the teacher itself.
 
 Which model *serves* searches (the configured one, or the previous one until the configured
 one has a vector for every paper) is ``serving.py``'s business; storing and searching vectors

@@ -4,10 +4,14 @@
 fusion (RRF) of two lists: the top ``CANDIDATES`` keyword matches by bm25, and the top
 ``CANDIDATES`` papers by cosine similarity of their vector to the query's (or, for
 ``like:<id>``, to that paper's). A paper's score is ``sum(weight / (RRF_K + rank))`` over the
-lists it is in; the constants were chosen on the CACM dev judgments (bench/search_quality.py,
-docs/search.md). Past the fused head, the remaining keyword matches follow in bm25 order, so
-every keyword match can still be paged to. When the query asks for exact matches (a phrase,
-a field, a prefix, an exclusion), meaning only re-orders the keyword matches.
+lists it is in. Meaning weighs only in queries of more than ``SHORT_QUERY_WORDS`` words: a
+word or two is what the reader wants matched (a name, a method), and a static model's vector
+of one or two words is its weakest; such a query is searched by meaning only when no paper
+has its words. The constants were chosen by cross-validation on the CACM dev judgments
+(bench/search_quality.py, docs/search.md). Past the fused head, the remaining keyword matches
+follow in bm25 order, so every keyword match can still be paged to. When the query asks for
+exact matches (a phrase, a field, a prefix, an exclusion), meaning only re-orders the keyword
+matches.
 Sorting by date or upvotes orders in SQL the same papers, up to the ``SORTED_LIMIT`` best keyword
 matches (plus those found by meaning). A query that is a paper's id, link or DOI
 (``identifiers.py``) finds that paper alone, if this site has it (``found``), whatever the
@@ -28,14 +32,17 @@ from dailypapers.search.filters import SearchFilters
 from dailypapers.search.identifiers import Identifier
 from dailypapers.search.keyword import KeywordResults
 from dailypapers.search.query import ParsedQuery, parse_query
-from dailypapers.search.restrict import Scope
+from dailypapers.search.restrict import Scope, match_terms
 
 CANDIDATES = 100
 RRF_K = 60
 KEYWORD_WEIGHT = 1.0
 SEMANTIC_WEIGHT = 0.5
+# Queries of at most this many words (stopwords aside) are ranked by their words alone.
+SHORT_QUERY_WORDS = 2
 # A paper found by meaning alone joins the results only this close to the query (cosine),
-# so a query about one topic does not list the whole corpus.
+# so a query about one topic does not list the whole corpus: the highest floor that ranks the
+# CACM dev queries as well as none (0.2 and 0.3 do; 0.4 costs 0.011 nDCG@10).
 MIN_SIMILARITY = 0.3
 # Sorted by date or upvotes, a search lists at most this many of its best keyword matches.
 SORTED_LIMIT = 10_000
@@ -100,7 +107,7 @@ class SearchResults(Sequence[Paper]):
         """Ids best first by meaning: over the keyword head when the query is strict, else
         over every (filtered) paper with a vector, close enough to the query."""
         vector = self.query_vector
-        if vector is None:
+        if vector is None or not self.semantic_weight:
             return []
         index = self.vector_index
         if self.query.strict and self.query.terms:
@@ -125,9 +132,20 @@ class SearchResults(Sequence[Paper]):
         return self.keyword.matching(outside)
 
     @cached_property
+    def semantic_weight(self) -> float:
+        """How much meaning weighs: nothing in a short query whose words match papers."""
+        if self.like is not None or not self.query.terms:
+            return SEMANTIC_WEIGHT
+        if len(match_terms(self.query)) <= SHORT_QUERY_WORDS and self.keyword.total:
+            return 0.0
+        return SEMANTIC_WEIGHT
+
+    @cached_property
     def head(self) -> list[int]:
         if self.query.identifier:
             return [self.found.pk] if self.found else []
+        if not self.semantic_weight:
+            return self.keyword_head
         return fuse([(KEYWORD_WEIGHT, self.keyword_head), (SEMANTIC_WEIGHT, self.semantic_head)])
 
     @cached_property
