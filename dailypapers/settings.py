@@ -108,6 +108,7 @@ INSTALLED_APPS = [
     "dailypapers.discussions",
     "dailypapers.collections",
     "dailypapers.digests",
+    "dailypapers.library",
     "dailypapers.api",
 ]
 
@@ -222,6 +223,9 @@ def _rate_limits(text: str) -> dict[str, str]:
         "comment.ip": "60/m",
         "report.user": "20/h",
         "collection.user": "120/m",
+        # A reader's library (docs/for-you.md): imports, follows, "not interested", "read".
+        "library_import.user": "30/h",
+        "library.user": "300/m",
         # The JSON API without a token, per IP: Hugging Face's own limit.
         "api.ip": "500/5m",
         "api_write.user": "100/h",
@@ -252,6 +256,9 @@ STORAGES = {
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
+
+# "For you" (docs/for-you.md): the largest reference file a reader may import.
+LIBRARY_IMPORT_MAX_BYTES = envint("LIBRARY_IMPORT_MAX_BYTES", 5 * 2**20)
 
 # Ingestion (docs/ingest.md). arXiv asks for a contact in the User-Agent and at least 3 s
 # between requests across a whole deployment; the spacing is enforced through the database.

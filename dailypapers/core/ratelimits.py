@@ -65,6 +65,8 @@ ACTION_WORDS = {
     "comment": "comment",
     "report": "report comments",
     "collection": "change collections",
+    "library_import": "import references",
+    "library": "change your library and follows",
 }
 
 
