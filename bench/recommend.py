@@ -42,7 +42,11 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 # ../shared/data beside the checkout, or beside its parent (a git worktree in a folder).
 SHARED = next(
-    (folder / "shared" / "data" for folder in ROOT.parents if (folder / "shared" / "data").is_dir()),
+    (
+        folder / "shared" / "data"
+        for folder in ROOT.parents
+        if (folder / "shared" / "data").is_dir()
+    ),
     ROOT.parent / "shared" / "data",
 )
 sys.path.insert(0, str(ROOT))
@@ -68,8 +72,9 @@ def load_votes() -> dict[str, int]:
     with gzip.open(SHARED / "hf-daily-papers-history" / "hf_daily_papers.jsonl.gz", "rt") as f:
         for line in f:
             record = json.loads(line)
-            votes[record["arxiv_id"]] = max(votes.get(record["arxiv_id"], 0),
-                                            int(record.get("upvotes") or 0))
+            votes[record["arxiv_id"]] = max(
+                votes.get(record["arxiv_id"], 0), int(record.get("upvotes") or 0)
+            )
     return votes
 
 
@@ -77,9 +82,9 @@ def embed(papers: list[dict]) -> np.ndarray:
     embedder = get_embedder()
     cache = Path(tempfile.gettempdir()) / "dailypapers-recommend-vectors.npy"
     key = hashlib.sha256(("".join(p["id"] for p in papers) + embedder.name).encode()).hexdigest()
-    if cache.exists() and cache.with_suffix(".key").exists():
-        if cache.with_suffix(".key").read_text() == key:
-            return np.load(cache)
+    stamp = cache.with_suffix(".key")
+    if cache.exists() and stamp.exists() and stamp.read_text() == key:
+        return np.load(cache)
     started = time.perf_counter()
     texts = [paper_text(p["title"], p["abstract"]) for p in papers]
     matrix = np.concatenate(
@@ -166,8 +171,10 @@ def main() -> None:
             else:
                 after[name].add(position_of[index])
     eligible = sorted(n for n in before if len(before[n]) >= 5 and len(after.get(n, ())) >= 2)
-    print(f"{len(papers):,} papers, {len(cand):,} candidates after {args.cutoff}, "
-          f"{len(eligible):,} eligible authors")
+    print(
+        f"{len(papers):,} papers, {len(cand):,} candidates after {args.cutoff}, "
+        f"{len(eligible):,} eligible authors"
+    )
 
     def half(name: str) -> str:
         return "tune" if hashlib.sha256(name.encode()).digest()[0] % 2 else "test"
@@ -197,10 +204,14 @@ def main() -> None:
             for center in (False, True):
                 for fresh in (0.0, 0.3):
                     trial = replace(DEFAULT, top_k=top_k, center=center, freshness=fresh)
-                    scores = [for_you(chosen["tune", s][: args.tune_authors], s, trial)[0] for s in SIZES]
+                    scores = [
+                        for_you(chosen["tune", s][: args.tune_authors], s, trial)[0] for s in SIZES
+                    ]
                     pooled = float(np.mean(scores))
-                    print(f"  top_k={top_k:2d} center={center!s:5} freshness={fresh}: "
-                          f"{pooled:.4f}", flush=True)
+                    print(
+                        f"  top_k={top_k:2d} center={center!s:5} freshness={fresh}: {pooled:.4f}",
+                        flush=True,
+                    )
                     if pooled > best[0]:
                         best = (pooled, trial)
         weights = best[1]
@@ -210,8 +221,10 @@ def main() -> None:
     by_votes = np.lexsort((-day.astype(np.int64), -votes))
     by_newest = np.argsort(-day.astype(np.int64), kind="stable")
     print(f"\nreported on the test half ({weights}):\n")
-    print("| library | authors | for you R@20 | nDCG@20 | upvoted R@20 | newest R@20 "
-          "| bm25 titles R@20 | nDCG@20 |")
+    print(
+        "| library | authors | for you R@20 | nDCG@20 | upvoted R@20 | newest R@20 "
+        "| bm25 titles R@20 | nDCG@20 |"
+    )
     print("|---:|---:|---:|---:|---:|---:|---:|---:|")
     totals: dict[str, list[float]] = defaultdict(list)
     for size in SIZES:
@@ -228,15 +241,19 @@ def main() -> None:
             base["bm25"].append(recall(hits, relevant))
             base["bm25_ndcg"].append(ndcg(hits, relevant))
         row = {k: float(np.mean(v)) for k, v in base.items()}
-        print(f"| {size} | {len(names)} | {rec:.4f} | {nd:.4f} | {row['upvoted']:.4f} | "
-              f"{row['newest']:.4f} | {row['bm25']:.4f} | {row['bm25_ndcg']:.4f} |")
+        print(
+            f"| {size} | {len(names)} | {rec:.4f} | {nd:.4f} | {row['upvoted']:.4f} | "
+            f"{row['newest']:.4f} | {row['bm25']:.4f} | {row['bm25_ndcg']:.4f} |"
+        )
         totals["for you"] += [rec] * len(names)
         for key in ("upvoted", "newest", "bm25"):
             totals[key] += [row[key]] * len(names)
     summary = {k: float(np.mean(v)) for k, v in totals.items()}
     best_baseline = max(summary[k] for k in ("upvoted", "newest", "bm25"))
-    print(f"\nsummary: recall@20 for-you={summary['for you']:.4f} "
-          f"best-baseline={best_baseline:.4f} libraries={len(totals['for you'])}")
+    print(
+        f"\nsummary: recall@20 for-you={summary['for you']:.4f} "
+        f"best-baseline={best_baseline:.4f} libraries={len(totals['for you'])}"
+    )
 
 
 if __name__ == "__main__":

@@ -14,9 +14,7 @@ from dailypapers.papers.models import Paper
 
 
 def reader_data(user) -> dict[str, Any]:
-    arxiv_ids = dict(
-        Paper.objects.filter(pk__in=library_ids(user)).values_list("id", "arxiv_id")
-    )
+    arxiv_ids = dict(Paper.objects.filter(pk__in=library_ids(user)).values_list("id", "arxiv_id"))
     return {
         "library": sorted(arxiv_ids.values()),
         "imported": [

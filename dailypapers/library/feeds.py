@@ -60,8 +60,10 @@ def _items(picks: list[Pick]) -> list[tuple[Paper, dt.datetime | None]]:
 class PrivateFeed(PaperFeed):
     def item_description(self, item: tuple[Paper, Any]) -> str:
         why = getattr(item[0], "why", "")
-        return f"Why: {why}.\n\n{super().item_description(item)}" if why else (
-            super().item_description(item)
+        return (
+            f"Why: {why}.\n\n{super().item_description(item)}"
+            if why
+            else (super().item_description(item))
         )
 
 

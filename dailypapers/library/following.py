@@ -66,7 +66,9 @@ def follow(user, kind: str, target: str) -> tuple[Follow, bool]:
 
 
 def unfollow(user, kind: str, target: str) -> bool:
-    deleted, _ = Follow.objects.filter(user=user, kind=kind, target=" ".join(target.split())).delete()
+    deleted, _ = Follow.objects.filter(
+        user=user, kind=kind, target=" ".join(target.split())
+    ).delete()
     return deleted > 0
 
 

@@ -1,4 +1,4 @@
-""""For you" and "Following" for one reader, from the database: which papers are candidates,
+""" "For you" and "Following" for one reader, from the database: which papers are candidates,
 the reader's library and follows, the ranking (``ranking.rank``) and the reason for each paper.
 
 Private by construction: everything here takes the reader and returns their own list; nothing
@@ -88,8 +88,15 @@ def period_candidates(period: Period, leave_out: set[int]) -> list[Candidate]:
         | Q(announced_on__isnull=True, published_at__gte=start, published_at__lt=end)
     )
     rows = papers.values_list(
-        "id", "upstream_upvotes", "upvote_count", "announced_on", "published_at",
-        "author_names", "categories", "primary_category", "organization__name",
+        "id",
+        "upstream_upvotes",
+        "upvote_count",
+        "announced_on",
+        "published_at",
+        "author_names",
+        "categories",
+        "primary_category",
+        "organization__name",
     )
     found = []
     for pk, upstream, ours, announced, published, authors, categories, primary, org in rows:
@@ -211,8 +218,9 @@ class ForYou(Sequence[Pick]):
             library_paper = papers.get(nearest.get(position, -1))
             if library_paper is not None:
                 reasons.append(
-                    Reason("library", "Close to", library_paper.title,
-                           library_paper.get_absolute_url())
+                    Reason(
+                        "library", "Close to", library_paper.title, library_paper.get_absolute_url()
+                    )
                 )
             if not reasons:
                 reasons.append(community_reason(self.candidates[position], top_votes))
@@ -249,7 +257,9 @@ def following_feed(user, now: dt.datetime | None = None) -> list[Pick]:
     ids = set(recent.filter(wanted).values_list("id", flat=True))
     for text in follows.searches[:SEARCHES_MATCHED]:
         results = KeywordResults(parse_query(text))
-        ids |= set(recent.filter(id__in=results.ranked_ids(FOLLOWING_LIMIT)).values_list("id", flat=True))
+        ids |= set(
+            recent.filter(id__in=results.ranked_ids(FOLLOWING_LIMIT)).values_list("id", flat=True)
+        )
     ids -= marked_ids(user)
     papers = list(
         Paper.objects.filter(id__in=ids)
@@ -257,8 +267,15 @@ def following_feed(user, now: dt.datetime | None = None) -> list[Pick]:
         .order_by("-announced_on", "-published_at", "-id")[:FOLLOWING_LIMIT]
     )
     candidates = [
-        Candidate(p.pk, p.upvotes, p.announced_on, p.author_names, p.categories,
-                  p.primary_category, {p.organization.name} if p.organization else set())
+        Candidate(
+            p.pk,
+            p.upvotes,
+            p.announced_on,
+            p.author_names,
+            p.categories,
+            p.primary_category,
+            {p.organization.name} if p.organization else set(),
+        )
         for p in papers
     ]
     orgs = DailyEntry.objects.filter(paper_id__in=ids, organization__isnull=False)
@@ -271,9 +288,12 @@ def following_feed(user, now: dt.datetime | None = None) -> list[Pick]:
 
 
 def _newest_day() -> dt.date | None:
-    announced = Paper.objects.filter(hidden=False).order_by("-announced_on").values_list(
-        "announced_on", flat=True
-    ).first()
+    announced = (
+        Paper.objects.filter(hidden=False)
+        .order_by("-announced_on")
+        .values_list("announced_on", flat=True)
+        .first()
+    )
     listed = DailyEntry.latest_date()
     days = [d for d in (announced, listed) if d]
     return max(days) if days else None

@@ -136,8 +136,8 @@ def _paper_titled(title: str) -> int | None:
         return None
     results = keyword_search(wanted)
     ids = results.ranked_ids(TITLE_HITS_COMPARED)
-    for paper_id, paper_title in Paper.objects.visible().filter(pk__in=ids).values_list(
-        "id", "title"
+    for paper_id, paper_title in (
+        Paper.objects.visible().filter(pk__in=ids).values_list("id", "title")
     ):
         if normalise_title(paper_title) == wanted:
             return paper_id

@@ -108,8 +108,10 @@ def read_references(data: bytes, max_bytes: int) -> list[Reference]:
     if not references:
         raise UnreadableFile("The file holds no references.")
     if len(references) > MAX_ENTRIES:
-        raise UnreadableFile(f"The file holds {len(references):,} references; at most "
-                             f"{MAX_ENTRIES:,} can be imported at once.")
+        raise UnreadableFile(
+            f"The file holds {len(references):,} references; at most "
+            f"{MAX_ENTRIES:,} can be imported at once."
+        )
     return references
 
 
@@ -120,9 +122,9 @@ def _bibtex(text: str) -> list[Reference]:
         library = bibtexparser.parse_string(text)
     except Exception as error:  # the parser's own errors have no common base class
         raise UnreadableFile(f"The BibTeX file could not be read: {error}") from None
-    failed = [block for block in library.failed_blocks if _looks_like_entry(block.raw)]
+    failed = [block for block in library.failed_blocks if _looks_like_entry(block.raw or "")]
     if failed:
-        lines = ", ".join(str(block.start_line + 1) for block in failed[:5])
+        lines = ", ".join(str((block.start_line or 0) + 1) for block in failed[:5])
         raise UnreadableFile(
             f"{len(failed)} BibTeX entr{'y is' if len(failed) == 1 else 'ies are'} broken "
             f"(starting on line {lines}); nothing was imported. Fix or remove "
@@ -131,8 +133,9 @@ def _bibtex(text: str) -> list[Reference]:
     references = []
     for entry in library.entries:
         values = {key.lower(): field.value for key, field in entry.fields_dict.items()}
-        values = {key: value if isinstance(value, str) else str(value)
-                  for key, value in values.items()}
+        values = {
+            key: value if isinstance(value, str) else str(value) for key, value in values.items()
+        }
         prefix = values.get("archiveprefix", values.get("eprinttype", "")).lower()
         eprint = values.get("eprint", "") if prefix in ("", "arxiv") else ""
         references.append(
@@ -189,6 +192,7 @@ def _csl_json(text: str) -> list[Reference]:
         raise UnreadableFile("The CSL-JSON file should be a list of references.")
     references = []
     for number, item in enumerate(items, start=1):
+
         def text_of(key: str, item: dict = item) -> str:
             value = item.get(key)
             return value if isinstance(value, str) else ""
@@ -197,8 +201,12 @@ def _csl_json(text: str) -> list[Reference]:
             _reference(
                 text_of("id") or f"item {number}",
                 eprint=text_of("number") if "arxiv" in text_of("publisher").lower() else "",
-                others=[text_of("URL"), text_of("container-title"), text_of("note"),
-                        text_of("archive_location")],
+                others=[
+                    text_of("URL"),
+                    text_of("container-title"),
+                    text_of("note"),
+                    text_of("archive_location"),
+                ],
                 doi=text_of("DOI"),
                 title=text_of("title"),
             )

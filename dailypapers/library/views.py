@@ -8,6 +8,7 @@ request, call ``foryou`` / ``importing`` / ``following`` / ``members`` and rende
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
@@ -39,6 +40,11 @@ PERIOD_KINDS = ("date", "week", "month")
 
 def _today() -> dt.date:
     return timezone.now().date()
+
+
+def _reader(request: HttpRequest) -> Any:
+    """The signed-in reader (every view here is behind ``login_required``)."""
+    return request.user
 
 
 def _back(request: HttpRequest, fallback: str) -> str:
@@ -84,9 +90,7 @@ def for_you(request: HttpRequest) -> HttpResponse:
         "previous": period.previous(),
         "next": period.next() if latest and period.last < latest else None,
         "tab": "for-you",
-        "kinds": [
-            (kind, period_containing(kind, period.first).key) for kind in PERIOD_KINDS
-        ],
+        "kinds": [(kind, period_containing(kind, period.first).key) for kind in PERIOD_KINDS],
         "week_key": period_containing("week", period.first).key,
         "month_key": period_containing("month", period.first).key,
     }
@@ -96,7 +100,7 @@ def for_you(request: HttpRequest) -> HttpResponse:
 @login_required
 def following(request: HttpRequest) -> HttpResponse:
     """``/following``: what the reader follows, and the new papers it brought."""
-    follows = Follow.objects.filter(user=request.user)
+    follows = Follow.objects.filter(user=_reader(request))
     picks = following_feed(request.user)
     context = {
         "follows": follows,
@@ -113,16 +117,15 @@ def following(request: HttpRequest) -> HttpResponse:
 def library(request: HttpRequest) -> HttpResponse:
     """``/library``: import a file; the papers imported, queued, set aside; private feeds."""
     claim_fetched(request.user)
-    imported = (
-        Paper.objects.filter(pk__in=LibraryItem.objects.filter(user=request.user).values("paper"))
-        .order_by("-published_at")
-    )
-    marks = PaperMark.objects.filter(user=request.user).select_related("paper")
+    imported = Paper.objects.filter(
+        pk__in=LibraryItem.objects.filter(user=_reader(request)).values("paper")
+    ).order_by("-published_at")
+    marks = PaperMark.objects.filter(user=_reader(request)).select_related("paper")
     context = {
         "library_size": len(library_ids(request.user)),
         "imported": Paginator(imported, 50).get_page(_page_number(request)),
-        "pending": PendingImport.objects.filter(user=request.user)[:200],
-        "pending_count": PendingImport.objects.filter(user=request.user).count(),
+        "pending": PendingImport.objects.filter(user=_reader(request))[:200],
+        "pending_count": PendingImport.objects.filter(user=_reader(request)).count(),
         "not_interested": [m for m in marks if m.kind == PaperMark.Kind.NOT_INTERESTED],
         "read": [m for m in marks if m.kind == PaperMark.Kind.READ],
         "feeds": feeds.urls_of(request, request.user),
@@ -143,9 +146,9 @@ def import_references(request: HttpRequest) -> HttpResponse:
         check_size(upload.size or 0, settings.LIBRARY_IMPORT_MAX_BYTES)
         report = import_file(request.user, upload.read(settings.LIBRARY_IMPORT_MAX_BYTES + 1))
     except UnreadableFile as error:
-        message = f"Nothing was imported from {upload.name[:100]}: {error}"
+        message = f"Nothing was imported from {(upload.name or 'the file')[:100]}: {error}"
         return render(request, "library/import_refused.html", {"message": message}, status=400)
-    messages.success(request, f"Imported {upload.name[:100]}: {report}")
+    messages.success(request, f"Imported {(upload.name or 'the file')[:100]}: {report}")
     return redirect("library:library")
 
 
@@ -185,7 +188,9 @@ def mark(request: HttpRequest, arxiv_id: str) -> HttpResponse:
     set_mark(request.user, paper, kind, on)
     label = PaperMark.Kind(kind).label.lower()
     if on:
-        messages.success(request, f"“{paper.title[:80]}” marked {label}: it is left out of For you.")
+        messages.success(
+            request, f"“{paper.title[:80]}” marked {label}: it is left out of For you."
+        )
         request.session["library_undo"] = [paper.arxiv_id, kind]
     else:
         messages.success(request, f"“{paper.title[:80]}” is no longer marked {label}.")
@@ -206,5 +211,7 @@ def export(request: HttpRequest) -> JsonResponse:
 @limited("library", per_ip=False)
 def reset_feeds(request: HttpRequest) -> HttpResponse:
     feeds.reset_secret(request.user)
-    messages.success(request, "Your private feed addresses were changed; the old ones no longer work.")
+    messages.success(
+        request, "Your private feed addresses were changed; the old ones no longer work."
+    )
     return redirect("library:library")

@@ -10,10 +10,10 @@ import pytest
 
 from dailypapers.collections.models import Collection, CollectionItem
 from dailypapers.core.testing import make_paper
+from dailypapers.lib.dates import period_containing
 from dailypapers.library.following import follow
 from dailypapers.library.foryou import ForYou
 from dailypapers.library.ranking import Weights, rank
-from dailypapers.lib.dates import period_containing
 from dailypapers.papers.models import Paper
 from dailypapers.papers.voting import set_vote
 from dailypapers.search import vectors
@@ -23,43 +23,67 @@ DAY = dt.date(2026, 5, 20)
 EARLIER = dt.date(2026, 4, 2)
 
 SPEECH = [
-    ("Streaming speech recognition with transducers",
-     "We train an RNN-transducer for streaming automatic speech recognition of spoken audio, "
-     "lowering word error rate on LibriSpeech with acoustic model improvements."),
-    ("Self-supervised acoustic representations for low-resource speech recognition",
-     "Pretraining on unlabeled speech audio improves automatic speech recognition word error "
-     "rates for low-resource languages."),
+    (
+        "Streaming speech recognition with transducers",
+        "We train an RNN-transducer for streaming automatic speech recognition of spoken audio, "
+        "lowering word error rate on LibriSpeech with acoustic model improvements.",
+    ),
+    (
+        "Self-supervised acoustic representations for low-resource speech recognition",
+        "Pretraining on unlabeled speech audio improves automatic speech recognition word error "
+        "rates for low-resource languages.",
+    ),
 ]
 PROTEIN = [
-    ("Predicting protein structure from amino acid sequences",
-     "A deep network predicts three-dimensional protein folding structure from amino acid "
-     "sequences, improving contact maps and residue distance accuracy."),
-    ("Protein language models for binding site prediction",
-     "Protein sequence language models pretrained on amino acid sequences predict ligand "
-     "binding residues and protein folding stability."),
+    (
+        "Predicting protein structure from amino acid sequences",
+        "A deep network predicts three-dimensional protein folding structure from amino acid "
+        "sequences, improving contact maps and residue distance accuracy.",
+    ),
+    (
+        "Protein language models for binding site prediction",
+        "Protein sequence language models pretrained on amino acid sequences predict ligand "
+        "binding residues and protein folding stability.",
+    ),
 ]
 CANDIDATES = [
-    ("Noise-robust speech recognition for far-field microphones",
-     "Automatic speech recognition of reverberant audio: a robust acoustic model cuts word "
-     "error rate for far-field spoken commands."),
-    ("Diffusion models for protein backbone design",
-     "Generating protein backbones and amino acid sequences with diffusion, evaluated by "
-     "folding structure accuracy."),
-    ("Query optimization for relational databases with learned cardinalities",
-     "Cost-based SQL query optimizers with learned cardinality estimates choose better join "
-     "orders in relational database systems."),
-    ("Register allocation in a just-in-time compiler",
-     "Linear scan register allocation for a JIT compiler reduces spills and compile time on "
-     "bytecode benchmarks."),
-    ("Grasp planning for robot hands in clutter",
-     "A robot arm plans grasps for objects in clutter with tactile feedback and motion "
-     "planning."),
+    (
+        "Noise-robust speech recognition for far-field microphones",
+        "Automatic speech recognition of reverberant audio: a robust acoustic model cuts word "
+        "error rate for far-field spoken commands.",
+    ),
+    (
+        "Diffusion models for protein backbone design",
+        "Generating protein backbones and amino acid sequences with diffusion, evaluated by "
+        "folding structure accuracy.",
+    ),
+    (
+        "Query optimization for relational databases with learned cardinalities",
+        "Cost-based SQL query optimizers with learned cardinality estimates choose better join "
+        "orders in relational database systems.",
+    ),
+    (
+        "Register allocation in a just-in-time compiler",
+        "Linear scan register allocation for a JIT compiler reduces spills and compile time on "
+        "bytecode benchmarks.",
+    ),
+    (
+        "Grasp planning for robot hands in clutter",
+        "A robot arm plans grasps for objects in clutter with tactile feedback and motion "
+        "planning.",
+    ),
 ]
 
 
 def paper(title, abstract, day, votes=0, **fields):
-    return make_paper(title, abstract=abstract, announced_on=day, upstream_upvotes=votes,
-                      published_at=dt.datetime.combine(day, dt.time(9), dt.UTC), **fields)
+    return make_paper(
+        title,
+        abstract=abstract,
+        announced_on=day,
+        upstream_upvotes=votes,
+        published_at=dt.datetime.combine(day, dt.time(9), dt.UTC),
+        **fields,
+    )
 
 
 @pytest.fixture
@@ -108,7 +132,7 @@ def test_each_paper_says_which_library_paper_it_is_close_to(as_alice, reader, co
 
 def test_the_reasons_are_shown_on_the_page(as_alice, reader, corpus):
     text = as_alice.get("/papers/for-you?date=2026-05-20").content.decode()
-    assert "Close to <a href=\"/papers/" in text
+    assert 'Close to <a href="/papers/' in text
     assert "Only you see this list" in text
 
 
@@ -127,10 +151,16 @@ def test_a_followed_author_brings_a_paper_up_with_its_reason(as_alice, reader, c
 def test_not_interested_hides_a_paper_and_undo_brings_it_back(as_alice, reader, corpus):
     _, candidates = corpus
     url = f"/papers/{candidates[0].arxiv_id}/mark"
-    response = as_alice.post(url, {"kind": "not_interested", "next": "/papers/for-you?date=2026-05-20"}, follow=True)
+    response = as_alice.post(
+        url, {"kind": "not_interested", "next": "/papers/for-you?date=2026-05-20"}, follow=True
+    )
     assert CANDIDATES[0][0] not in titles(response)
     assert "Undo" in response.content.decode()
-    response = as_alice.post(url, {"kind": "not_interested", "on": "0", "next": "/papers/for-you?date=2026-05-20"}, follow=True)
+    response = as_alice.post(
+        url,
+        {"kind": "not_interested", "on": "0", "next": "/papers/for-you?date=2026-05-20"},
+        follow=True,
+    )
     assert CANDIDATES[0][0] in titles(response)
 
 
@@ -188,18 +218,26 @@ def test_the_ranking_keeps_several_interests_apart():
     middle = (a + b) / np.linalg.norm(a + b)
     others = [near(np.eye(8, dtype=np.float32)[i]) for i in range(2, 8)]
     candidates = np.stack([middle, near(a), near(b), *others])
-    ranked = rank(candidates, library, np.zeros(9), np.zeros(9), np.zeros(9),
-                  Weights(top_k=3, center=False))
+    ranked = rank(
+        candidates, library, np.zeros(9), np.zeros(9), np.zeros(9), Weights(top_k=3, center=False)
+    )
     assert set(ranked.order[:2].tolist()) == {1, 2}
     assert ranked.nearest[1] < 3 <= ranked.nearest[2]  # each names a paper of its own cluster
 
 
 def test_a_candidate_without_a_vector_neither_tops_nor_sinks():
     library = np.eye(4, dtype=np.float32)[:1]
-    candidates = np.stack([np.eye(4, dtype=np.float32)[0], np.zeros(4, np.float32),
-                           np.eye(4, dtype=np.float32)[2], np.eye(4, dtype=np.float32)[3]])
-    ranked = rank(candidates, library, np.zeros(4), np.zeros(4), np.zeros(4),
-                  Weights(center=False, top_k=1))
+    candidates = np.stack(
+        [
+            np.eye(4, dtype=np.float32)[0],
+            np.zeros(4, np.float32),
+            np.eye(4, dtype=np.float32)[2],
+            np.eye(4, dtype=np.float32)[3],
+        ]
+    )
+    ranked = rank(
+        candidates, library, np.zeros(4), np.zeros(4), np.zeros(4), Weights(center=False, top_k=1)
+    )
     assert ranked.order[0] == 0 and ranked.nearest[1] == -1
 
 

@@ -5,8 +5,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from dailypapers.core.testing import make_paper
-from dailypapers.library.models import LibraryItem, PendingImport
 from dailypapers.library.importing import import_file
+from dailypapers.library.models import LibraryItem, PendingImport
 
 pytestmark = pytest.mark.django_db
 
@@ -44,7 +44,9 @@ def test_an_import_matches_by_arxiv_id_doi_and_title(alice, demo_papers, referen
         "queued_for_fetching": 1,
         "not_found": 1,
     }
-    in_library = set(LibraryItem.objects.filter(user=alice).values_list("paper__arxiv_id", flat=True))
+    in_library = set(
+        LibraryItem.objects.filter(user=alice).values_list("paper__arxiv_id", flat=True)
+    )
     assert in_library == {"2512.24880", "2601.05249", "2604.19377"}
     assert list(PendingImport.objects.values_list("arxiv_id", flat=True)) == ["2606.01850"]
     assert report.not_found_titles == ["The Art of Computer Programming"]
@@ -61,17 +63,22 @@ def test_importing_the_same_file_again_changes_nothing(alice, demo_papers, refer
 
 def test_the_page_reports_the_counts(as_alice, alice, demo_papers, reference_file):
     response = as_alice.post(
-        "/library/import", {"file": upload("My Library.bib", reference_file("zotero.bib"))},
+        "/library/import",
+        {"file": upload("My Library.bib", reference_file("zotero.bib"))},
         follow=True,
     )
     text = response.content.decode()
-    assert "3 of 5 references matched papers here; 3 new in your library; 1 arXiv papers " \
+    assert (
+        "3 of 5 references matched papers here; 3 new in your library; 1 arXiv papers "
         "queued for fetching; 1 not found." in text
+    )
     assert "2606.01850" in text  # listed as waiting to be fetched
 
 
 def test_a_broken_file_imports_nothing_and_answers_400(as_alice, demo_papers, reference_file):
-    response = as_alice.post("/library/import", {"file": upload("b.bib", reference_file("broken.bib"))})
+    response = as_alice.post(
+        "/library/import", {"file": upload("b.bib", reference_file("broken.bib"))}
+    )
     assert response.status_code == 400
     assert "Nothing was imported from b.bib" in response.content.decode()
     assert "line 7" in response.content.decode()
@@ -98,7 +105,9 @@ def test_a_missing_file_and_an_anonymous_visitor_are_turned_away(as_alice, clien
     assert not LibraryItem.objects.exists()
 
 
-def test_a_queued_paper_joins_the_library_once_fetched(as_alice, alice, demo_papers, reference_file):
+def test_a_queued_paper_joins_the_library_once_fetched(
+    as_alice, alice, demo_papers, reference_file
+):
     import_file(alice, reference_file("zotero.bib"))
     make_paper("Does Compression Preserve Uncertainty?", arxiv_id="2606.01850")
     as_alice.get("/library")

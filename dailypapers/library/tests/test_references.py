@@ -34,7 +34,7 @@ def test_a_title_is_normalised_past_tex_braces_accents_and_case():
 
 
 def test_a_broken_entry_refuses_the_whole_file_and_says_where(reference_file):
-    with pytest.raises(UnreadableFile, match="1 BibTeX entry is broken .*line 7"):
+    with pytest.raises(UnreadableFile, match=r"1 BibTeX entry is broken .*line 7"):
         read_references(reference_file("broken.bib"), MAX)
 
 
@@ -45,7 +45,7 @@ def test_a_broken_entry_refuses_the_whole_file_and_says_where(reference_file):
         (b"\x89PNG\r\n\x1a\n\x00\x00\x00", "not a text file"),
         (b"@misc{a, title={caf\xe9}}", "not UTF-8"),
         (b"[1, 2, 3]", "list of references"),
-        (b"[{\"title\": ", "not valid JSON"),
+        (b'[{"title": ', "not valid JSON"),
         (b"[" * 100_000, "not valid JSON"),
         (b"[]", "holds no references"),
         (b"TY  - JOUR\nTI  - no end\n", "has no end"),
@@ -58,7 +58,7 @@ def test_files_that_are_not_reference_files_get_a_clear_message(data, message):
 
 
 def test_a_file_over_the_limit_is_refused_before_parsing():
-    with pytest.raises(UnreadableFile, match="20.0 MB; files up to 5 MB"):
+    with pytest.raises(UnreadableFile, match=r"20\.0 MB; files up to 5 MB"):
         read_references(b"@misc{a, title={x}}\n" * (20 * 2**20 // 20), MAX)
 
 
