@@ -51,7 +51,13 @@ SHARED = next(
 )
 sys.path.insert(0, str(ROOT))
 
-from dailypapers.library.ranking import DEFAULT, Weights, rank  # noqa: E402
+from dailypapers.library.ranking import (  # noqa: E402
+    DEFAULT,
+    AuthorIndex,
+    Weights,
+    library_authors,
+    rank,
+)
 from dailypapers.search.embedder import get_embedder, paper_text  # noqa: E402
 
 SIZES = (5, 20, 100)
@@ -187,11 +193,19 @@ def main() -> None:
             take = min(args.authors, len(names))
             chosen[part, size] = sorted(rng.choice(names, take, replace=False)) if take else []
 
+    author_index = AuthorIndex([papers[i]["authors"] for i in cand])
+
     def for_you(names: list[str], size: int, weights: Weights) -> tuple[float, float]:
         recalls, ndcgs = [], []
         for name in names:
             library = vectors[before[name][-size:]]
-            ranked = rank(cand_vectors, library, votes, age_days, np.zeros(len(cand)), weights)
+            # The library's other authors (co-authors), never the author's own name.
+            counts = library_authors([papers[i]["authors"] for i in before[name][-size:]])
+            del counts[name]
+            affinity = author_index.affinity(counts) if weights.authors else None
+            ranked = rank(
+                cand_vectors, library, votes, age_days, np.zeros(len(cand)), weights, affinity
+            )
             recalls.append(recall(ranked.order, after[name]))
             ndcgs.append(ndcg(ranked.order, after[name]))
         return float(np.mean(recalls)), float(np.mean(ndcgs))
@@ -200,20 +214,18 @@ def main() -> None:
     if args.grid:
         print("\ntuning on the tune half (recall@20, all sizes pooled):")
         best = (-1.0, DEFAULT)
-        for top_k in (1, 3, 10):
-            for center in (False, True):
-                for fresh in (0.0, 0.3):
-                    trial = replace(DEFAULT, top_k=top_k, center=center, freshness=fresh)
-                    scores = [
-                        for_you(chosen["tune", s][: args.tune_authors], s, trial)[0] for s in SIZES
-                    ]
-                    pooled = float(np.mean(scores))
-                    print(
-                        f"  top_k={top_k:2d} center={center!s:5} freshness={fresh}: {pooled:.4f}",
-                        flush=True,
-                    )
-                    if pooled > best[0]:
-                        best = (pooled, trial)
+        # A first grid (top_k 1, 3, 10 x centred or not x freshness 0, 0.3, without
+        # library authors) chose top_k=1, centred: see docs/for-you.md.
+        for authors in (0.0, 0.5, 1.0, 2.0):
+            for fresh in (0.0, 0.3):
+                trial = replace(DEFAULT, freshness=fresh, authors=authors)
+                scores = [
+                    for_you(chosen["tune", s][: args.tune_authors], s, trial)[0] for s in SIZES
+                ]
+                pooled = float(np.mean(scores))
+                print(f"  authors={authors} freshness={fresh}: {pooled:.4f}", flush=True)
+                if pooled > best[0]:
+                    best = (pooled, trial)
         weights = best[1]
         print(f"chosen: {weights}")
 
@@ -232,6 +244,7 @@ def main() -> None:
         if not names:
             continue
         rec, nd = for_you(names, size, weights)
+        vec_rec, _ = for_you(names, size, replace(weights, authors=0.0))
         base = defaultdict(list)
         for name in names:
             relevant = after[name]
@@ -242,14 +255,17 @@ def main() -> None:
             base["bm25_ndcg"].append(ndcg(hits, relevant))
         row = {k: float(np.mean(v)) for k, v in base.items()}
         print(
-            f"| {size} | {len(names)} | {rec:.4f} | {nd:.4f} | {row['upvoted']:.4f} | "
+            f"| {size} | {len(names)} | {rec:.4f} | {nd:.4f} | {vec_rec:.4f} | "
+            f"{row['upvoted']:.4f} | "
             f"{row['newest']:.4f} | {row['bm25']:.4f} | {row['bm25_ndcg']:.4f} |"
         )
         totals["for you"] += [rec] * len(names)
+        totals["vectors only"] += [vec_rec] * len(names)
         for key in ("upvoted", "newest", "bm25"):
             totals[key] += [row[key]] * len(names)
     summary = {k: float(np.mean(v)) for k, v in totals.items()}
     best_baseline = max(summary[k] for k in ("upvoted", "newest", "bm25"))
+    print(f"vectors only (no library authors): recall@20 {summary['vectors only']:.4f}")
     print(
         f"\nsummary: recall@20 for-you={summary['for you']:.4f} "
         f"best-baseline={best_baseline:.4f} libraries={len(totals['for you'])}"

@@ -20,7 +20,14 @@ from django.utils import timezone
 from dailypapers.lib.dates import Period
 from dailypapers.library.following import Follows
 from dailypapers.library.members import library_ids, marked_ids
-from dailypapers.library.ranking import DEFAULT, Ranked, Weights, rank
+from dailypapers.library.ranking import (
+    DEFAULT,
+    AuthorIndex,
+    Ranked,
+    Weights,
+    library_authors,
+    rank,
+)
 from dailypapers.papers.models import DailyEntry, Paper
 from dailypapers.search import vectors
 from dailypapers.search.keyword import KeywordResults
@@ -42,13 +49,14 @@ FOLLOWING_LIMIT = 100
 class Reason:
     """Why a paper is on a reader's list: "Close to" + the library paper's title, linked."""
 
-    kind: str  # library, author, organization, category, search, trending, new
+    kind: str  # library, library_author, author, organization, category, search, trending, new
     text: str
     subject: str = ""
     url: str = ""
+    after: str = ""  # words after the subject
 
     def __str__(self) -> str:
-        return f"{self.text} {self.subject}".strip()
+        return f"{self.text} {self.subject}".strip() + self.after
 
 
 @dataclass
@@ -177,6 +185,12 @@ class ForYou(Sequence[Pick]):
             library_matrix = np.zeros((0, candidate_matrix.shape[1]), np.float32)
         newest = max((c.day for c in self.candidates if c.day), default=timezone.now().date())
         self.library = library
+        self.library_authors = library_authors(
+            list(Paper.objects.filter(pk__in=library).values_list("author_names", flat=True))
+        )
+        affinity = AuthorIndex([c.author_names for c in self.candidates]).affinity(
+            self.library_authors
+        )
         self.ranked: Ranked = rank(
             candidate_matrix,
             library_matrix,
@@ -184,6 +198,7 @@ class ForYou(Sequence[Pick]):
             np.array([(newest - (c.day or newest)).days for c in self.candidates], np.float64),
             np.array([c.paper_id in self.followed for c in self.candidates], dtype=np.float64),
             weights,
+            affinity,
         )
         near = self.ranked.closeness
         spread = float(near.std()) if len(near) > 1 else 0.0
@@ -215,6 +230,8 @@ class ForYou(Sequence[Pick]):
             if pk not in papers:
                 continue
             reasons = list(self.followed.get(pk, []))
+            if not any(r.kind == "author" for r in reasons):
+                reasons += self.author_reasons(self.candidates[position])
             library_paper = papers.get(nearest.get(position, -1))
             if library_paper is not None:
                 reasons.append(
@@ -226,6 +243,18 @@ class ForYou(Sequence[Pick]):
                 reasons.append(community_reason(self.candidates[position], top_votes))
             picks.append(Pick(papers[pk], reasons, float(self.ranked.score[position])))
         return picks
+
+    def author_reasons(self, candidate: Candidate) -> list[Reason]:
+        """ "By <name>, an author of 3 papers in your library", for its best-known author."""
+        known = [(self.library_authors[n], n) for n in candidate.author_names]
+        count, name = max(known, default=(0, ""))
+        if not count:
+            return []
+        url = reverse("papers:author", args=[name])
+        papers = f"{count} paper{'s' if count > 1 else ''}"
+        return [
+            Reason("library_author", "By", name, url, f", an author of {papers} in your library")
+        ]
 
 
 def community_reason(candidate: Candidate, top_votes: int) -> Reason:

@@ -10,6 +10,8 @@ How a candidate scores (docs/for-you.md):
   fields and be close to neither. The library paper it is closest to is its reason.
 - **community**: log of its upvotes, scaled to the period's most upvoted paper.
 - **freshness**: 1 for the newest candidate, halving every ``half_life_days``.
+- **library authors**: for each of its authors who wrote papers of the library, the log of how
+  many; a reader who keeps four papers by someone hears of their fifth.
 - **follows**: a fixed bonus when a followed author, organization, category or search brought it.
 
 Closeness is standardised over the candidates (z-score), so the weights of the other terms
@@ -18,6 +20,7 @@ mean the same whatever the embedding model's cosine range.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 
 import numpy as np
@@ -29,12 +32,13 @@ class Weights:
     authors and measured on the other half; the vote weight cannot be (the bench has no
     votes) and is kept small so closeness decides and upvotes break near-ties."""
 
-    top_k: int = 3
+    top_k: int = 1
     center: bool = True
     votes: float = 0.25
-    freshness: float = 0.0
+    freshness: float = 0.3
     half_life_days: float = 7.0
     follow: float = 1.5
+    authors: float = 1.0
 
 
 DEFAULT = Weights()
@@ -89,6 +93,32 @@ def _unit(rows: np.ndarray) -> np.ndarray:
     return (rows / np.maximum(norms, 1e-12)).astype(np.float32)
 
 
+class AuthorIndex:
+    """Which candidates each author name is on, to score many libraries against one set of
+    candidates (the bench) or one library against a day's (the site)."""
+
+    def __init__(self, author_lists: list[list[str]]) -> None:
+        self.size = len(author_lists)
+        positions: dict[str, list[int]] = {}
+        for position, names in enumerate(author_lists):
+            for name in set(names):
+                positions.setdefault(name, []).append(position)
+        self.positions = {name: np.asarray(p, dtype=np.int64) for name, p in positions.items()}
+
+    def affinity(self, library_authors: Counter[str]) -> np.ndarray:
+        """Per candidate: the sum over its authors of log(1 + their papers in the library)."""
+        scores = np.zeros(self.size, dtype=np.float64)
+        for name, count in library_authors.items():
+            if (where := self.positions.get(name)) is not None:
+                scores[where] += np.log1p(count)
+        return scores
+
+
+def library_authors(author_lists: list[list[str]]) -> Counter[str]:
+    """How many library papers each author name is on."""
+    return Counter(name for names in author_lists for name in set(names))
+
+
 def rank(
     candidates: np.ndarray,
     library: np.ndarray,
@@ -96,10 +126,12 @@ def rank(
     age_days: np.ndarray,
     followed: np.ndarray,
     weights: Weights = DEFAULT,
+    affinity: np.ndarray | None = None,
 ) -> Ranked:
     """Rank the candidates (rows of unit vectors) for a reader whose library is ``library``
     (rows of unit vectors; may be empty). ``votes`` and ``age_days`` are per candidate;
-    ``followed`` is True where a follow brought the candidate."""
+    ``followed`` is True where a follow brought the candidate; ``affinity`` is
+    ``AuthorIndex.affinity`` of the library's authors."""
     near, nearest, nearest_cosine = closeness(candidates, library, weights.top_k, weights.center)
     score = np.zeros(len(candidates), dtype=np.float64)
     if len(library) and len(candidates) > 1:
@@ -110,6 +142,8 @@ def rank(
     if weights.freshness:
         score += weights.freshness * 0.5 ** (age_days / weights.half_life_days)
     score += weights.follow * followed
+    if affinity is not None:
+        score += weights.authors * affinity
     # Ties (an empty library, no votes) keep the candidates' given order: stable sort.
     order = np.argsort(-score, kind="stable")
     return Ranked(order, score, near, nearest, nearest_cosine)

@@ -76,6 +76,7 @@ CANDIDATES = [
 
 
 def paper(title, abstract, day, votes=0, **fields):
+    fields.setdefault("authors", [f"Author of {title[:20]}"])
     return make_paper(
         title,
         abstract=abstract,
@@ -89,9 +90,11 @@ def paper(title, abstract, day, votes=0, **fields):
 @pytest.fixture
 def corpus():
     library = [paper(t, a, EARLIER) for t, a in SPEECH + PROTEIN]
+    Paper.objects.filter(pk=library[0].pk).update(author_names=["Alan Turing"])
     # Unrelated papers are the most upvoted of the day: closeness must beat popularity.
     votes = [3, 2, 40, 35, 30]
     candidates = [paper(t, a, DAY, v) for (t, a), v in zip(CANDIDATES, votes, strict=True)]
+    make_paper(CANDIDATES[3][0], arxiv_id=candidates[3].arxiv_id, authors=["Ada Lovelace"])
     vectors.embed_papers(Paper.objects.all())
     return library, candidates
 
@@ -137,15 +140,22 @@ def test_the_reasons_are_shown_on_the_page(as_alice, reader, corpus):
 
 
 def test_a_followed_author_brings_a_paper_up_with_its_reason(as_alice, reader, corpus):
-    _, candidates = corpus
-    follow(reader, "author", "Ada Lovelace")  # make_paper's authors: every candidate has her
-    Paper.objects.filter(pk=candidates[4].pk).update(author_names=["Grace Hopper"])
+    follow(reader, "author", "Ada Lovelace")
     follow(reader, "search", "register allocation")
     picks = as_alice.get("/papers/for-you?date=2026-05-20").context["picks"]
     by_title = {pick.paper.title: [str(r) for r in pick.reasons] for pick in picks}
     assert "By Ada Lovelace" in by_title[CANDIDATES[3][0]]
     assert "Matches your search register allocation" in by_title[CANDIDATES[3][0]]
-    assert by_title[CANDIDATES[4][0]] == ["Trending"]  # Grace Hopper is not followed
+    assert by_title[CANDIDATES[4][0]] == ["Trending"]  # its author is not followed
+
+
+def test_an_author_of_library_papers_brings_their_new_paper(as_alice, reader, corpus):
+    _, candidates = corpus
+    Paper.objects.filter(pk=candidates[4].pk).update(author_names=["Alan Turing"])
+    picks = as_alice.get("/papers/for-you?date=2026-05-20").context["picks"]
+    by_title = {pick.paper.title: [str(r) for r in pick.reasons] for pick in picks}
+    assert by_title[CANDIDATES[4][0]] == ["By Alan Turing, an author of 1 paper in your library"]
+    assert [p.paper.title for p in picks].index(CANDIDATES[4][0]) < 3
 
 
 def test_not_interested_hides_a_paper_and_undo_brings_it_back(as_alice, reader, corpus):
