@@ -1,0 +1,105 @@
+#!/usr/bin/env python3
+"""How fast ``/papers/for-you`` answers for a reader with a 500-paper library, at 170k papers.
+
+    .venv/bin/python bench/for_you_speed.py [--data DIR] [--limit N] [--runs 60]
+
+Builds (or reuses, with ``--data``) the data folder of bench/search_speed.py: the 74,728 arXiv
+listings and 95,652 conference papers of ../shared/data imported with ``dailypapers import
+snapshot`` and embedded with ``dailypapers embed``. Then makes a reader whose library is 500
+papers (two fields: 250 cs.CL and 250 cs.CV papers of 2025, imported as ``LibraryItem`` rows)
+who follows an author, a category and a search, and times the whole page through Django's test
+client (login session, ranking, reasons, template) for the newest day, week and month of the
+listings: ``--runs`` requests each after one warm-up, p50 and p95.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+import search_speed  # noqa: E402
+from recommend import SHARED  # noqa: E402
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--data", type=Path, default=None)
+    parser.add_argument("--limit", type=int, default=10**9)
+    parser.add_argument("--runs", type=int, default=60)
+    args = parser.parse_args()
+    folder = args.data or Path(tempfile.mkdtemp(prefix="dailypapers-foryou-"))
+    folder.mkdir(parents=True, exist_ok=True)
+    search_speed.SHARED = SHARED
+    os.environ["DAILYPAPERS_DATA_DIR"] = str(folder)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dailypapers.settings")
+    if not (folder / "db.sqlite3").exists():
+        search_speed.build(folder, args.limit)
+
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    from dailypapers.lib.dates import period_containing
+    from dailypapers.library.following import follow
+    from dailypapers.library.foryou import newest_day
+    from dailypapers.library.models import LibraryItem
+    from dailypapers.papers.models import Paper
+    from dailypapers.search import vectors
+
+    settings.ALLOWED_HOSTS = ["testserver"]
+    total = Paper.objects.count()
+    user, _ = get_user_model().objects.get_or_create(username="bench-reader")
+    LibraryItem.objects.filter(user=user).delete()
+    rng = random.Random(15)
+    library = []
+    for category in ("cs.CL", "cs.CV"):
+        ids = list(
+            Paper.objects.filter(primary_category=category, published_at__year=2025).values_list(
+                "id", flat=True
+            )[:20000]
+        )
+        library += rng.sample(ids, 250)
+    LibraryItem.objects.bulk_create([LibraryItem(user=user, paper_id=pk) for pk in library])
+    author = Paper.objects.get(pk=library[0]).author_names[0]
+    for kind, target in (("author", author), ("category", "cs.CL"), ("search", "retrieval")):
+        follow(user, kind, target)
+    vectors.index().vectors_of([library[0]])  # load the vectors once, as a running site has
+
+    client = Client()
+    client.force_login(user)
+    day = newest_day()
+    print(f"{total:,} papers; a reader with {len(library)} library papers; newest day {day}")
+    print(f"vector index: {type(vectors.index()).__name__}\n")
+    print("| period | candidates | p50 ms | p95 ms |")
+    print("|---|---:|---:|---:|")
+    for kind in ("date", "week", "month"):
+        key = period_containing(kind, day).key
+        url = f"/papers/for-you?{kind}={key}"
+        first = client.get(url)
+        assert first.status_code == 200, first.status_code
+        candidates = len(first.context["ranked"])
+        times = []
+        for _ in range(args.runs):
+            started = time.perf_counter()
+            client.get(url)
+            times.append((time.perf_counter() - started) * 1000)
+        times.sort()
+        p95 = times[max(0, int(len(times) * 0.95) - 1)]
+        print(f"| {kind} {key} | {candidates:,} | {statistics.median(times):.1f} | {p95:.1f} |")
+
+
+if __name__ == "__main__":
+    main()
