@@ -37,7 +37,7 @@ class Weights:
     votes: float = 0.25
     freshness: float = 0.3
     half_life_days: float = 7.0
-    follow: float = 1.5
+    follow: float = 3.0
     authors: float = 1.0
 
 
