@@ -42,7 +42,7 @@ def main() -> None:
     search_speed.SHARED = SHARED
     os.environ["DAILYPAPERS_DATA_DIR"] = str(folder)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dailypapers.settings")
-    if not (folder / "db.sqlite3").exists():
+    if not (folder / "dailypapers.sqlite3").exists():
         search_speed.build(folder, args.limit)
 
     import django

@@ -2,12 +2,15 @@
 
 from django.urls import path, re_path
 
-from dailypapers.library import feeds, views
+from dailypapers.library import api, feeds, views
 from dailypapers.papers.urls import ARXIV_ID
 
 app_name = "library"
 
 urlpatterns = [
+    path("api/me/for-you", api.for_you, name="api_for_you"),
+    path("api/me/follows", api.follows, name="api_follows"),
+    path("api/me/library/import", api.library_import, name="api_import"),
     path("papers/for-you", views.for_you, name="for_you"),
     path("following", views.following, name="following"),
     path("following/change", views.follow_action, name="follow"),
