@@ -318,7 +318,7 @@ def _post(summary: str, body: str, *parameters: dict[str, Any]) -> dict[str, Any
 def _reader_paths(periods: list[dict[str, Any]]) -> dict[str, Any]:
     """``/api/me/...``: the token's own user's For you, follows and library import."""
     unauthorized = _error("No token, or an unknown or revoked one.")
-    token = [{"token": []}]
+    token: list[dict[str, list[str]]] = [{"token": []}]
     follow_body = {
         "required": True,
         "content": {"application/json": {"schema": _ref("FollowRequest")}},
