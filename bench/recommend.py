@@ -234,10 +234,10 @@ def main() -> None:
     by_newest = np.argsort(-day.astype(np.int64), kind="stable")
     print(f"\nreported on the test half ({weights}):\n")
     print(
-        "| library | authors | for you R@20 | nDCG@20 | upvoted R@20 | newest R@20 "
-        "| bm25 titles R@20 | nDCG@20 |"
+        "| library | authors | for you R@20 | nDCG@20 | vectors only R@20 | upvoted R@20 "
+        "| newest R@20 | bm25 titles R@20 | nDCG@20 |"
     )
-    print("|---:|---:|---:|---:|---:|---:|---:|---:|")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     totals: dict[str, list[float]] = defaultdict(list)
     for size in SIZES:
         names = chosen["test", size]

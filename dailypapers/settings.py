@@ -286,6 +286,7 @@ SITE_URL = os.getenv("SITE_URL", "http://127.0.0.1:8000")
 DIGEST_HOUR = envint("DIGEST_HOUR", 7)  # UTC hour at which digests are due
 DIGEST_TRENDING_COUNT = envint("DIGEST_TRENDING_COUNT", 5)  # weekly digests hold twice as many
 DIGEST_TOPIC_COUNT = envint("DIGEST_TOPIC_COUNT", 3)
+DIGEST_FOR_YOU_COUNT = envint("DIGEST_FOR_YOU_COUNT", 5)  # a signed-in reader's "For you" papers
 DIGEST_MAX_BOUNCES = envint("DIGEST_MAX_BOUNCES", 3)  # permanent refusals before we stop
 DIGEST_MAX_ATTEMPTS = envint("DIGEST_MAX_ATTEMPTS", 6)  # tries of one digest on 4xx/no server
 DIGEST_CLAIM_SECONDS = envint("DIGEST_CLAIM_SECONDS", 300)  # a worker's lease on a subscription

@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 from dailypapers.core.fixtures import *  # noqa: F403 (fixtures are found by name)
+from dailypapers.digests.tests.smtp import smtp  # noqa: F401 (a real SMTP server, a fixture)
 from dailypapers.search import vectors
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
