@@ -4,6 +4,8 @@ whole (too big, not text, not a reference format, a broken entry)."""
 import json
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from dailypapers.library.references import (
     UnreadableFile,
@@ -73,3 +75,20 @@ def test_hostile_field_values_stay_plain_text():
     (reference,) = read_references(data, MAX)
     assert reference.arxiv_id == ""  # not an arXiv id: never used as one
     assert "<script>" in reference.title  # kept as text; templates escape it
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.one_of(
+        st.binary(max_size=2000),
+        st.text(max_size=2000).map(str.encode),
+        st.text(alphabet='@{}=,"\\%TYER -\n[]:a0123456789.', max_size=500).map(str.encode),
+    )
+)
+def test_any_bytes_give_references_or_a_clear_refusal(data):
+    try:
+        references = read_references(data, MAX)
+    except UnreadableFile as refusal:
+        assert str(refusal)
+    else:
+        assert references and all(isinstance(r.title, str) for r in references)
