@@ -147,6 +147,10 @@ def _paper_titled(title: str) -> int | None:
 def claim_fetched(user) -> int:
     """Move the reader's queued arXiv ids that have since been fetched into their library;
     returns how many."""
+    # Checked outside a transaction first: on SQLite each one takes the write lock, and most
+    # page views have nothing queued.
+    if not PendingImport.objects.filter(user=user).exists():
+        return 0
     with transaction.atomic():
         pending = PendingImport.objects.filter(user=user)
         fetched = dict(
