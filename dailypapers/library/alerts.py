@@ -70,7 +70,7 @@ def follow_alerts(user, first: dt.date, last: dt.date, seen: set[str]) -> list[t
         alerts.append(
             (version.paper, f"new version (v{version.number}) of a paper in your library")
         )
-    kept = []
+    kept: list[tuple[Paper, str]] = []
     for paper, reason in alerts:
         if paper.arxiv_id in seen or paper.pk in hidden or len(kept) >= MAX_ALERTS:
             continue

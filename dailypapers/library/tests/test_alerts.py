@@ -92,6 +92,7 @@ def test_the_next_days_digest_repeats_none_of_them(smtp, alice, reader_and_paper
     first = set(paper_ids_in(smtp.messages[0]))
     # Next day: the same papers are still in the digest's look-back window.
     subscription.refresh_from_db()
+    assert subscription.next_send_at is not None
     outcome = handle_one(subscription.next_send_at + dt.timedelta(minutes=1))
     second = set(outcome.delivery.papers) if outcome else set()
     assert first and not first & second
