@@ -60,7 +60,7 @@ from dailypapers.library.ranking import (  # noqa: E402
 )
 from dailypapers.search.embedder import get_embedder, paper_text  # noqa: E402
 
-SIZES = (5, 20, 100)
+SIZES = (5, 20, 50, 100)
 K = 20
 
 
