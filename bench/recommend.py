@@ -5,8 +5,9 @@
 
 Over the 74,728 arXiv papers of ../shared/data/arxiv-cs-daily-listings-74k (date: first
 announcement), take the author names with at least 5 papers before the cut-off and at least 2
-after. An author's library is their most recent N papers before the cut-off (N = 5, 20, 100,
-for the authors who have that many); the candidates are every paper after the cut-off; the
+after. An author's library is their most recent N papers before the cut-off (N = 5, 20, 50,
+100, for the authors who have that many: few have 100 in the nine months before the
+cut-off); the candidates are every paper after the cut-off; the
 relevant ones are the author's own later papers. Measured: recall@20 and nDCG@20.
 
 For you is ``dailypapers.library.ranking.rank``, the function the site calls, on vectors from
