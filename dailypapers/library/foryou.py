@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import overload
 
 import numpy as np
-from django.db.models import Q
+from django.db.models import Max, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -317,14 +317,13 @@ def following_feed(user, now: dt.datetime | None = None) -> list[Pick]:
 
 
 def _newest_day() -> dt.date | None:
-    announced = (
-        Paper.objects.filter(hidden=False)
-        .order_by("-announced_on")
-        .values_list("announced_on", flat=True)
-        .first()
+    """The newest day with papers: announced by arXiv, on a daily list, or (for papers with
+    neither, as a bulk snapshot imports them) published."""
+    papers = Paper.objects.filter(hidden=False).aggregate(
+        announced=Max("announced_on"), published=Max("published_at")
     )
-    listed = DailyEntry.latest_date()
-    days = [d for d in (announced, listed) if d]
+    published = papers["published"].date() if papers["published"] else None
+    days = [d for d in (papers["announced"], DailyEntry.latest_date(), published) if d]
     return max(days) if days else None
 
 
