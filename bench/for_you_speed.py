@@ -54,12 +54,17 @@ def main() -> None:
 
     from dailypapers.lib.dates import period_containing
     from dailypapers.library.following import follow
-    from dailypapers.library.foryou import newest_day
+    from dailypapers.library.foryou import ForYou, newest_day
     from dailypapers.library.models import LibraryItem
     from dailypapers.papers.models import Paper
     from dailypapers.search import vectors
 
     settings.ALLOWED_HOSTS = ["testserver"]
+    # Plain static file names: no collectstatic manifest in a bench data folder.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
     total = Paper.objects.count()
     user, _ = get_user_model().objects.get_or_create(username="bench-reader")
     LibraryItem.objects.filter(user=user).delete()
@@ -90,7 +95,7 @@ def main() -> None:
         url = f"/papers/for-you?{kind}={key}"
         first = client.get(url)
         assert first.status_code == 200, first.status_code
-        candidates = len(first.context["ranked"])
+        candidates = len(ForYou(user, period_containing(kind, day)))
         times = []
         for _ in range(args.runs):
             started = time.perf_counter()

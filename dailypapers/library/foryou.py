@@ -90,26 +90,42 @@ def period_candidates(period: Period, leave_out: set[int]) -> list[Candidate]:
             entry_orgs[paper_id].add(org)
     start = dt.datetime.combine(period.first, dt.time(), dt.UTC)
     end = dt.datetime.combine(period.last + dt.timedelta(days=1), dt.time(), dt.UTC)
-    papers = Paper.objects.filter(hidden=False, withdrawn_at__isnull=True).filter(
-        Q(announced_on__gte=period.first, announced_on__lte=period.last)
-        | Q(id__in=list(entry_orgs))
-        | Q(announced_on__isnull=True, published_at__gte=start, published_at__lt=end)
-    )
-    rows = papers.values_list(
-        "id",
-        "upstream_upvotes",
-        "upvote_count",
-        "announced_on",
-        "published_at",
-        "author_names",
-        "categories",
-        "primary_category",
-        "organization__name",
-    )
+    # Three indexed lookups, not one OR: SQLite answers an OR across columns by reading the
+    # whole papers table (0.6 s at 170k papers). "No announcement day" is checked here, not in
+    # SQL, where it made SQLite pick the announced_on index and read every unannounced row.
+    visible = Paper.objects.filter(hidden=False, withdrawn_at__isnull=True)
+    parts = [
+        (visible.filter(announced_on__gte=period.first, announced_on__lte=period.last), False),
+        (visible.filter(id__in=listed.values("paper_id")), False),
+        (visible.filter(published_at__gte=start, published_at__lt=end), True),
+    ]
+    rows = {}
+    for part, unannounced_only in parts:
+        for row in part.values_list(
+            "id",
+            "upstream_upvotes",
+            "upvote_count",
+            "announced_on",
+            "published_at",
+            "author_names",
+            "categories",
+            "primary_category",
+            "organization__name",
+        ):
+            if row[0] not in leave_out and not (unannounced_only and row[3] is not None):
+                rows[row[0]] = row
     found = []
-    for pk, upstream, ours, announced, published, authors, categories, primary, org in rows:
-        if pk in leave_out:
-            continue
+    for (
+        pk,
+        upstream,
+        ours,
+        announced,
+        published,
+        authors,
+        categories,
+        primary,
+        org,
+    ) in rows.values():
         orgs = set(entry_orgs.get(pk, ()))
         if org:
             orgs.add(org)
