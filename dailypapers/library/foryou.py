@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import overload
 
 import numpy as np
-from django.db.models import Max, Q
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -334,12 +334,22 @@ def following_feed(user, now: dt.datetime | None = None) -> list[Pick]:
 
 def _newest_day() -> dt.date | None:
     """The newest day with papers: announced by arXiv, on a daily list, or (for papers with
-    neither, as a bulk snapshot imports them) published."""
-    papers = Paper.objects.filter(hidden=False).aggregate(
-        announced=Max("announced_on"), published=Max("published_at")
+    neither, as a bulk snapshot imports them) published. Each is the first row of its own
+    index: one query with two MAX()es, or a filter on ``hidden``, reads the whole table."""
+    announced = (
+        Paper.objects.filter(announced_on__isnull=False)
+        .order_by("-announced_on")
+        .values_list("announced_on", flat=True)
+        .first()
     )
-    published = papers["published"].date() if papers["published"] else None
-    days = [d for d in (papers["announced"], DailyEntry.latest_date(), published) if d]
+    published = (
+        Paper.objects.filter(published_at__isnull=False)
+        .order_by("-published_at")
+        .values_list("published_at", flat=True)
+        .first()
+    )
+    listed = DailyEntry.objects.order_by("-date").values_list("date", flat=True).first()
+    days = [d for d in (announced, listed, published.date() if published else None) if d]
     return max(days) if days else None
 
 

@@ -59,7 +59,7 @@ def _page_number(request: HttpRequest) -> int:
     return max(1, int(text)) if text.isdigit() and len(text) < 7 else 1
 
 
-def requested_period(request: HttpRequest) -> Period:
+def requested_period(request: HttpRequest, latest: dt.date | None) -> Period:
     """The period named by ``?date=``, ``?week=`` or ``?month=``, else the newest day with
     papers; a malformed one falls back to that too (the page still shows something)."""
     for kind in PERIOD_KINDS:
@@ -69,18 +69,18 @@ def requested_period(request: HttpRequest) -> Period:
             except ValueError:
                 messages.warning(request, f"{request.GET[kind][:20]!r} is not a {kind}.")
                 break
-    return period_containing("date", newest_day() or _today())
+    return period_containing("date", latest or _today())
 
 
 @login_required
 def for_you(request: HttpRequest) -> HttpResponse:
     """``/papers/for-you``: the period's papers ranked for the reader, each with its reason."""
     claim_fetched(request.user)
-    period = requested_period(request)
+    latest = newest_day()
+    period = requested_period(request, latest)
     ranked = ForYou(request.user, period)
     page = Paginator(ranked, PER_PAGE).get_page(_page_number(request))
     picks = list(page.object_list)
-    latest = newest_day()
     context = {
         "period": period,
         "ranked": ranked,
