@@ -46,6 +46,8 @@ def test_a_reader_imports_follows_and_hides(community_site, page):
     # For you: every paper has a reason; the followed author's paper says so.
     page.get_by_role("link", name="For you").first.click()
     expect(page.locator("h1")).to_contain_text("For you")
+    # The newest bundled list's day: other tests of the shared site submit papers today.
+    page.goto(community_site.base + "/papers/for-you?date=2026-05-28")
     picks = page.locator("li.pick")
     count = picks.count()
     assert count > 5
