@@ -114,6 +114,18 @@ def main() -> None:
             page.append((time.perf_counter() - started) * 1000)
         timings = f"{median_and_p95(ranking)} | {median_and_p95(page)}"
         print(f"| {kind} {key} | {candidates:,} | {timings} |")
+    # A yardstick for a shared machine: the site's own hybrid search, which docs/search.md
+    # times at 6.7-8.9 ms p50 at 170k on the idle machine.
+    from dailypapers.search.filters import SearchFilters
+    from dailypapers.search.hybrid import search
+
+    words = ["retrieval augmented generation", "vision transformer", "speech recognition"]
+    searches = []
+    for run in range(args.runs):
+        started = time.perf_counter()
+        list(search(words[run % 3], SearchFilters())[:20])
+        searches.append((time.perf_counter() - started) * 1000)
+    print(f"\nyardstick, hybrid search now (p50 | p95 ms): {median_and_p95(searches)}")
 
 
 if __name__ == "__main__":
