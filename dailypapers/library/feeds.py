@@ -12,6 +12,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.urls import reverse
+from django.views.decorators.cache import cache_control
 
 from dailypapers.api.feeds import Channel, PaperFeed, atom, rss
 from dailypapers.api.responses import ApiError
@@ -91,7 +92,8 @@ class FollowingFeed(PrivateFeed):
         )
 
 
-for_you_rss = rss(ForYouFeed)
-for_you_atom = atom(ForYouFeed)
-following_rss = rss(FollowingFeed)
-following_atom = atom(FollowingFeed)
+# "private": a shared cache between the reader and the site must not keep a copy.
+for_you_rss = cache_control(private=True)(rss(ForYouFeed))
+for_you_atom = cache_control(private=True)(atom(ForYouFeed))
+following_rss = cache_control(private=True)(rss(FollowingFeed))
+following_atom = cache_control(private=True)(atom(FollowingFeed))

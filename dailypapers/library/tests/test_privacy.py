@@ -35,6 +35,7 @@ def test_the_private_feeds_answer_at_the_secret_address_only(client, alice, alic
     secret = secret_of(alice)
     following = client.get(f"/feeds/{secret}/following.xml")
     assert following.status_code == 200
+    assert "private" in following["Cache-Control"]
     assert "Why: By Grace Hopper" in following.content.decode()
     for_you = client.get(f"/feeds/{secret}/for-you.atom")
     assert for_you.status_code == 200 and "<feed" in for_you.content.decode()
