@@ -29,6 +29,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
+# As the package does in the site's processes, before numpy loads (recommend.py imports it):
+# one BLAS thread per process (dailypapers/__init__.py says why).
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
 import search_speed  # noqa: E402
 from recommend import SHARED  # noqa: E402
 
