@@ -126,6 +126,7 @@ INSTALLED_APPS = [
     "dailypapers.discussions",
     "dailypapers.collections",
     "dailypapers.digests",
+    "dailypapers.library",
     "dailypapers.api",
 ]
 
@@ -254,6 +255,9 @@ def _rate_limits(text: str) -> dict[str, str]:
         "comment.ip": "60/m",
         "report.user": "20/h",
         "collection.user": "120/m",
+        # A reader's library (docs/for-you.md): imports, follows, "not interested", "read".
+        "library_import.user": "30/h",
+        "library.user": "300/m",
         # The JSON API without a token, per IP: Hugging Face's own limit.
         "api.ip": "500/5m",
         # The JSON API with a valid token, per user: higher, but not unlimited.
@@ -287,6 +291,9 @@ STORAGES = {
     },
 }
 
+# "For you" (docs/for-you.md): the largest reference file a reader may import.
+LIBRARY_IMPORT_MAX_BYTES = envint("LIBRARY_IMPORT_MAX_BYTES", 5 * 2**20)
+
 # Ingestion (docs/ingest.md). arXiv asks for a contact in the User-Agent and at least 3 s
 # between requests across a whole deployment; the spacing is enforced through the database.
 INGEST_CONTACT = os.getenv("INGEST_CONTACT", "")
@@ -313,6 +320,7 @@ SITE_URL = os.getenv("SITE_URL", "http://127.0.0.1:8000")
 DIGEST_HOUR = envint("DIGEST_HOUR", 7)  # UTC hour at which digests are due
 DIGEST_TRENDING_COUNT = envint("DIGEST_TRENDING_COUNT", 5)  # weekly digests hold twice as many
 DIGEST_TOPIC_COUNT = envint("DIGEST_TOPIC_COUNT", 3)
+DIGEST_FOR_YOU_COUNT = envint("DIGEST_FOR_YOU_COUNT", 5)  # a signed-in reader's "For you" papers
 DIGEST_MAX_BOUNCES = envint("DIGEST_MAX_BOUNCES", 3)  # permanent refusals before we stop
 DIGEST_MAX_ATTEMPTS = envint("DIGEST_MAX_ATTEMPTS", 6)  # tries of one digest on 4xx/no server
 DIGEST_CLAIM_SECONDS = envint("DIGEST_CLAIM_SECONDS", 300)  # a worker's lease on a subscription

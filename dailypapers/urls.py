@@ -6,6 +6,8 @@ from django.views.generic import RedirectView
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="papers:index"), name="home"),
+    # A reader's own pages and /api/me/...: before the API's catch-all JSON 404 for /api/.
+    path("", include("dailypapers.library.urls")),
     # The API's URLs first: /papers/date/<day>.bib must not be read as a day named "<day>.bib".
     path("", include("dailypapers.api.urls")),
     path("", include("dailypapers.papers.urls")),

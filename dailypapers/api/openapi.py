@@ -165,6 +165,63 @@ SCHEMAS: dict[str, Any] = {
             "replies": {"type": "array", "items": _ref("Comment")},
         }
     ),
+    # A reader's own part (dailypapers/library/api.py): For you, follows, library import.
+    "Reason": _object(
+        {
+            "kind": {
+                "enum": [
+                    "library",
+                    "library_author",
+                    "author",
+                    "organization",
+                    "category",
+                    "search",
+                    "trending",
+                    "new",
+                ]
+            },
+            "text": STRING,
+            "url": NULLABLE_STRING,
+        }
+    ),
+    "ForYouList": _object(
+        {
+            "period": _object({"kind": {"enum": ["date", "week", "month"]}, "key": STRING}),
+            "personal": {"type": "boolean"},
+            "total": COUNT,
+            "papers": {
+                "type": "array",
+                "items": _object(
+                    {
+                        "paper": _ref("NestedPaper"),
+                        "reasons": {"type": "array", "items": _ref("Reason"), "minItems": 1},
+                    }
+                ),
+            },
+        }
+    ),
+    "FollowRequest": _object(
+        {
+            "kind": {"enum": ["author", "organization", "category", "search"]},
+            "target": {"type": "string", "maxLength": 300},
+        }
+    ),
+    "Follow": _object(
+        {
+            "kind": {"enum": ["author", "organization", "category", "search"]},
+            "target": STRING,
+            "createdAt": STRING,
+        }
+    ),
+    "ImportReport": _object(
+        {
+            "references": COUNT,
+            "matched": COUNT,
+            "added": COUNT,
+            "queued_for_fetching": COUNT,
+            "not_found": COUNT,
+        }
+    ),
     "IndexRequest": _object({"arxivId": {"type": "string", "pattern": f"^{NEW_STYLE_PATTERN}$"}}),
     "LinksRequest": {
         "type": "object",
@@ -284,6 +341,85 @@ def _post(summary: str, body: str, *parameters: dict[str, Any]) -> dict[str, Any
     }
 
 
+def _reader_paths(periods: list[dict[str, Any]]) -> dict[str, Any]:
+    """``/api/me/...``: the token's own user's For you, follows and library import."""
+    unauthorized = _error("No token, or an unknown or revoked one.")
+    token: list[dict[str, list[str]]] = [{"token": []}]
+    follow_body = {
+        "required": True,
+        "content": {"application/json": {"schema": _ref("FollowRequest")}},
+    }
+    changed = {
+        "400": BAD,
+        "401": unauthorized,
+        "413": _error("The body is too large."),
+        "429": RATE_LIMITED,
+    }
+    return {
+        "/api/me/for-you": {
+            "get": {
+                "summary": "The period's papers ranked for the token's user, with reasons.",
+                "security": token,
+                "parameters": [*periods, LIMIT, PAGE],
+                "responses": {
+                    "200": _json("Ranked papers.", _ref("ForYouList")),
+                    "400": BAD,
+                    "401": unauthorized,
+                    "414": TOO_LONG,
+                    "429": RATE_LIMITED,
+                },
+            }
+        },
+        "/api/me/follows": {
+            "get": {
+                "summary": "What the token's user follows.",
+                "security": token,
+                "responses": {
+                    "200": _json("Follows.", _list_of("Follow")),
+                    "401": unauthorized,
+                    "429": RATE_LIMITED,
+                },
+            },
+            "post": {
+                "summary": "Follow an author, organization, arXiv category or search.",
+                "security": token,
+                "requestBody": follow_body,
+                "responses": {
+                    "200": _json("Already followed.", _ref("Follow")),
+                    "201": _json("Followed.", _ref("Follow")),
+                    **changed,
+                },
+            },
+            "delete": {
+                "summary": "Unfollow.",
+                "security": token,
+                "requestBody": follow_body,
+                "responses": {
+                    "200": _json(
+                        "Whether a follow was removed.",
+                        _object({"deleted": {"type": "boolean"}}),
+                    ),
+                    **changed,
+                },
+            },
+        },
+        "/api/me/library/import": {
+            "post": {
+                "summary": "Import a BibTeX, RIS or CSL-JSON file (the body) into the library.",
+                "security": token,
+                "requestBody": {
+                    "required": True,
+                    "content": {"application/octet-stream": {"schema": STRING}},
+                },
+                "responses": {
+                    "200": _json("What the import did.", _ref("ImportReport")),
+                    **changed,
+                },
+            }
+        },
+    }
+
+
 def build() -> dict[str, Any]:
     period = {
         "date": (r"^([0-9]{4}-[0-9]{2}-[0-9]{2})?$", "Papers added to the daily list on this day."),
@@ -337,6 +473,7 @@ def build() -> dict[str, Any]:
             "LinksRequest",
             ARXIV_ID,
         ),
+        **_reader_paths(periods),
         "/api/organizations": _get(
             "Organizations, by name.",
             _json("Organizations.", _list_of("Organization")),

@@ -71,6 +71,8 @@ ACTION_WORDS = {
     "collection": "change collections",
     "mail": "mail this address",
     "subscribe": "subscribe",
+    "library_import": "import references",
+    "library": "change your library and follows",
 }
 
 

@@ -1,4 +1,5 @@
-"""What a digest holds: the period's trending papers, then the best new matches per topic.
+"""What a digest holds: the period's trending papers, a signed-in reader's follow alerts and
+"For you" papers, then the best new matches per topic.
 
 Nothing is mailed twice to one address: papers of earlier deliveries (sent, or possibly sent)
 are left out. Each topic paper carries the reason it matched. ``compose`` reads only; it is
@@ -16,6 +17,7 @@ from django.conf import settings
 from django.db.models import F
 
 from dailypapers.digests.models import Delivery, Frequency, Subscription
+from dailypapers.library.alerts import follow_alerts, for_you_picks
 from dailypapers.papers.models import DailyEntry, Paper
 from dailypapers.search.filters import SearchFilters
 from dailypapers.search.hybrid import search
@@ -43,10 +45,14 @@ class Digest:
     last: dt.date
     trending: list[Paper] = field(default_factory=list)
     topics: list[Topic] = field(default_factory=list)
+    # For a subscription of a signed-in reader (dailypapers/library/alerts.py).
+    alerts: list[Match] = field(default_factory=list)
+    for_you: list[Match] = field(default_factory=list)
 
     @property
     def papers(self) -> list[Paper]:
-        return self.trending + [m.paper for t in self.topics for m in t.matches]
+        personal = [m.paper for m in self.alerts + self.for_you]
+        return self.trending + personal + [m.paper for t in self.topics for m in t.matches]
 
     @property
     def skip_reason(self) -> str:
@@ -118,6 +124,15 @@ def compose(subscription: Subscription, due: dt.datetime) -> Digest:
         if paper.arxiv_id not in seen and len(digest.trending) < trending_count:
             digest.trending.append(paper)
             seen.add(paper.arxiv_id)
+    reader = subscription.user
+    if reader is not None and reader.is_active:
+        for paper, reason in follow_alerts(reader, first, last, seen):
+            digest.alerts.append(Match(paper, reason))
+        count = settings.DIGEST_FOR_YOU_COUNT * (
+            2 if subscription.frequency == Frequency.WEEKLY else 1
+        )
+        for paper, reason in for_you_picks(reader, first, last, count, seen):
+            digest.for_you.append(Match(paper, reason))
     # A topic looks at papers published from a little before the period (arXiv's announcement
     # comes a day or two after submission) to its end.
     window = SearchFilters(since=first - dt.timedelta(days=3), until=last)

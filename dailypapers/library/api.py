@@ -1,0 +1,133 @@
+"""The reader's part of the JSON API, with a token (``Authorization: Bearer <token>``):
+``/api/me/for-you`` (the ranked list with reasons), ``/api/me/follows`` (list, follow,
+unfollow) and ``/api/me/library/import`` (a reference file as the request body).
+
+Everything answers about the token's own user only; the shapes are described in
+``api/openapi.py`` (``ForYouList``, ``Follow``, ``ImportReport``) and docs/api.md.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+
+from dailypapers.accounts.models import ApiToken
+from dailypapers.api.responses import ApiError, api_view, json_response
+from dailypapers.core.ratelimits import RateLimited, hit
+from dailypapers.lib.dates import parse_period, period_containing
+from dailypapers.library.following import BadFollow, follow, unfollow
+from dailypapers.library.foryou import ForYou, Pick, newest_day
+from dailypapers.library.importing import import_file
+from dailypapers.library.models import Follow
+from dailypapers.library.references import UnreadableFile
+
+MAX_LIMIT = 100
+MAX_FOLLOW_BODY = 10_000
+
+
+def _reader(request: HttpRequest, writes: bool = False) -> Any:
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    user = ApiToken.user_of(token.strip()) if scheme.lower() == "bearer" else None
+    if user is None:
+        message = "Invalid or revoked API token." if header else "This needs an API token."
+        raise ApiError(401, message, {"WWW-Authenticate": "Bearer"})
+    if writes:
+        try:
+            hit("api_write", user=str(user.pk))
+        except RateLimited as error:
+            raise ApiError(429, error.message, {"Retry-After": str(error.retry_after)}) from None
+    return user
+
+
+def _int(request: HttpRequest, name: str, default: int, low: int, high: int) -> int:
+    text = request.GET.get(name, "")
+    if not text:
+        return default
+    if not text.isdigit() or not low <= int(text) <= high:
+        raise ApiError(400, f"{name} must be a whole number from {low} to {high}.")
+    return int(text)
+
+
+def pick_dict(pick: Pick) -> dict[str, Any]:
+    return {
+        "paper": pick.paper.to_dict(),
+        "reasons": [{"kind": r.kind, "text": str(r), "url": r.url or None} for r in pick.reasons],
+    }
+
+
+def follow_dict(item: Follow) -> dict[str, str]:
+    return {"kind": item.kind, "target": item.target, "createdAt": item.created.isoformat()}
+
+
+@api_view("GET")
+def for_you(request: HttpRequest) -> HttpResponse:
+    user = _reader(request)
+    period = period_containing("date", newest_day() or timezone.now().date())
+    for kind in ("date", "week", "month"):
+        if request.GET.get(kind):
+            try:
+                period = parse_period(kind, request.GET[kind][:20])
+            except ValueError as error:
+                raise ApiError(400, str(error)) from None
+    limit = _int(request, "limit", 30, 1, MAX_LIMIT)
+    page = _int(request, "p", 0, 0, 10_000)
+    ranked = ForYou(user, period)
+    picks = ranked[page * limit : (page + 1) * limit]
+    return json_response(
+        {
+            "period": {"kind": period.kind, "key": period.key},
+            "personal": ranked.personal,
+            "total": len(ranked),
+            "papers": [pick_dict(pick) for pick in picks],
+        }
+    )
+
+
+def _follow_body(request: HttpRequest) -> tuple[str, str]:
+    if len(request.body) > MAX_FOLLOW_BODY:
+        raise ApiError(413, f"The request body must be at most {MAX_FOLLOW_BODY} bytes.")
+    try:
+        data = json.loads(request.body or b"{}")
+    except (ValueError, UnicodeDecodeError):
+        raise ApiError(400, "The request body must be a JSON object.") from None
+    if not isinstance(data, dict):
+        raise ApiError(400, "The request body must be a JSON object.")
+    kind, target = data.get("kind"), data.get("target")
+    if not isinstance(kind, str) or not isinstance(target, str):
+        raise ApiError(400, "kind and target must be strings.")
+    return kind, target
+
+
+@api_view("GET", "POST", "DELETE")
+def follows(request: HttpRequest) -> HttpResponse:
+    if request.method in ("GET", "HEAD"):
+        user = _reader(request)
+        return json_response([follow_dict(f) for f in Follow.objects.filter(user=user)])
+    user = _reader(request, writes=True)
+    kind, target = _follow_body(request)
+    if request.method == "DELETE":
+        return json_response({"deleted": unfollow(user, kind, target)})
+    try:
+        made, created = follow(user, kind, target)
+    except BadFollow as error:
+        raise ApiError(400, str(error)) from None
+    return json_response(follow_dict(made), status=201 if created else 200)
+
+
+@api_view("POST")
+def library_import(request: HttpRequest) -> HttpResponse:
+    """The body is the file itself (BibTeX, RIS or CSL-JSON), any content type."""
+    user = _reader(request, writes=True)
+    size = int(request.headers.get("Content-Length") or 0)
+    if size > settings.LIBRARY_IMPORT_MAX_BYTES:
+        raise ApiError(413, f"Files up to {settings.LIBRARY_IMPORT_MAX_BYTES} bytes.")
+    try:
+        report = import_file(user, request.read(settings.LIBRARY_IMPORT_MAX_BYTES + 1))
+    except UnreadableFile as error:
+        raise ApiError(400, f"Nothing was imported: {error}") from None
+    return json_response(report.as_dict())

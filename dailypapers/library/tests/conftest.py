@@ -1,0 +1,28 @@
+"""Fixtures of the library's tests: the personas and logged-in clients, vectors that are
+picked up at once, and the reference files in ``fixtures/`` (see its README)."""
+
+from pathlib import Path
+
+import pytest
+
+from dailypapers.core.fixtures import *  # noqa: F403 (fixtures are found by name)
+from dailypapers.digests.tests.smtp import smtp  # noqa: F401 (a real SMTP server, a fixture)
+from dailypapers.search import vectors
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_vectors(settings):
+    settings.SEARCH_VECTOR_REFRESH_SECONDS = 0
+    vectors.reset()
+    yield
+    vectors.reset()
+
+
+@pytest.fixture
+def reference_file():
+    def read(name: str) -> bytes:
+        return (FIXTURES / name).read_bytes()
+
+    return read
