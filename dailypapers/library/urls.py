@@ -1,9 +1,9 @@
 """URLs of "For you", "Following", the library, its actions and the private feeds."""
 
-from django.urls import path, re_path
+from django.urls import path
 
 from dailypapers.library import api, feeds, views
-from dailypapers.papers.urls import ARXIV_ID
+from dailypapers.papers import converters  # noqa: F401 (registers <arxiv_id:...>)
 
 app_name = "library"
 
@@ -18,7 +18,7 @@ urlpatterns = [
     path("library/import", views.import_references, name="import"),
     path("library/export.json", views.export, name="export"),
     path("library/feeds/reset", views.reset_feeds, name="reset_feeds"),
-    re_path(rf"^papers/{ARXIV_ID}/mark$", views.mark, name="mark"),
+    path("papers/<arxiv_id:arxiv_id>/mark", views.mark, name="mark"),
     path("feeds/<str:secret>/for-you.xml", feeds.for_you_rss, name="for_you_rss"),
     path("feeds/<str:secret>/for-you.atom", feeds.for_you_atom, name="for_you_atom"),
     path("feeds/<str:secret>/following.xml", feeds.following_rss, name="following_rss"),

@@ -39,9 +39,29 @@ def test_a_paper_found_by_meaning_alone_joins_the_keyword_matches():
     make_paper("Automobile history", abstract="A history.")
     make_paper("Protein folding", abstract="Predicting structures of proteins.")
     embed_all()
-    results = search("automobile")
+    results = search("history of automobile maintenance")
+    assert titles(results)[0] == "Automobile history"
     assert set(titles(results)) == {"Automobile history", "Car engines repair"}
     assert results.total == 2
+
+
+def test_a_short_query_whose_words_match_is_ranked_by_its_words_alone():
+    make_paper("Car engines repair", abstract="Fixing vehicles and their motors.")
+    make_paper("Automobile history", abstract="A history.")
+    embed_all()
+    results = search("automobile")
+    assert titles(results) == ["Automobile history"]
+    assert results.total == 1
+    assert results.semantic_weight == 0.0
+
+
+def test_a_short_query_whose_words_match_nothing_is_searched_by_meaning():
+    make_paper("Car engines repair", abstract="Fixing vehicles and their motors.")
+    make_paper("Protein folding", abstract="Predicting structures of proteins.")
+    embed_all()
+    results = search("automobile")
+    assert results.semantic_weight == hybrid.SEMANTIC_WEIGHT
+    assert titles(results)[0] == "Car engines repair"
 
 
 def test_a_phrase_query_lists_only_papers_with_the_phrase():
@@ -79,7 +99,7 @@ def test_filters_narrow_both_keyword_and_meaning_matches():
     embed_all()
 
     def found(**params):
-        return set(titles(search("cars", SearchFilters.from_params(params))))
+        return set(titles(search("cars driving work", SearchFilters.from_params(params))))
 
     assert found(code="1") == {"Cars with code"}
     assert found(to="2024-12-31") == {"Cars in 2024"}
