@@ -9,7 +9,7 @@ dailypapers/search/model/) or ``transformer`` (all-MiniLM-L6-v2 run in numpy: th
 nDCG@10 (every judged query, exact cosine over the 3,204 documents), CSFCube nDCG@20 of its
 dev pools ranked by cosine alone, each with a 95% bootstrap interval over queries; abstracts
 embedded per second (2,000 real arXiv abstracts from ../shared/data), query embedding p50, the
-model's size on disk and the memory it adds to a process. Nothing here is tuned: a model has no
+model's size on disk and the arrays it keeps in memory. Nothing here is tuned: a model has no
 constant to fit, so these figures are not cross-validated (search_quality.py fits the fusion).
 """
 
@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import gzip
 import json
-import resource
 import statistics
 import sys
 import time
@@ -109,9 +108,10 @@ def main() -> None:
     print(f"| model | {columns} | size | memory |")
     print("|---|---|---|---:|---:|---:|---:|")
     for spec in args.models:
-        before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         model, files = load_model(spec)
-        memory = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024
+        # What the model keeps in memory: its arrays (float32 once loaded).
+        arrays = [model.vectors] if hasattr(model, "vectors") else model.weights.values()
+        memory = sum(a.nbytes for a in arrays) / 2**20
         quality = []
         for figures in (cacm(model.embed), csfcube(model.embed)):
             low, high = bootstrap(figures)

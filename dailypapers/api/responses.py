@@ -190,3 +190,23 @@ def conditional(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
         return conditional_response if conditional_response is not None else response
 
     return wrapped
+
+
+# A write's JSON body is small: ids, links, a follow.
+MAX_BODY = 10_000
+
+
+def json_body(request: HttpRequest, max_bytes: int = MAX_BODY) -> dict[str, Any]:
+    """The request's JSON object body, or an ``ApiError`` saying what is wrong with it."""
+    if len(request.body) > max_bytes:
+        raise ApiError(413, f"The request body must be at most {max_bytes} bytes.")
+    try:
+        data = json.loads(request.body or b"{}")
+    except (ValueError, UnicodeDecodeError):
+        raise ApiError(400, "The request body must be a JSON object.") from None
+    except RecursionError:
+        # "[[[[...": a few kB nest deeper than the decoder recurses. No field of ours nests.
+        raise ApiError(400, "The request body is nested too deeply.") from None
+    if not isinstance(data, dict):
+        raise ApiError(400, "The request body must be a JSON object.")
+    return data

@@ -8,7 +8,6 @@ page (``accounts.ApiToken``), checked by ``responses.api_view``. Missing or unkn
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from typing import Any
 
@@ -16,7 +15,7 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
-from dailypapers.api.responses import ApiError, api_view, json_response
+from dailypapers.api.responses import ApiError, api_view, json_body, json_response
 from dailypapers.api.shapes import ORGANIZATION, object_id
 from dailypapers.api.views import get_paper
 from dailypapers.core.ratelimits import RateLimited, hit
@@ -26,8 +25,6 @@ from dailypapers.papers.writing import save_papers
 from dailypapers.sources.arxiv.errors import InvalidArxivId
 from dailypapers.sources.arxiv.ids import issued_month, parse_bare_arxiv_id
 from dailypapers.sources.records import PaperRecord
-
-MAX_BODY = 10_000
 
 
 def _user(request: HttpRequest) -> Any:
@@ -48,27 +45,12 @@ def _user(request: HttpRequest) -> Any:
     return user
 
 
-def _body(request: HttpRequest) -> dict[str, Any]:
-    if len(request.body) > MAX_BODY:
-        raise ApiError(413, f"The request body must be at most {MAX_BODY} bytes.")
-    try:
-        data = json.loads(request.body or b"{}")
-    except (ValueError, UnicodeDecodeError):
-        raise ApiError(400, "The request body must be a JSON object.") from None
-    except RecursionError:
-        # "[[[[...": a few kB nest deeper than the decoder recurses. No field of ours nests.
-        raise ApiError(400, "The request body is nested too deeply.") from None
-    if not isinstance(data, dict):
-        raise ApiError(400, "The request body must be a JSON object.")
-    return data
-
-
 @api_view("POST")
 def index_paper(request: HttpRequest) -> HttpResponse:
     """Make a paper known by its arXiv id. It is saved with its id only and filled in by the
     next ``dailypapers submissions fetch`` (or at once when ingestion is configured)."""
     _user(request)
-    arxiv_id = _new_style_id(_body(request).get("arxivId"))
+    arxiv_id = _new_style_id(json_body(request).get("arxivId"))
     if not Paper.objects.filter(arxiv_id=arxiv_id).exists():
         with transaction.atomic():
             save_papers([PaperRecord(arxiv_id=arxiv_id, title=f"arXiv:{arxiv_id}")])
@@ -139,7 +121,7 @@ def paper_links(request: HttpRequest, arxiv_id: str) -> HttpResponse:
     paper = get_paper(arxiv_id)
     if not _may_change(user, paper):
         raise ApiError(403, "Only the paper's authors, its submitter or an admin may do this.")
-    data = _body(request)
+    data = json_body(request)
     project_page = _link(data, "projectPage", web_link)
     github_repo = _link(data, "githubRepo", code_link)
     organization = _organization(data)

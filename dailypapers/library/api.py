@@ -8,7 +8,6 @@ Everything answers about the token's own user only; the shapes are described in
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from django.conf import settings
@@ -16,7 +15,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
 from dailypapers.accounts.models import ApiToken
-from dailypapers.api.responses import ApiError, api_view, json_response
+from dailypapers.api.responses import ApiError, api_view, json_body, json_response
 from dailypapers.core.ratelimits import RateLimited, hit
 from dailypapers.lib.dates import parse_period, period_containing
 from dailypapers.library.following import BadFollow, follow, unfollow
@@ -26,7 +25,6 @@ from dailypapers.library.models import Follow
 from dailypapers.library.references import UnreadableFile
 
 MAX_LIMIT = 100
-MAX_FOLLOW_BODY = 10_000
 
 
 def _reader(request: HttpRequest, writes: bool = False) -> Any:
@@ -89,14 +87,7 @@ def for_you(request: HttpRequest) -> HttpResponse:
 
 
 def _follow_body(request: HttpRequest) -> tuple[str, str]:
-    if len(request.body) > MAX_FOLLOW_BODY:
-        raise ApiError(413, f"The request body must be at most {MAX_FOLLOW_BODY} bytes.")
-    try:
-        data = json.loads(request.body or b"{}")
-    except (ValueError, UnicodeDecodeError):
-        raise ApiError(400, "The request body must be a JSON object.") from None
-    if not isinstance(data, dict):
-        raise ApiError(400, "The request body must be a JSON object.")
+    data = json_body(request)
     kind, target = data.get("kind"), data.get("target")
     if not isinstance(kind, str) or not isinstance(target, str):
         raise ApiError(400, "kind and target must be strings.")

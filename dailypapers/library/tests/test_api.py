@@ -65,6 +65,9 @@ def test_a_bad_follow_and_a_bad_body_are_400s(client, token, papers):
     assert response.status_code == 400 and "author of that name" in response.json()["error"]
     junk = client.post("/api/me/follows", "[1", content_type="application/json", **bearer(token))
     assert junk.status_code == 400
+    nested = "[" * 5000 + "]" * 5000
+    deep = client.post("/api/me/follows", nested, content_type="application/json", **bearer(token))
+    assert deep.status_code == 400 and "nested" in deep.json()["error"]
 
 
 def test_a_library_import_reports_its_counts(client, alice, token, papers, reference_file):
