@@ -19,6 +19,17 @@ def _plain_static_files_and_empty_cache(settings):
 
 
 @pytest.fixture(autouse=True)
+def _fresh_topic_cache():
+    # Digests keep each topic's matches in a process-wide dict for a few minutes; a digest
+    # composed by any test (digests, library alerts, safe links) must not see another's.
+    from dailypapers.digests import compose
+
+    compose._topic_cache.clear()
+    yield
+    compose._topic_cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _own_keyword_index(settings, tmp_path):
     # Each test's database starts afresh (rolled back), so each gets its own keyword index
     # folder too, built from that database at its first search.

@@ -72,9 +72,16 @@ def test_the_site_serves_the_document(community_site):
     derandomize=True,
 )
 def test_every_operation_keeps_its_contract(case, community_site, token_header):
+    headers = token_header
+    if case.operation.definition.raw.get("security") == [{"token": []}] and "Authorization" not in (
+        case.headers or {}
+    ):
+        # A case made without the token its operation requires: the site must refuse it, so
+        # it is sent as made.
+        headers = {}
     case.call_and_validate(
         base_url=community_site.base,
-        headers=token_header,
+        headers=headers,
         excluded_checks=[positive_data_acceptance],
         timeout=30,
     )

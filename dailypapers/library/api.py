@@ -15,9 +15,10 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
 from dailypapers.accounts.models import ApiToken
+from dailypapers.api import params
 from dailypapers.api.responses import ApiError, api_view, json_body, json_response
 from dailypapers.core.ratelimits import RateLimited, hit
-from dailypapers.lib.dates import parse_period, period_containing
+from dailypapers.lib.dates import period_containing
 from dailypapers.library.following import BadFollow, follow, unfollow
 from dailypapers.library.foryou import ForYou, Pick, newest_day
 from dailypapers.library.importing import import_file
@@ -42,15 +43,6 @@ def _reader(request: HttpRequest, writes: bool = False) -> Any:
     return user
 
 
-def _int(request: HttpRequest, name: str, default: int, low: int, high: int) -> int:
-    text = request.GET.get(name, "")
-    if not text:
-        return default
-    if not text.isdigit() or not low <= int(text) <= high:
-        raise ApiError(400, f"{name} must be a whole number from {low} to {high}.")
-    return int(text)
-
-
 def pick_dict(pick: Pick) -> dict[str, Any]:
     return {
         "paper": pick.paper.to_dict(),
@@ -65,15 +57,12 @@ def follow_dict(item: Follow) -> dict[str, str]:
 @api_view("GET")
 def for_you(request: HttpRequest) -> HttpResponse:
     user = _reader(request)
-    period = period_containing("date", newest_day() or timezone.now().date())
-    for kind in ("date", "week", "month"):
-        if request.GET.get(kind):
-            try:
-                period = parse_period(kind, request.GET[kind][:20])
-            except ValueError as error:
-                raise ApiError(400, str(error)) from None
-    limit = _int(request, "limit", 30, 1, MAX_LIMIT)
-    page = _int(request, "p", 0, 0, 10_000)
+    # One of date, week or month, read as the daily list reads them; the newest day else.
+    period = params.period(request.GET) or period_containing(
+        "date", newest_day() or timezone.now().date()
+    )
+    limit = params.integer(request.GET, "limit", 30, 1, MAX_LIMIT)
+    page = params.integer(request.GET, "p", 0, 0, params.MAX_PAGE)
     ranked = ForYou(user, period)
     picks = ranked[page * limit : (page + 1) * limit]
     return json_response(
@@ -86,11 +75,19 @@ def for_you(request: HttpRequest) -> HttpResponse:
     )
 
 
+# As the OpenAPI document says (FollowRequest): no name, category or search is longer.
+MAX_TARGET = 300
+
+
 def _follow_body(request: HttpRequest) -> tuple[str, str]:
     data = json_body(request)
     kind, target = data.get("kind"), data.get("target")
     if not isinstance(kind, str) or not isinstance(target, str):
         raise ApiError(400, "kind and target must be strings.")
+    if kind not in Follow.Kind.values:
+        raise ApiError(400, f"kind must be one of {', '.join(Follow.Kind.values)}.")
+    if len(target) > MAX_TARGET:
+        raise ApiError(400, f"target must be at most {MAX_TARGET} characters long.")
     return kind, target
 
 

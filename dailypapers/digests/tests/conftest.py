@@ -8,11 +8,3 @@ def mails_on_commit(django_capture_on_commit_callbacks):
     """Mails go out after their transaction commits; this runs those callbacks in tests."""
     return django_capture_on_commit_callbacks
 
-
-@pytest.fixture(autouse=True)
-def _fresh_topic_cache():
-    from dailypapers.digests import compose
-
-    compose._topic_cache.clear()
-    yield
-    compose._topic_cache.clear()
