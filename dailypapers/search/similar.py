@@ -51,9 +51,10 @@ def rank_candidates(
     vector: np.ndarray,
     index: VectorIndex | None = None,
 ) -> list[int]:
-    """``candidates`` (paper ids) best first: closeness to ``vector`` (made by the model of
-    ``index``, the serving one's by default) fused with the bm25 of the words they share with
-    ``paper``. Also what bench/search_quality.py ranks each CSFCube pool with."""
+    """``candidates`` (paper ids) best first: their places by closeness to ``vector`` (made by
+    the model of ``index``, the serving one's by default) mixed with their places in a keyword
+    search for any of ``paper``'s words. Also what bench/search_quality.py ranks each CSFCube
+    pool with."""
     found = (index or vectors.index()).vectors_of(list(candidates))
     by_meaning = sorted(found, key=lambda paper_id: -float(found[paper_id] @ vector))
     by_words = keyword.rank_by_any_word(paper_text(paper.title, paper.abstract), candidates)

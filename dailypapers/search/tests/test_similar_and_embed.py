@@ -85,3 +85,14 @@ def test_vectors_of_another_model_are_not_loaded(tmp_path):
         path, model=np.array("other"), arxiv_ids=np.array(["x"]), vectors=np.ones((1, 2))
     )
     assert demo_vectors.import_vectors(path) == 0
+
+
+def test_places_are_mixed_by_their_weights():
+    from dailypapers.search.similar import mix_places
+
+    words, meaning = [1, 2, 3, 4], [4, 3, 2, 1]
+    # Meaning alone decides at weight 1, words alone at 0; a paper second in both beats
+    # papers first in one list and last in the other when the weights are even.
+    assert mix_places([(0.0, words), (1.0, meaning)], 4) == [4, 3, 2, 1]
+    assert mix_places([(1.0, words), (0.0, meaning)], 4) == [1, 2, 3, 4]
+    assert mix_places([(0.5, [1, 2, 3, 4]), (0.5, [4, 2, 3, 1])], 4)[0] == 2
