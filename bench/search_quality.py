@@ -13,9 +13,13 @@ Every constant of the fusion is chosen by k-fold cross-validation: for each fold
 member of a family (a grid of constants) on the other folds ranks the fold's queries, so each
 query's figure comes from constants picked without it. The folds are drawn ``--repeats``
 times; the tables give the mean over repeats, its spread (standard deviation over repeats) and
-a 95% bootstrap interval over queries. Families: reciprocal rank fusion (weights, k, a cosine
-floor), a convex mix of normalised scores (bm25 / best bm25 and cosine), and RRF whose meaning
-weight depends on the query's length. "any family" lets each fold also pick the family.
+a 95% bootstrap interval over queries. Hybrid families: reciprocal rank fusion (weights, k, a
+cosine floor), a convex mix of normalised scores (bm25 / best bm25 and cosine), RRF whose
+meaning weight depends on the query's length, and RRF with the query vector moved towards its
+top keyword matches (pseudo-relevance feedback); the keyword column weights and all-words rule
+are cross-validated apart. Similar papers: RRF and a convex mix of places, over the words
+ranking the site uses (``keyword.rank_by_any_word``). "any family" lets each fold also pick
+the family: the honest figure for having chosen among families.
 
 The last line is the configuration the site runs, computed through its own code:
 ``summary: cacm keyword=.. semantic=.. hybrid=..; csfcube similar=.. mlt=..``. Its constants
