@@ -27,9 +27,10 @@ from dailypapers.sources.arxiv.ids import issued_month, parse_bare_arxiv_id
 from dailypapers.sources.records import PaperRecord
 
 
-def _user(request: HttpRequest) -> Any:
+def token_user(request: HttpRequest, writes: bool = True) -> Any:
     """The token's user, checked by ``api_view`` (401 for a bad token, 403 for an unverified
-    email); a write without a token is a 401 here."""
+    email); a request without a token is a 401 here. A write also counts against the user's
+    ``api_write`` limit."""
     user = getattr(request, "api_user", None)
     if user is None:
         raise ApiError(
@@ -38,10 +39,11 @@ def _user(request: HttpRequest) -> Any:
             "Make one on your settings page.",
             {"WWW-Authenticate": "Bearer"},
         )
-    try:
-        hit("api_write", user=str(user.pk))
-    except RateLimited as error:
-        raise ApiError(429, error.message, {"Retry-After": str(error.retry_after)}) from None
+    if writes:
+        try:
+            hit("api_write", user=str(user.pk))
+        except RateLimited as error:
+            raise ApiError(429, error.message, {"Retry-After": str(error.retry_after)}) from None
     return user
 
 
@@ -49,7 +51,7 @@ def _user(request: HttpRequest) -> Any:
 def index_paper(request: HttpRequest) -> HttpResponse:
     """Make a paper known by its arXiv id. It is saved with its id only and filled in by the
     next ``dailypapers submissions fetch`` (or at once when ingestion is configured)."""
-    _user(request)
+    token_user(request)
     arxiv_id = _new_style_id(json_body(request).get("arxivId"))
     if not Paper.objects.filter(arxiv_id=arxiv_id).exists():
         with transaction.atomic():
@@ -117,7 +119,7 @@ def _organization(data: dict[str, Any]) -> Organization | bool | None:
 
 @api_view("POST")
 def paper_links(request: HttpRequest, arxiv_id: str) -> HttpResponse:
-    user = _user(request)
+    user = token_user(request)
     paper = get_paper(arxiv_id)
     if not _may_change(user, paper):
         raise ApiError(403, "Only the paper's authors, its submitter or an admin may do this.")

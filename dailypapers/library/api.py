@@ -14,10 +14,9 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
-from dailypapers.accounts.models import ApiToken
 from dailypapers.api import params
 from dailypapers.api.responses import ApiError, api_view, json_body, json_response
-from dailypapers.core.ratelimits import RateLimited, hit
+from dailypapers.api.writing import token_user
 from dailypapers.lib.dates import period_containing
 from dailypapers.library.following import BadFollow, follow, unfollow
 from dailypapers.library.foryou import ForYou, Pick, newest_day
@@ -26,21 +25,6 @@ from dailypapers.library.models import Follow
 from dailypapers.library.references import UnreadableFile
 
 MAX_LIMIT = 100
-
-
-def _reader(request: HttpRequest, writes: bool = False) -> Any:
-    header = request.headers.get("Authorization", "")
-    scheme, _, token = header.partition(" ")
-    user = ApiToken.user_of(token.strip()) if scheme.lower() == "bearer" else None
-    if user is None:
-        message = "Invalid or revoked API token." if header else "This needs an API token."
-        raise ApiError(401, message, {"WWW-Authenticate": "Bearer"})
-    if writes:
-        try:
-            hit("api_write", user=str(user.pk))
-        except RateLimited as error:
-            raise ApiError(429, error.message, {"Retry-After": str(error.retry_after)}) from None
-    return user
 
 
 def pick_dict(pick: Pick) -> dict[str, Any]:
@@ -56,7 +40,7 @@ def follow_dict(item: Follow) -> dict[str, str]:
 
 @api_view("GET")
 def for_you(request: HttpRequest) -> HttpResponse:
-    user = _reader(request)
+    user = token_user(request, writes=False)
     # One of date, week or month, read as the daily list reads them; the newest day else.
     period = params.period(request.GET) or period_containing(
         "date", newest_day() or timezone.now().date()
@@ -94,9 +78,9 @@ def _follow_body(request: HttpRequest) -> tuple[str, str]:
 @api_view("GET", "POST", "DELETE")
 def follows(request: HttpRequest) -> HttpResponse:
     if request.method in ("GET", "HEAD"):
-        user = _reader(request)
+        user = token_user(request, writes=False)
         return json_response([follow_dict(f) for f in Follow.objects.filter(user=user)])
-    user = _reader(request, writes=True)
+    user = token_user(request)
     kind, target = _follow_body(request)
     if request.method == "DELETE":
         return json_response({"deleted": unfollow(user, kind, target)})
@@ -110,7 +94,7 @@ def follows(request: HttpRequest) -> HttpResponse:
 @api_view("POST")
 def library_import(request: HttpRequest) -> HttpResponse:
     """The body is the file itself (BibTeX, RIS or CSL-JSON), any content type."""
-    user = _reader(request, writes=True)
+    user = token_user(request)
     size = int(request.headers.get("Content-Length") or 0)
     if size > settings.LIBRARY_IMPORT_MAX_BYTES:
         raise ApiError(413, f"Files up to {settings.LIBRARY_IMPORT_MAX_BYTES} bytes.")
