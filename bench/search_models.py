@@ -29,7 +29,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared" / "data"
 sys.path.insert(0, str(ROOT))
 
-from search_quality import bootstrap, ndcg  # noqa: E402
+from crossval import bootstrap, ndcg  # noqa: E402
 
 
 def load_model(spec: str):
