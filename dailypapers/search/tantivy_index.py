@@ -23,6 +23,7 @@ import json
 import logging
 import os
 import threading
+import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
@@ -284,3 +285,38 @@ def _open(path: str) -> KeywordIndex:
 def get() -> KeywordIndex:
     """This process's index for the configured folder."""
     return _open(str(directory()))
+
+
+# Papers whose columns' lengths stand for all (bm25's average length per column), and how
+# long a process keeps the figure: averages over a few thousand papers barely move.
+LENGTH_SAMPLE = 2000
+LENGTH_SECONDS = 3600.0
+_lengths_lock = threading.Lock()
+_lengths: tuple[float, dict[str, float]] | None = None
+
+
+def average_lengths() -> dict[str, float]:
+    """The average number of tokens of each text column over the newest papers, as bm25
+    normalises by (tantivy keeps its own, but does not expose them)."""
+    global _lengths
+    with _lengths_lock:
+        if _lengths is None or time.monotonic() - _lengths[0] > LENGTH_SECONDS:
+            rows = Paper.objects.order_by("-id").values_list("title", "author_names", "abstract")
+            totals = dict.fromkeys(TEXT_FIELDS, 0)
+            count = 0
+            analyze = ANALYZERS[ANALYZER].analyze
+            for title, authors, abstract in rows[:LENGTH_SAMPLE].iterator():
+                totals["title"] += len(analyze(title))
+                totals["author_names"] += len(analyze(", ".join(authors or [])))
+                totals["abstract"] += len(analyze(abstract))
+                count += 1
+            averages = {field: max(total / max(count, 1), 1.0) for field, total in totals.items()}
+            _lengths = (time.monotonic(), averages)
+        return _lengths[1]
+
+
+def forget_average_lengths() -> None:
+    """Count the columns' lengths afresh at the next ranking (tests, after a large import)."""
+    global _lengths
+    with _lengths_lock:
+        _lengths = None

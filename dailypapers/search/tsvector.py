@@ -112,6 +112,18 @@ def rank_by_shared_words(text: str, candidates: Collection[int]) -> list[int]:
     return more_like_this.rank(text, texts)
 
 
+def rank_by_any_word(text: str, candidates: Collection[int]) -> list[int]:
+    """``candidates`` best first by ``ts_rank_cd`` of a search for any of ``text``'s content
+    words (``keyword.rank_by_any_word`` says what for)."""
+    words = dict.fromkeys(more_like_this.words(text))
+    expression = match_expression(
+        ParsedQuery(text="", terms=[Term((word,)) for word in words]), any_term=True
+    )
+    if not expression:
+        return []
+    return ranked_ids(expression, len(candidates), 0, Scope(only=frozenset(candidates)))
+
+
 def catch_up() -> int:
     """Nothing to apply: the column is always in step. Kept for the interface."""
     return 0

@@ -1,0 +1,69 @@
+"""Similar papers' word ranking computed in Python ranks as the tantivy index itself would."""
+
+import pytest
+from django.db import connection
+
+from dailypapers.core.testing import make_paper
+from dailypapers.papers.models import Paper
+from dailypapers.search import tantivy_index, tantivy_search
+from dailypapers.search.keyword import catch_up
+from dailypapers.search.more_like_this import words
+from dailypapers.search.query import ParsedQuery, Term
+from dailypapers.search.restrict import Scope
+
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.skipif(connection.vendor != "sqlite", reason="the tantivy index is SQLite's"),
+]
+
+PAPERS = [
+    ("Protein folding with graph networks", "Graph networks fold proteins. Folding is hard."),
+    ("Graph transformers", "Attention over graphs; message passing, revisited."),
+    ("Folding@home at scale", "Distributed protein-folding simulations on volunteers' GPUs."),
+    ("Language models", "Large language models trained on web text."),
+    ("Reinforcement learning for folding", "Policies that fold proteins, step by step."),
+    ("Graph-based protein design", "We design proteins with graph neural networks and folding."),
+    ("Music generation", "Transformers compose music."),
+    ("Proteins, proteins everywhere", "A survey of protein structure prediction."),
+]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_lengths():
+    tantivy_index.forget_average_lengths()
+    yield
+    tantivy_index.forget_average_lengths()
+
+
+def the_index_ranking(text: str, candidates: list[int]) -> list[int]:
+    query = ParsedQuery(text="", terms=[Term((word,)) for word in dict.fromkeys(words(text))])
+    expression = tantivy_search.match_expression(query, any_term=True)
+    return tantivy_search.ranked_ids(
+        expression, len(candidates), 0, Scope(only=frozenset(candidates))
+    )
+
+
+def test_candidates_rank_as_a_search_for_any_of_the_papers_words_ranks_them():
+    papers = [
+        make_paper(title, abstract=abstract, authors=["Ada Graph", "Bo Folding"][: n % 3])
+        for n, (title, abstract) in enumerate(PAPERS)
+    ]
+    candidates = [paper.pk for paper in papers]
+    catch_up()
+    for text in (
+        "Protein folding by graph neural networks: proteins fold on graphs.",
+        "Transformers for music and language.",
+        "Folding, folded, folds: Graph!",
+    ):
+        ranked = tantivy_search.rank_by_any_word(text, candidates)
+        assert ranked == the_index_ranking(text, candidates)
+        assert len(ranked) >= 3
+
+
+def test_hidden_candidates_and_a_text_without_content_words_rank_nothing():
+    shown = make_paper("Protein folding", abstract="Folding proteins.")
+    hidden = make_paper("Protein folding again", abstract="Folding proteins.")
+    Paper.objects.filter(pk=hidden.pk).update(hidden=True)
+    assert tantivy_search.rank_by_any_word("protein folding", [shown.pk, hidden.pk]) == [shown.pk]
+    assert tantivy_search.rank_by_any_word("the of and", [shown.pk]) == []
+    assert tantivy_search.rank_by_any_word("protein", []) == []
