@@ -105,8 +105,7 @@ class CacmQuery:
 
 def bm25_head(text: str) -> list[tuple[int, float]]:
     """The keyword ranking the site makes (KeywordResults), with tantivy's bm25 scores."""
-    from dailypapers.search import tantivy_index, tantivy_search
-    from dailypapers.search.keyword import KeywordResults
+    from dailypapers.search.keyword import KeywordResults, tantivy_index, tantivy_search
     from dailypapers.search.query import parse_query
     from dailypapers.search.restrict import Scope
 
@@ -144,8 +143,8 @@ def by_feedback(q: CacmQuery, weight: float, moved: tuple[int, float], floor: fl
 def keyword_grid(texts: list[dict], queries: list[CacmQuery], folds: int, repeats: int):
     """Cross-validated keyword nDCG@10 over the column weights (title, authors; abstract 1)
     and the all-words rule (a query of more words is ranked by any of them at once)."""
-    from dailypapers.search import keyword, tantivy_search
-    from dailypapers.search.keyword import KeywordResults
+    from dailypapers.search import keyword
+    from dailypapers.search.keyword import KeywordResults, tantivy_search
     from dailypapers.search.query import parse_query
 
     defaults = (dict(tantivy_search.TEXT_FIELDS), keyword.ALL_WORDS_UP_TO)
@@ -320,8 +319,9 @@ def cacm(folds: int, repeats: int) -> dict[str, float]:
 
 def csfcube(folds: int, repeats: int) -> dict[str, float]:
     from dailypapers.papers.models import Paper
-    from dailypapers.search import keyword, more_like_this, similar, vectors
+    from dailypapers.search import keyword, similar, vectors
     from dailypapers.search.embedder import paper_text
+    from dailypapers.search.keyword import more_like_this
 
     folder = SHARED / "csfcube"
     with gzip.open(folder / "corpus-from-readable-annotations.jsonl.gz", "rt") as handle:

@@ -144,8 +144,8 @@ def time_similar() -> None:
 
 def vector_store() -> None:
     from dailypapers.search import vectors
-    from dailypapers.search.hnsw_index import HnswIndex
-    from dailypapers.search.numpy_index import NumpyIndex
+    from dailypapers.search.vectors.hnsw_index import HnswIndex
+    from dailypapers.search.vectors.numpy_index import NumpyIndex
 
     index = vectors.index()
     started = time.perf_counter()
@@ -186,7 +186,7 @@ def probe_memory() -> None:
 
     from dailypapers.search import vectors
     from dailypapers.search.embedder import get_embedder
-    from dailypapers.search.hnsw_index import HnswIndex
+    from dailypapers.search.vectors.hnsw_index import HnswIndex
 
     get_embedder()  # every process holds the model (~30 MiB) anyway: not the index's cost
     before = memory_of_this_process()
@@ -208,9 +208,10 @@ def hnsw(folder: Path, texts: list[str]) -> None:
         return
     import numpy as np
 
-    from dailypapers.search import hnsw_build, hnsw_index, vectors
+    from dailypapers.search import vectors
     from dailypapers.search.embedder import get_embedder
-    from dailypapers.search.numpy_index import NumpyIndex
+    from dailypapers.search.vectors import hnsw_build, hnsw_index
+    from dailypapers.search.vectors.numpy_index import NumpyIndex
 
     embedder = get_embedder()
     started = time.perf_counter()
@@ -275,7 +276,7 @@ def filtered(index, exact, ids, queries) -> None:
     through the graph (hnsw_index.EXACT_ALLOWED decides between them)."""
     import numpy as np
 
-    from dailypapers.search import hnsw_index
+    from dailypapers.search.vectors import hnsw_index
 
     rng = np.random.default_rng(8)
     chosen = hnsw_index.EXACT_ALLOWED, hnsw_index.MAX_FETCH
@@ -299,7 +300,7 @@ def filtered(index, exact, ids, queries) -> None:
 
 def exact_by_size(ids, matrix, queries) -> None:
     """The exact index's query time by corpus size: where it stops fitting a few ms."""
-    from dailypapers.search.numpy_index import exact_nearest
+    from dailypapers.search.vectors.numpy_index import exact_nearest
 
     for size in (10_000, 25_000, 50_000, 100_000, len(ids)):
         times = []

@@ -43,7 +43,7 @@ from dailypapers.search.embedder import (
     read_config,
 )
 from dailypapers.search.models import EmbeddingModel, PaperVector
-from dailypapers.search.numpy_index import refresh_seconds
+from dailypapers.search.vectors.numpy_index import refresh_seconds
 
 log = logging.getLogger(__name__)
 
@@ -236,7 +236,7 @@ DELETE_BATCH = 5_000
 def retire() -> list[tuple[str, int]]:
     """Delete the vectors, index files and kept folder copy of every retired model, and its
     row; returns (name, vectors deleted) for each."""
-    from dailypapers.search import hnsw_build  # its module imports this app's indexes
+    from dailypapers.search.vectors import hnsw_build  # it imports serving (this module)
 
     done = []
     for model in EmbeddingModel.objects.filter(state=State.RETIRED):

@@ -6,9 +6,9 @@ from columns Django already writes, so no Python code writes them and ``PaperVec
 
 - ``papers_paper.search_vector``: title (weight A) > authors (B) > abstract (C), English
   stemming without stopwords (text search configuration ``dailypapers``), as
-  ``search/tsvector.py`` queries it.
+  ``search/keyword/tsvector.py`` queries it.
 - ``search_papervector.embedding``: the float16 bytes decoded into a pgvector ``vector``, with
-  an HNSW (cosine) index for the shipped model's 256 dimensions; ``search/pgvector_index.py``
+  an HNSW (cosine) index for the shipped model's 256 dimensions; ``search/vectors/pgvector_index.py``
   queries it. The index is partial on the dimension, so a model with another size still
   stores its rows (searched exactly until an index for its size is added).
 

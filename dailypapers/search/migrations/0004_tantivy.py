@@ -1,4 +1,4 @@
-"""SQLite: the keyword index moves from FTS5 to tantivy (search/tantivy_index.py).
+"""SQLite: the keyword index moves from FTS5 to tantivy (search/keyword/tantivy_index.py).
 
 Drops the FTS5 table and its triggers, and adds the change log the tantivy index catches up
 from: triggers note the id of every paper inserted, deleted, or changed in a column the index

@@ -5,9 +5,8 @@ from django.db import connection
 
 from dailypapers.core.testing import make_paper
 from dailypapers.papers.models import Paper
-from dailypapers.search import tantivy_index, tantivy_search
-from dailypapers.search.keyword import catch_up
-from dailypapers.search.more_like_this import words
+from dailypapers.search.keyword import catch_up, tantivy_index, tantivy_search
+from dailypapers.search.keyword.more_like_this import words
 from dailypapers.search.query import ParsedQuery, Term
 from dailypapers.search.restrict import Scope
 
@@ -38,6 +37,7 @@ def _fresh_lengths():
 def the_index_ranking(text: str, candidates: list[int]) -> list[int]:
     query = ParsedQuery(text="", terms=[Term((word,)) for word in dict.fromkeys(words(text))])
     expression = tantivy_search.match_expression(query, any_term=True)
+    assert expression is not None
     return tantivy_search.ranked_ids(
         expression, len(candidates), 0, Scope(only=frozenset(candidates))
     )

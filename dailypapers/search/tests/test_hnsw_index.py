@@ -8,11 +8,12 @@ from django.db import connection
 from dailypapers.core.testing import make_paper
 from dailypapers.papers.models import Paper
 from dailypapers.papers.writing import save_papers
-from dailypapers.search import hnsw_build, hnsw_index, vectors
+from dailypapers.search import vectors
 from dailypapers.search.embedder import get_embedder
-from dailypapers.search.hnsw_index import HnswIndex
 from dailypapers.search.models import PaperVector
-from dailypapers.search.numpy_index import NumpyIndex
+from dailypapers.search.vectors import hnsw_build, hnsw_index
+from dailypapers.search.vectors.hnsw_index import HnswIndex
+from dailypapers.search.vectors.numpy_index import NumpyIndex
 from dailypapers.sources.records import PaperRecord
 
 pytestmark = [

@@ -3,9 +3,8 @@
 import pytest
 
 from dailypapers.core.testing import make_paper
-from dailypapers.search import more_like_this
 from dailypapers.search.hybrid import search
-from dailypapers.search.keyword import backend, keyword_search
+from dailypapers.search.keyword import backend, keyword_search, more_like_this
 
 pytestmark = pytest.mark.django_db
 

@@ -13,10 +13,10 @@ from django.utils import timezone
 
 from dailypapers.core.testing import make_paper
 from dailypapers.papers.models import Organization, Paper
-from dailypapers.search import keyword, tantivy_index
+from dailypapers.search import keyword
 from dailypapers.search.filters import SearchFilters
 from dailypapers.search.hybrid import search
-from dailypapers.search.keyword import keyword_search
+from dailypapers.search.keyword import keyword_search, tantivy_index
 
 pytestmark = [
     pytest.mark.django_db,

@@ -33,8 +33,8 @@ from tqdm import tqdm
 from dailypapers.core.claims import claimed_batch
 from dailypapers.search import serving, vectors
 from dailypapers.search.embedder import ModelFolderError, configured_folder, read_config
-from dailypapers.search.hnsw_index import HnswIndex
 from dailypapers.search.models import EmbeddingModel, PaperVector
+from dailypapers.search.vectors.hnsw_index import HnswIndex
 
 log = logging.getLogger(__name__)
 # Candidates looked at per claim, in batches: enough that papers other workers took meanwhile

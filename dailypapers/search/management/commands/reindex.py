@@ -6,8 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from dailypapers.papers.models import Paper
-from dailypapers.search import tantivy_index
-from dailypapers.search.keyword import backend, tantivy_search
+from dailypapers.search.keyword import backend, tantivy_index, tantivy_search
 
 
 class Command(BaseCommand):

@@ -6,7 +6,8 @@ do. Queries are ``tsquery`` text built here from the parsed query of ``query.py`
 is quoted as a lexeme, so nothing a person types is read as tsquery syntax; phrases become
 ``<->``, prefixes ``:*``, fields a weight label, exclusions ``!``, as ``websearch_to_tsquery``
 would read them. Ranking is ``ts_rank_cd`` with the column weights title 10, authors 4,
-abstract 1. The interface is ``tantivy_search.py``'s; only ``keyword.py`` calls this module.
+abstract 1. It keeps the contract of ``contract.py``, as ``tantivy_search.py`` does; only the
+keyword package (``__init__.py``) calls this module.
 """
 
 from __future__ import annotations
@@ -16,8 +17,8 @@ from collections.abc import Collection
 from django.db import connection
 
 from dailypapers.papers.models import Paper
-from dailypapers.search import more_like_this
 from dailypapers.search.embedder import paper_text
+from dailypapers.search.keyword import more_like_this
 from dailypapers.search.query import ParsedQuery, Term
 from dailypapers.search.restrict import Scope, match_terms, within_sql
 
@@ -125,10 +126,9 @@ def rank_by_any_word(text: str, candidates: Collection[int]) -> list[int]:
 
 
 def catch_up() -> int:
-    """Nothing to apply: the column is always in step. Kept for the interface."""
+    """Nothing to apply: the column is always in step."""
     return 0
 
 
 def rebuild() -> None:
-    """Nothing to rebuild: the database computes the column on every write. Kept for the
-    interface (``dailypapers reindex``)."""
+    """Nothing to rebuild: the database computes the column on every write."""

@@ -26,7 +26,8 @@ import numpy as np
 from django.db.models import Max
 from usearch.index import Index
 
-from dailypapers.search.hnsw_index import (
+from dailypapers.search.models import PaperVector
+from dailypapers.search.vectors.hnsw_index import (
     CONNECTIVITY,
     DTYPE,
     EXPANSION_ADD,
@@ -43,7 +44,6 @@ from dailypapers.search.hnsw_index import (
     read_rows,
     threshold,
 )
-from dailypapers.search.models import PaperVector
 
 log = logging.getLogger(__name__)
 

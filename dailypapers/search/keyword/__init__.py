@@ -2,8 +2,9 @@
 
 ``keyword_search(text)`` returns a lazy, sliceable result list that Django's Paginator can page
 through: the count and each page are separate queries. The engine lives in one backend module
-per database vendor: ``tantivy_search.py`` (a tantivy index beside the SQLite database) and
-``tsvector.py`` (PostgreSQL's own full-text search).
+per database vendor, each keeping the contract of ``contract.py``: ``tantivy_search.py`` (over
+``tantivy_index.py``, a tantivy index beside the SQLite database) and ``tsvector.py``
+(PostgreSQL's own full-text search).
 """
 
 from __future__ import annotations
@@ -14,12 +15,13 @@ from typing import Any, overload
 from django.db import connection
 
 from dailypapers.papers.models import Paper
-from dailypapers.search import tantivy_search, tsvector
+from dailypapers.search.keyword import tantivy_search, tsvector
+from dailypapers.search.keyword.contract import KeywordBackend
 from dailypapers.search.query import ParsedQuery, parse_query
 from dailypapers.search.restrict import Scope, match_terms
 
 
-def backend() -> Any:
+def backend() -> KeywordBackend:
     if connection.vendor == "sqlite":
         return tantivy_search
     if connection.vendor == "postgresql":

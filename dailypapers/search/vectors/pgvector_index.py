@@ -58,7 +58,7 @@ def ensure_index(dim: int) -> bool:
 
 
 @dataclass(frozen=True)
-class Snapshot:
+class PgvectorSnapshot:
     """The ids of the papers with a vector by this model, sorted (as NumpyIndex's)."""
 
     ids: np.ndarray
@@ -73,10 +73,10 @@ class PgvectorIndex:
     def __init__(self, model: str) -> None:
         self.model = model
 
-    def refresh(self, force: bool = False) -> Snapshot:
+    def refresh(self, force: bool = False) -> PgvectorSnapshot:
         """The current ids; there is no cache to refresh (the database is always current)."""
         ids = PaperVector.objects.filter(model=self.model).order_by("paper_id")
-        return Snapshot(np.fromiter(ids.values_list("paper_id", flat=True), dtype=np.int64))
+        return PgvectorSnapshot(np.fromiter(ids.values_list("paper_id", flat=True), dtype=np.int64))
 
     def vectors_of(self, paper_ids: list[int]) -> dict[int, np.ndarray]:
         rows = PaperVector.objects.filter(model=self.model, paper_id__in=paper_ids)

@@ -28,7 +28,7 @@ def refresh_seconds() -> float:
 
 
 @dataclass(frozen=True)
-class Snapshot:
+class NumpySnapshot:
     """The matrix and the paper ids of its rows, sorted by id; replaced whole, never mutated,
     so a thread reading one while another refreshes sees a consistent pair."""
 
@@ -37,7 +37,7 @@ class Snapshot:
     signature: tuple
 
 
-EMPTY = Snapshot(np.zeros(0, dtype=np.int64), np.zeros((0, 0), dtype=np.float32), ())
+EMPTY = NumpySnapshot(np.zeros(0, dtype=np.int64), np.zeros((0, 0), dtype=np.float32), ())
 
 
 class NumpyIndex:
@@ -61,7 +61,7 @@ class NumpyIndex:
         matrix = np.frombuffer(blob, dtype=VECTOR_DTYPE).astype(np.float32)
         return ids, matrix.reshape(len(pairs), -1) if pairs else np.zeros((0, 0), np.float32)
 
-    def refresh(self, force: bool = False) -> Snapshot:
+    def refresh(self, force: bool = False) -> NumpySnapshot:
         now = time.monotonic()
         if not force and now - self.checked_at < refresh_seconds():
             return self.snapshot
@@ -79,10 +79,10 @@ class NumpyIndex:
                     ids = np.concatenate([old.ids, new_ids])
                     matrix = np.concatenate([old.matrix, new_rows]) if len(old.ids) else new_rows
                     order = np.argsort(ids, kind="stable")
-                    self.snapshot = Snapshot(ids[order], matrix[order], signature)
+                    self.snapshot = NumpySnapshot(ids[order], matrix[order], signature)
                     return self.snapshot
             ids, matrix = self._load(self._rows().order_by("paper_id"))
-            self.snapshot = Snapshot(ids, matrix, signature)
+            self.snapshot = NumpySnapshot(ids, matrix, signature)
             return self.snapshot
 
     def vectors_of(self, paper_ids: list[int]) -> dict[int, np.ndarray]:

@@ -46,7 +46,7 @@ from django.conf import settings
 from usearch.index import Index
 
 from dailypapers.search.models import PaperVector
-from dailypapers.search.numpy_index import exact_nearest, refresh_seconds
+from dailypapers.search.vectors.numpy_index import exact_nearest, refresh_seconds
 
 log = logging.getLogger(__name__)
 
@@ -188,7 +188,7 @@ def usable(model: str, dims: int) -> bool:
 
 
 @dataclass(frozen=True)
-class Snapshot:
+class HnswSnapshot:
     """One generation of files (mapped) plus the rows stored since; replaced whole, never
     mutated, so a thread searching one while another refreshes sees a consistent set."""
 
@@ -235,7 +235,7 @@ class HnswIndex:
     def __init__(self, model: str) -> None:
         self.model = model
         recent_ids, recent_matrix = _empty_recent()
-        self.snapshot = Snapshot(
+        self.snapshot = HnswSnapshot(
             None,
             None,
             np.zeros(0, dtype=np.int64),
@@ -250,7 +250,7 @@ class HnswIndex:
         # once; a search takes about a millisecond, so the threads of a worker take turns.
         self.search_lock = threading.Lock()
 
-    def _open(self, stamp: tuple[int, int, int]) -> Snapshot | None:
+    def _open(self, stamp: tuple[int, int, int]) -> HnswSnapshot | None:
         manifest = read_manifest(self.model)
         if manifest is None or not manifest.matches(self.model):
             return None
@@ -266,11 +266,11 @@ class HnswIndex:
         if graph is None:
             return None
         recent_ids, recent_matrix = _empty_recent()
-        return Snapshot(
+        return HnswSnapshot(
             manifest, graph, ids, matrix, recent_ids, recent_matrix, manifest.last_id, stamp
         )
 
-    def refresh(self, force: bool = False) -> Snapshot:
+    def refresh(self, force: bool = False) -> HnswSnapshot:
         """Map a new generation of files if the manifest names one, then read the rows stored
         since the last look (at most every ``refresh_seconds()``, unless ``force``)."""
         now = time.monotonic()
@@ -294,7 +294,7 @@ class HnswIndex:
                         rows = np.concatenate([recent_matrix, rows])
                     recent_ids, recent_matrix = latest_per_paper(paper_ids, rows)
                 last_row = int(row_ids[-1]) if len(row_ids) else snap.last_row
-                snap = Snapshot(
+                snap = HnswSnapshot(
                     snap.manifest,
                     snap.graph,
                     snap.built_ids,
@@ -350,7 +350,7 @@ class HnswIndex:
 
     def _built_nearest(
         self,
-        snap: Snapshot,
+        snap: HnswSnapshot,
         query: np.ndarray,
         k: int,
         allowed: np.ndarray | None,
@@ -388,7 +388,7 @@ class HnswIndex:
 
     def _exact_over(
         self,
-        snap: Snapshot,
+        snap: HnswSnapshot,
         query: np.ndarray,
         k: int,
         allowed: np.ndarray | None,
@@ -400,7 +400,7 @@ class HnswIndex:
         return self._score(snap, query, k, candidates)
 
     def _score(
-        self, snap: Snapshot, query: np.ndarray, k: int, candidates: np.ndarray
+        self, snap: HnswSnapshot, query: np.ndarray, k: int, candidates: np.ndarray
     ) -> list[tuple[int, float]]:
         """The best ``k`` of ``candidates`` (paper ids) by exact cosine over the built rows."""
         positions = np.minimum(np.searchsorted(snap.built_ids, candidates), len(snap.built_ids) - 1)

@@ -1,13 +1,13 @@
 """Paper vectors, whatever the database: embed and store them, find nearest neighbours.
 
 The one entry point for views and commands. Every index holds the vectors of one embedding
-model, and ``index()`` hands out the serving model's (``serving.py``); ``embed_query`` embeds
+model, and ``index()`` hands out the serving model's (``../serving.py``); ``embed_query`` embeds
 with that same model, so a query never meets a vector of another model. Searching goes
-through a backend chosen from the connection's vendor, as ``keyword.py`` does for full-text
-search: on PostgreSQL ``pgvector_index.py`` (HNSW in the database); on SQLite
-``numpy_index.py`` (exact, in each process) until the model has ``hnsw_index.threshold()``
-vectors, then ``hnsw_index.py`` (a usearch HNSW graph in the data folder, written by
-``dailypapers embed``) once its files exist.
+through an index chosen from the connection's vendor (each keeps the contract of
+``contract.py``), as the keyword package does for full-text search: on PostgreSQL
+``pgvector_index.py`` (HNSW in the database); on SQLite ``numpy_index.py`` (exact, in each
+process) until the model has ``hnsw_index.threshold()`` vectors, then ``hnsw_index.py`` (a
+usearch HNSW graph in the data folder, written by ``dailypapers embed``) once its files exist.
 """
 
 from __future__ import annotations
@@ -21,14 +21,14 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from dailypapers.papers.models import Paper
-from dailypapers.search import hnsw_build, hnsw_index, serving
+from dailypapers.search import serving
 from dailypapers.search.embedder import paper_text
-from dailypapers.search.hnsw_index import HnswIndex
 from dailypapers.search.models import EmbeddingModel, PaperVector
-from dailypapers.search.numpy_index import NumpyIndex
-from dailypapers.search.pgvector_index import PgvectorIndex
-
-VectorIndex = NumpyIndex | HnswIndex | PgvectorIndex
+from dailypapers.search.vectors import hnsw_build, hnsw_index
+from dailypapers.search.vectors.contract import VectorIndex
+from dailypapers.search.vectors.hnsw_index import HnswIndex
+from dailypapers.search.vectors.numpy_index import NumpyIndex
+from dailypapers.search.vectors.pgvector_index import PgvectorIndex
 
 
 @functools.cache
@@ -85,7 +85,7 @@ def update_index(rebuild: bool = False, model: EmbeddingModel | None = None):
     HNSW index for its size on PostgreSQL (returns None)."""
     model = model or serving.serving()
     if connection.vendor == "postgresql":
-        from dailypapers.search.pgvector_index import ensure_index
+        from dailypapers.search.vectors.pgvector_index import ensure_index
 
         ensure_index(model.dim)
         return None

@@ -6,8 +6,8 @@ block-max WAND skips what cannot reach the top and counts matches exactly. Each 
 parsed query becomes a query over title, authors and abstract, weighted as
 ``tantivy_index.TEXT_FIELDS`` (a term in one column is a query on that column); words are
 analysed as the documents were, so nothing typed is read as syntax. Search filters are
-clauses on fields of the index, so a filtered search is one query. Only ``keyword.py`` calls
-this module; the interface is the one ``tsvector.py`` offers for PostgreSQL.
+clauses on fields of the index, so a filtered search is one query. Only the keyword package
+(``__init__.py``) calls this module, through the contract of ``contract.py``.
 """
 
 from __future__ import annotations
@@ -23,10 +23,8 @@ import tantivy
 from tantivy import Occur, Query
 
 from dailypapers.papers.models import Organization, Paper
-from dailypapers.search import more_like_this, tantivy_index
-from dailypapers.search.query import ParsedQuery, Term
-from dailypapers.search.restrict import Scope, match_terms
-from dailypapers.search.tantivy_index import (
+from dailypapers.search.keyword import more_like_this, tantivy_index
+from dailypapers.search.keyword.tantivy_index import (
     ANALYZER,
     ANALYZERS,
     EPOCH,
@@ -34,6 +32,8 @@ from dailypapers.search.tantivy_index import (
     SCHEMA,
     TEXT_FIELDS,
 )
+from dailypapers.search.query import ParsedQuery, Term
+from dailypapers.search.restrict import Scope, match_terms
 
 # Counts are exact, and every match can be paged to (no cap, unlike the SQL backends).
 LIMIT = None
