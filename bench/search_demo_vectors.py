@@ -28,12 +28,13 @@ def main() -> None:
         django.setup()
         call_command("migrate", verbosity=0)
         from dailypapers.demo import bundle
+        from dailypapers.papers.models import Paper
         from dailypapers.search import demo_vectors, vectors
         from dailypapers.search.models import PaperVector
 
         bundle.load()
         PaperVector.objects.all().delete()  # embed everything afresh, not from the old file
-        vectors.embed_papers(vectors.without_vectors())
+        vectors.embed_papers(Paper.objects.all())
         count = demo_vectors.export_vectors()
         print(f"{count} vectors written to {demo_vectors.DEMO_VECTORS}")
 

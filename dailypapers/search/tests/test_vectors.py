@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 
 from dailypapers.core.testing import make_paper
-from dailypapers.search import vectors
+from dailypapers.search import serving, vectors
 from dailypapers.search.embedder import get_embedder
 from dailypapers.search.models import PaperVector
 
@@ -57,9 +57,12 @@ def test_the_index_picks_up_new_and_replaced_vectors(papers):
 
 def test_papers_without_a_vector_are_listed_for_embedding(papers):
     stranger = make_paper("Not embedded yet")
-    assert list(vectors.without_vectors()) == [stranger]
+    model = get_embedder().name
+    assert serving.missing_ids(model).tolist() == [stranger.pk]
+    assert list(serving.missing(model)) == [stranger]
     PaperVector.objects.filter(paper=papers[0]).update(model="an-old-model")
-    assert set(vectors.without_vectors()) == {stranger, papers[0]}
+    assert serving.missing_ids(model).tolist() == sorted([stranger.pk, papers[0].pk])
+    assert serving.missing_count(model) == 2
 
 
 def test_vectors_round_trip_as_float16():

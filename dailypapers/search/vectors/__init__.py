@@ -17,7 +17,6 @@ from collections.abc import Iterable
 
 import numpy as np
 from django.db import connection, transaction
-from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from dailypapers.papers.models import Paper
@@ -92,16 +91,6 @@ def update_index(rebuild: bool = False, model: EmbeddingModel | None = None):
     if connection.vendor != "sqlite":
         return None
     return hnsw_build.update(model.name, model.dim, rebuild=rebuild)
-
-
-def without_vectors() -> QuerySet[Paper]:
-    """Papers that lack a vector by the serving model or by the model being built (the
-    configured one, during a re-embed), oldest row first."""
-    lacking = Q()
-    for model in serving.to_fill():
-        has_one = PaperVector.objects.filter(paper_id=OuterRef("pk"), model=model.name)
-        lacking |= Q(~Exists(has_one))
-    return Paper.objects.filter(lacking).order_by("id")
 
 
 def save_vectors(pairs: Iterable[tuple[int, np.ndarray]], model: str) -> int:
