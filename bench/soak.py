@@ -1,0 +1,302 @@
+#!/usr/bin/env python3
+"""A soak: the site as ``bin/serve`` serves it, under mixed traffic while workers run beside it.
+
+    .venv/bin/python bench/soak.py [--seconds 600] [--clients 32] [--papers 20000]
+
+Starts the site with its bundled papers in a fresh data folder (migrate, ``demo load``,
+``dailypapers serve`` with one worker per core), then for ``--seconds`` sends traffic from
+``--clients`` threads on 127.0.0.1: lists, trending, search, paper pages, the API, and, from
+signed-in readers (one thread each), votes and comments. Beside it run ``dailypapers import
+snapshot`` (``--papers`` real conference papers from ../shared/data) then ``dailypapers
+embed``, and ``dailypapers digests send --loop`` for 500 due subscriptions. Rate limits are
+off (``RATE_LIMITS_ENABLED=false``): the soak measures the site's work, not its limits.
+
+Prints per route the requests and p50/p99, the 5xx count, the server's memory (all its
+processes) after a warm-up and at the end, the SQLite WAL size, and whether every vote and
+comment the server acknowledged is in the database (and nothing more), then
+``summary: requests=<n> 5xx=<k> memory-growth-pct=<g> votes-lost=<v> comments-lost=<c>``.
+Loopback only; it stops by itself.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections import defaultdict
+from pathlib import Path
+
+import httpx
+import psutil
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared" / "data"
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from dailypapers.core.localsite import running_demo_site  # noqa: E402
+from dailypapers.core.processdb import fetch  # noqa: E402
+from dailypapers.core.voteload import logged_in_client, make_verified_users  # noqa: E402
+
+TOPICS = ["alignment", "diffusion", "agents", "retrieval augmented generation", "robotics",
+          "speech", "graph neural networks", "quantization", "video", "reasoning"]  # fmt: skip
+# (route name, weight): what anonymous readers do, most often first.
+READS = [("daily", 15), ("trending", 10), ("search", 15), ("paper", 20), ("week", 5),
+         ("api daily", 10), ("api search", 10), ("api paper", 5)]  # fmt: skip
+SUBSCRIBERS = 500
+SETUP = """
+import datetime as dt
+from django.utils import timezone
+from dailypapers.digests.models import Subscription
+now = timezone.now()
+Subscription.objects.bulk_create(
+    Subscription(email=f"soak{n}@example.org", confirmed_at=now, topics=["alignment"],
+                 next_send_at=now - dt.timedelta(minutes=1))
+    for n in range(SUBSCRIBERS)
+)
+""".replace("SUBSCRIBERS", str(SUBSCRIBERS))
+
+
+class Traffic:
+    """Requests sent, by route: latencies, 5xx, other failures; votes and comments acknowledged."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.latencies: dict[str, list[float]] = defaultdict(list)
+        self.errors: dict[str, int] = defaultdict(int)
+        self.failures: list[str] = []
+        self.votes: dict[tuple[str, str], bool] = {}  # (user, paper): last acknowledged vote
+        self.comments: dict[str, int] = defaultdict(int)  # user: comments acknowledged
+
+    def record(self, route: str, seconds: float, status: int) -> None:
+        with self.lock:
+            self.latencies[route].append(seconds)
+            if status >= 500:
+                self.errors[route] += 1
+            elif status >= 400 and len(self.failures) < 20:
+                self.failures.append(f"{route}: HTTP {status}")
+
+
+def reader(base: str, papers: list[str], deadline: float, traffic: Traffic, seed: int) -> None:
+    chooser = random.Random(seed)
+    routes = [name for name, weight in READS for _ in range(weight)]
+    with httpx.Client(base_url=base, timeout=60) as client:
+        while time.monotonic() < deadline:
+            route = chooser.choice(routes)
+            paper = chooser.choice(papers)
+            topic = chooser.choice(TOPICS)
+            path, params = {
+                "daily": ("/papers", {}),
+                "trending": ("/papers/trending", {}),
+                "search": ("/papers", {"q": topic}),
+                "paper": (f"/papers/{paper}", {}),
+                "week": ("/papers/week/2026-W22", {}),
+                "api daily": ("/api/daily_papers", {}),
+                "api search": ("/api/papers/search", {"q": topic}),
+                "api paper": (f"/api/papers/{paper}", {}),
+            }[route]
+            started = time.perf_counter()
+            response = client.get(path, params=params)
+            traffic.record(route, time.perf_counter() - started, response.status_code)
+
+
+def writer(
+    client: httpx.Client, user: str, papers: list[str], deadline: float, traffic: Traffic, seed: int
+) -> None:
+    """A signed-in reader: mostly reads, sometimes votes (up or down) or comments."""
+    chooser = random.Random(seed)
+    token = client.cookies["csrftoken"]
+    headers = {"Referer": str(client.base_url)}
+    while time.monotonic() < deadline:
+        paper = chooser.choice(papers)
+        roll = chooser.random()
+        started = time.perf_counter()
+        if roll < 0.7:
+            route, up = "vote", chooser.random() < 0.6
+            response = client.post(
+                f"/papers/{paper}/vote",
+                data={"vote": "1" if up else "0", "csrfmiddlewaretoken": token},
+                headers={**headers, "Accept": "application/json"},
+            )
+            if response.status_code == 200 and response.json().get("voted") == up:
+                with traffic.lock:
+                    traffic.votes[user, paper] = up
+        elif roll < 0.85:
+            route = "comment"
+            response = client.post(
+                f"/papers/{paper}/comments",
+                data={
+                    "body": f"A soak comment {chooser.random():.6f}",
+                    "csrfmiddlewaretoken": token,
+                },
+                headers=headers,
+            )
+            if response.status_code == 302:
+                with traffic.lock:
+                    traffic.comments[user] += 1
+        else:
+            route = "paper (signed in)"
+            response = client.get(f"/papers/{paper}")
+        traffic.record(route, time.perf_counter() - started, response.status_code)
+
+
+def server_memory(port: int) -> int:
+    """Resident memory (bytes) of the process listening on ``port`` and its children."""
+    for connection in psutil.net_connections("tcp"):
+        if connection.laddr and connection.laddr.port == port and connection.status == "LISTEN":
+            if connection.pid is None:
+                break
+            master = psutil.Process(connection.pid)
+            while master.parent() and "serve" in " ".join(master.parent().cmdline()):
+                master = master.parent()
+            processes = [master, *master.children(recursive=True)]
+            return sum(process.memory_info().rss for process in processes)
+    return 0
+
+
+def background(data_dir: Path, papers: int, deadline: float) -> list[subprocess.Popen]:
+    """import then embed (one after the other), and a digest worker, as child processes."""
+    import ingest
+
+    snapshot = data_dir / "soak-snapshot.jsonl"
+    with open(snapshot, "w") as out:
+        for count, line in enumerate(ingest.conference_lines(SHARED)):
+            if count >= papers:
+                break
+            out.write(json.dumps(line) + "\n")
+    env = {**os.environ, "DAILYPAPERS_DATA_DIR": str(data_dir), "HF_HUB_OFFLINE": "1"}
+    command = f"{sys.executable} -m dailypapers"
+    quiet = subprocess.DEVNULL
+    subprocess.run(
+        [*command.split(), "shell", "-c", SETUP], env=env, check=True, stdout=quiet, stderr=quiet
+    )
+    jobs = [
+        subprocess.Popen(
+            ["sh", "-c", f"{command} import snapshot {snapshot} && {command} embed"],
+            env=env,
+            start_new_session=True,
+            stdout=quiet,
+            stderr=quiet,
+        ),
+        subprocess.Popen(
+            [*command.split(), "digests", "send", "--loop", "--sleep", "5", "--workers", "1"],
+            env=env,
+            stdout=quiet,
+            stderr=quiet,
+        ),
+    ]
+    return jobs
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[max(0, int(len(ordered) * share) - 1)] * 1000
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=600)
+    parser.add_argument("--clients", type=int, default=32)
+    parser.add_argument("--papers", type=int, default=20_000)
+    parser.add_argument("--writers", type=int, default=8, help="signed-in clients among them")
+    options = parser.parse_args()
+    data_dir = Path(tempfile.mkdtemp(prefix="soak-"))
+    env = {"RATE_LIMITS_ENABLED": "false", "HF_HUB_OFFLINE": "1"}
+    os.environ.update(env)
+    workers = os.cpu_count() or 1
+    with running_demo_site(data_dir, workers=workers, env=env) as base:
+        port = int(base.rsplit(":", 1)[1])
+        rows = fetch(data_dir, "SELECT arxiv_id FROM papers_paper WHERE hidden = %s", (False,))
+        papers = [row[0] for row in rows]
+        users = [f"soak{n}" for n in range(options.writers)]
+        make_verified_users(data_dir, users)
+        clients = {user: logged_in_client(base, user) for user in users}
+        # Warm-up: every kind of request for a while, so that the first memory figure is a
+        # served site's (indexes loaded, caches filled), not a fresh process's.
+        warm = Traffic()
+        warmers = [
+            threading.Thread(target=reader, args=(base, papers, time.monotonic() + 30, warm, n))
+            for n in range(4)
+        ]
+        for thread in warmers:
+            thread.start()
+        for thread in warmers:
+            thread.join()
+        memory_start = server_memory(port)
+        traffic = Traffic()
+        deadline = time.monotonic() + options.seconds
+        jobs = background(data_dir, options.papers, deadline)
+        threads = [
+            threading.Thread(target=reader, args=(base, papers, deadline, traffic, n))
+            for n in range(options.clients - len(users))
+        ]
+        threads += [
+            threading.Thread(target=writer, args=(clients[u], u, papers, deadline, traffic, n))
+            for n, u in enumerate(users)
+        ]
+        started = time.perf_counter()
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        elapsed = time.perf_counter() - started
+        memory_end = server_memory(port)
+        for job in jobs:
+            job.terminate()
+            job.wait(timeout=60)
+        for client in clients.values():
+            client.close()
+    wal = data_dir / "dailypapers.sqlite3-wal"
+    report(traffic, elapsed, memory_start, memory_end, wal, data_dir, users, options)
+
+
+def report(traffic, elapsed, memory_start, memory_end, wal, data_dir, users, options) -> None:
+    total = sum(len(values) for values in traffic.latencies.values())
+    print(f"{total:,} requests in {elapsed:.0f} s ({total / elapsed:.0f}/s), "
+          f"{options.clients} clients; load {os.getloadavg()[0]:.1f}")  # fmt: skip
+    print("| route | requests | p50 ms | p99 ms | 5xx |\n|---|---:|---:|---:|---:|")
+    for route, values in sorted(traffic.latencies.items()):
+        print(f"| {route} | {len(values)} | {statistics.median(values) * 1000:.1f} | "
+              f"{percentile(values, 0.99):.1f} | {traffic.errors[route]} |")  # fmt: skip
+    errors = sum(traffic.errors.values())
+    growth = (memory_end - memory_start) / memory_start * 100 if memory_start else 0.0
+    print(f"server memory: {memory_start / 2**20:.0f} MiB after warm-up, "
+          f"{memory_end / 2**20:.0f} MiB at the end ({growth:+.1f}%)")  # fmt: skip
+    if wal.exists():
+        print(f"SQLite WAL: {wal.stat().st_size / 2**20:.1f} MiB")
+    if traffic.failures:
+        print("other failures (first 20):", "; ".join(traffic.failures))
+    stored_votes = fetch(
+        data_dir,
+        "SELECT u.username, p.arxiv_id FROM papers_upvote v JOIN papers_paper p ON p.id = "
+        "v.paper_id JOIN auth_user u ON u.id = v.user_id WHERE u.username LIKE %s",
+        ("soak%",),
+    )
+    expected = {pair for pair, up in traffic.votes.items() if up}
+    stored = {(user, paper) for user, paper in stored_votes}
+    votes_lost = len(expected - stored) + len(stored - expected)
+    stored_comments = dict(
+        fetch(
+            data_dir,
+            "SELECT u.username, count(*) FROM discussions_comment c JOIN auth_user u "
+            "ON u.id = c.author_id WHERE u.username LIKE %s GROUP BY u.username",
+            ("soak%",),
+        )
+    )
+    comments_lost = sum(abs(stored_comments.get(u, 0) - traffic.comments[u]) for u in users)
+    acknowledged, kept = sum(traffic.comments.values()), sum(stored_comments.values())
+    print(f"votes: {len(expected)} acknowledged up, {len(stored)} stored; "
+          f"comments: {acknowledged} acknowledged, {kept} stored")  # fmt: skip
+    print(f"summary: requests={total} 5xx={errors} memory-growth-pct={growth:.1f} "
+          f"votes-lost={votes_lost} comments-lost={comments_lost}")  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()
