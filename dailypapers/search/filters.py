@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from django.db.models import F, QuerySet
 
 from dailypapers.papers.models import Paper
+from dailypapers.papers.queries import category_filter
 
 SORTS = {"relevance": "Most relevant", "newest": "Newest", "upvotes": "Most upvoted"}
 # arXiv categories look like "cs.CL", "math.AG" or "hep-th".
@@ -62,8 +63,7 @@ class SearchFilters:
         if self.until:
             papers = papers.filter(published_at__date__lte=self.until)
         if self.category:
-            # The JSON list's text holds each category in quotes, on SQLite and PostgreSQL.
-            papers = papers.filter(categories__icontains=f'"{self.category}"')
+            papers = papers.filter(category_filter(self.category))
         if self.organization:
             papers = papers.filter(organization__name=self.organization)
         if self.has_code:

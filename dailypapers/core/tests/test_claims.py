@@ -8,9 +8,9 @@ import pytest
 from django.utils import timezone
 
 from dailypapers.core.claims import claim_one, claimed_batch
-from dailypapers.core.testing import make_paper
 from dailypapers.digests.models import Subscription
 from dailypapers.search import vectors
+from tests.support.testing import make_paper
 
 pytestmark = pytest.mark.django_db
 

@@ -8,12 +8,12 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 
-from dailypapers.core.testing import make_paper
 from dailypapers.search import hnsw_index, serving, vectors
 from dailypapers.search.embedder import MODEL_DIR, StaticEmbedder, load_embedder, read_config
 from dailypapers.search.hybrid import search
 from dailypapers.search.models import EmbeddingModel, PaperVector
 from dailypapers.search.tests.toy_models import toy_model
+from tests.support.testing import make_paper
 
 pytestmark = pytest.mark.django_db
 

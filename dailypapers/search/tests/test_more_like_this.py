@@ -2,10 +2,10 @@
 
 import pytest
 
-from dailypapers.core.testing import make_paper
 from dailypapers.search import more_like_this
 from dailypapers.search.hybrid import search
 from dailypapers.search.keyword import backend, keyword_search
+from tests.support.testing import make_paper
 
 pytestmark = pytest.mark.django_db
 
