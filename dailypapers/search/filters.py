@@ -15,10 +15,9 @@ from django.db.models import F, QuerySet
 
 from dailypapers.papers.models import Paper
 from dailypapers.papers.queries import category_filter
+from dailypapers.sources.arxiv.categories import is_category
 
 SORTS = {"relevance": "Most relevant", "newest": "Newest", "upvotes": "Most upvoted"}
-# arXiv categories look like "cs.CL", "math.AG" or "hep-th".
-CATEGORY = re.compile(r"^[a-z-]{2,20}(\.[A-Za-z-]{1,10})?$")
 ORGANIZATION = re.compile(r"^[-\w]{1,100}$")
 
 
@@ -46,7 +45,7 @@ class SearchFilters:
         return cls(
             since=_date(params.get("from", "")),
             until=_date(params.get("to", "")),
-            category=category if CATEGORY.match(category) else "",
+            category=category if is_category(category) else "",
             organization=organization if ORGANIZATION.match(organization) else "",
             has_code=params.get("code", "") in ("1", "on", "true", "yes"),
             sort=sort if sort in SORTS else "relevance",
