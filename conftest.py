@@ -1,10 +1,23 @@
-"""Fixtures for every test: plain static files (no collectstatic needed), a clean cache."""
+"""Fixtures for every test: plain static files (no collectstatic needed), a clean cache, and
+the shared harness of ``tests/support/`` registered once for the in-package tests and
+``tests/`` alike.
+
+The harness is registered here with ``pytest_plugins``, never star-imported: a star import
+skips names that begin with ``_``, and the autouse ``_fast_passwords_and_no_limits`` then
+silently never ran.
+"""
 
 import pytest
 from django.core.cache import cache
 
-# The scripted upstream server (fixture ``serve``) for client and ingestion tests.
-pytest_plugins = ["dailypapers.sources.tests.scripted_server"]
+pytest_plugins = [
+    # personas (alice, bob, charlie, mallory), logged-in clients, fast hashing, no limits
+    "tests.support.fixtures",
+    # the scripted upstream server (``serve``) for client and ingestion tests
+    "tests.support.scripted_server",
+    # a real SMTP server (aiosmtpd) keeping what it receives (``smtp``)
+    "tests.support.smtp",
+]
 
 
 @pytest.fixture(autouse=True)

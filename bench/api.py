@@ -26,10 +26,12 @@ import urllib.parse
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # run as a script: import pages.py
+# and the test harness (tests/support/, never shipped), found from the repository root
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from pages import DEMO, QUERIES, measure
 
-from dailypapers.core.localsite import running_demo_site
+from tests.support.localsite import running_demo_site
 
 
 def day_paths() -> list[str]:

@@ -20,12 +20,16 @@ import json
 import os
 import platform
 import statistics
+import sys
 import tempfile
 import time
 import urllib.parse
 from pathlib import Path
 
-from dailypapers.core.localsite import running_demo_site
+# Run as a script: the test harness (tests/support/, never shipped) is found from the root.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from tests.support.localsite import running_demo_site
 
 DEMO = Path(__file__).resolve().parent.parent / "dailypapers" / "demo" / "data"
 QUERIES = [

@@ -31,8 +31,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from dailypapers.core.localsite import running_demo_site  # noqa: E402
-from dailypapers.core.processdb import database_env  # noqa: E402
+from tests.support.localsite import running_demo_site  # noqa: E402
+from tests.support.processdb import database_env  # noqa: E402
 
 COMMAND = [sys.executable, "-m", "dailypapers"]
 

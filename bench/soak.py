@@ -41,9 +41,9 @@ SHARED = ROOT.parent / "shared" / "data"
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from dailypapers.core.localsite import running_demo_site  # noqa: E402
-from dailypapers.core.processdb import fetch  # noqa: E402
-from dailypapers.core.voteload import logged_in_client, make_verified_users  # noqa: E402
+from tests.support.localsite import running_demo_site  # noqa: E402
+from tests.support.processdb import fetch  # noqa: E402
+from tests.support.voteload import logged_in_client, make_verified_users  # noqa: E402
 
 TOPICS = ["alignment", "diffusion", "agents", "retrieval augmented generation", "robotics",
           "speech", "graph neural networks", "quantization", "video", "reasoning"]  # fmt: skip

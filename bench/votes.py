@@ -16,8 +16,11 @@ import sys
 import tempfile
 from pathlib import Path
 
-from dailypapers.core.localsite import running_demo_site
-from dailypapers.core.voteload import (
+# Run as a script: the test harness (tests/support/, never shipped) is found from the root.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from tests.support.localsite import running_demo_site
+from tests.support.voteload import (
     fire_votes,
     logged_in_client,
     make_verified_users,

@@ -3,6 +3,12 @@
 Out of the box the site runs on SQLite in ``$DAILYPAPERS_DATA_DIR`` (``./var``); set
 ``DATABASE_URL`` to move to PostgreSQL. Every setting read here is listed in ``docs/settings.md``
 (a test checks that), so an operator never has to read this file.
+
+Values are read here once, and only here. A value that cannot be read (``DEBUG=ture``,
+``DAILYPAPERS_HNSW_THRESHOLD=lots``) does not raise at import: it is noted in
+``SETTINGS_ERRORS`` and the default stands in, so that ``dailypapers check`` reports every bad
+value at once (``core/checks.py`` turns them, and values out of range, into system check
+errors), and every other entry point (``cli.py``, ``wsgi.py``) refuses to start with them.
 """
 
 from __future__ import annotations
@@ -14,6 +20,8 @@ from pathlib import Path
 import dj_database_url
 
 BASE_DIR = Path(__file__).resolve().parent
+# What could not be read from the environment, one sentence each (see the docstring).
+SETTINGS_ERRORS: list[str] = []
 
 
 def envbool(name: str, default: str) -> bool:
@@ -23,7 +31,8 @@ def envbool(name: str, default: str) -> bool:
         return True
     if value in ("0", "false", "no", "off", ""):
         return False
-    raise ValueError(f"{name} must be true or false, not {value!r}")
+    SETTINGS_ERRORS.append(f"{name} must be true or false, not {value!r}")
+    return default in ("1", "true", "yes", "on")
 
 
 def envint(name: str, default: int) -> int:
@@ -31,7 +40,17 @@ def envint(name: str, default: int) -> int:
     try:
         return int(value)
     except ValueError:
-        raise ValueError(f"{name} must be an integer, not {value!r}") from None
+        SETTINGS_ERRORS.append(f"{name} must be an integer, not {value!r}")
+        return default
+
+
+def envfloat(name: str, default: float) -> float:
+    value = os.getenv(name, str(default))
+    try:
+        return float(value)
+    except ValueError:
+        SETTINGS_ERRORS.append(f"{name} must be a number, not {value!r}")
+        return default
 
 
 def envlist(name: str, default: str) -> list[str]:
@@ -43,10 +62,12 @@ DATA_DIR = Path(os.getenv("DAILYPAPERS_DATA_DIR", "var")).resolve()
 SEARCH_INDEX_DIR = Path(os.getenv("DAILYPAPERS_SEARCH_INDEX_DIR", DATA_DIR / "search")).resolve()
 # Vector search on SQLite: exact below the threshold, a usearch HNSW graph in SEARCH_INDEX_DIR
 # from it (written by ``dailypapers embed``); "exact" or "hnsw" force one (docs/search.md).
+# core/checks.py refuses any other value.
 SEARCH_VECTOR_INDEX = os.getenv("DAILYPAPERS_VECTOR_INDEX", "auto").strip().lower()
-if SEARCH_VECTOR_INDEX not in ("auto", "exact", "hnsw"):
-    raise ValueError(f"DAILYPAPERS_VECTOR_INDEX: auto, exact or hnsw, not {SEARCH_VECTOR_INDEX!r}")
 SEARCH_HNSW_THRESHOLD = envint("DAILYPAPERS_HNSW_THRESHOLD", 50_000)
+# How often each process looks for vectors stored by others (seconds): new papers become
+# findable by meaning that much later; tests set 0 to see their own vectors at once.
+SEARCH_VECTOR_REFRESH_SECONDS = envfloat("DAILYPAPERS_VECTOR_REFRESH_SECONDS", 10.0)
 # The embedding model's folder (config.json with a name and a kind, then its weights); empty
 # means the one shipped in the package. Changing it is a re-embed that `dailypapers embed`
 # carries out while the previous model keeps serving (docs/search.md).
@@ -225,10 +246,8 @@ AVATAR_MAX_BYTES = envint("AVATAR_MAX_BYTES", 100_000)
 CLIENT_IP_HEADER = os.getenv("CLIENT_IP_HEADER", "REMOTE_ADDR")
 RATE_LIMITS_ENABLED = envbool("RATE_LIMITS_ENABLED", "true")
 # Where the counters live (core/ratestore.py): "auto" is the database unless CACHE_BACKEND is
-# a shared cache that counts atomically (Redis, memcached).
+# a shared cache that counts atomically (Redis, memcached). core/checks.py refuses others.
 RATE_LIMIT_STORE = os.getenv("RATE_LIMIT_STORE", "auto").strip().lower()
-if RATE_LIMIT_STORE not in ("auto", "database", "cache"):
-    raise ValueError(f"RATE_LIMIT_STORE: auto, database or cache, not {RATE_LIMIT_STORE!r}")
 
 
 def _rate_limits(text: str) -> dict[str, str]:
@@ -267,8 +286,9 @@ def _rate_limits(text: str) -> dict[str, str]:
     for item in envlist("RATE_LIMITS", text):
         key, _, rate = item.partition("=")
         if key.strip() not in limits:
-            raise ValueError(f"RATE_LIMITS: unknown limit {key.strip()!r}")
-        limits[key.strip()] = rate.strip()
+            SETTINGS_ERRORS.append(f"RATE_LIMITS: unknown limit {key.strip()!r}")
+            continue
+        limits[key.strip()] = rate.strip()  # its form is checked by core/checks.py
     return limits
 
 
@@ -298,10 +318,9 @@ LIBRARY_IMPORT_MAX_BYTES = envint("LIBRARY_IMPORT_MAX_BYTES", 5 * 2**20)
 # between requests across a whole deployment; the spacing is enforced through the database.
 INGEST_CONTACT = os.getenv("INGEST_CONTACT", "")
 ARXIV_CATEGORIES = envlist("ARXIV_CATEGORIES", "cs.AI,cs.CL,cs.CV,cs.LG")
-ARXIV_REQUEST_SPACING = float(os.getenv("ARXIV_REQUEST_SPACING", "3"))
-if ARXIV_REQUEST_SPACING < 3:
-    raise ValueError("ARXIV_REQUEST_SPACING must be at least 3 seconds (arXiv's terms of use)")
-HF_REQUEST_SPACING = float(os.getenv("HF_REQUEST_SPACING", "1"))
+# At least 3 (core/checks.py refuses less).
+ARXIV_REQUEST_SPACING = envfloat("ARXIV_REQUEST_SPACING", 3.0)
+HF_REQUEST_SPACING = envfloat("HF_REQUEST_SPACING", 1.0)
 ARXIV_API_URL = os.getenv("ARXIV_API_URL", "https://export.arxiv.org/api/query")
 ARXIV_OAI_URL = os.getenv("ARXIV_OAI_URL", "https://oaipmh.arxiv.org/oai")
 ARXIV_RSS_URL = os.getenv("ARXIV_RSS_URL", "https://rss.arxiv.org/rss/")

@@ -11,9 +11,10 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import sync_playwright
 
-from dailypapers.core.localsite import free_port, running_demo_site
+from tests.support.localsite import free_port, running_demo_site
 
-# Debian's Chromium as root on a machine without outside network (see ../shared/design).
+# Debian's Chromium, run as root (no sandbox) on a machine without outside network: every
+# background fetch Chromium would make on its own is off.
 CHROMIUM_FLAGS = [
     "--headless",
     "--no-sandbox",

@@ -21,7 +21,7 @@ from schemathesis.config import SchemathesisConfig
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from dailypapers.api.openapi import build
-from dailypapers.core.voteload import _shell
+from tests.support.voteload import _shell
 
 EXAMPLES_PER_OPERATION = 25
 

@@ -20,8 +20,8 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
 from dailypapers.accounts.models import ApiToken
-from dailypapers.core import personas
-from dailypapers.core.testing import list_on, make_paper
+from tests.support import personas
+from tests.support.testing import list_on, make_paper
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,7 @@ import json
 import pytest
 from playwright.sync_api import Page, expect
 
-from dailypapers.core.voteload import _shell
+from tests.support.voteload import _shell
 
 pytestmark = pytest.mark.browser
 PAPER = "2605.09999"

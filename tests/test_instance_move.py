@@ -23,13 +23,13 @@ from django.contrib.auth.models import Group, Permission
 from django.utils import timezone
 
 from dailypapers.core.instance import InstanceError, export_instance, import_instance
-from dailypapers.core.personas import alice, bob
-from dailypapers.core.processdb import database_env
-from dailypapers.core.testing import list_on, make_paper
 from dailypapers.digests.models import Subscription
 from dailypapers.discussions.models import Comment
 from dailypapers.papers.models import HarvestCheckpoint, Upvote
 from dailypapers.search import vectors
+from tests.support.personas import alice, bob
+from tests.support.processdb import database_env
+from tests.support.testing import list_on, make_paper
 
 pytestmark = pytest.mark.django_db
 

@@ -16,14 +16,14 @@ import textwrap
 
 import pytest
 
-from dailypapers.core.processdb import database_env, fetch
-from dailypapers.core.voteload import (
+from tests.support.processdb import database_env, fetch
+from tests.support.smtp import SMTPServer
+from tests.support.voteload import (
     fire_votes,
     logged_in_client,
     make_verified_users,
     stored_counts,
 )
-from dailypapers.digests.tests.smtp import SMTPServer
 
 SUBSCRIBERS = 24
 NEW_PAPERS = 90
@@ -38,7 +38,7 @@ SETUP = textwrap.dedent(
     import datetime as dt, django
     django.setup()
     from django.utils import timezone
-    from dailypapers.core.testing import list_on, make_paper
+    from tests.support.testing import list_on, make_paper
     from dailypapers.digests.models import Subscription
     now = timezone.now()
     yesterday = (now - dt.timedelta(days=1)).date()

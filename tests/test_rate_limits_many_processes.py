@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import httpx
 
-from dailypapers.core.localsite import running_demo_site
-from dailypapers.core.voteload import PASSWORD, make_verified_users
+from tests.support.localsite import running_demo_site
+from tests.support.voteload import PASSWORD, make_verified_users
 
 # Per day, so that no window ends during the test (a minute's window could restart mid-way).
 LIMITS = "api.ip=10/d,login_failure.account_ip=4/d"

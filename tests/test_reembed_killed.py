@@ -12,8 +12,8 @@ import sys
 import textwrap
 import time
 
-from dailypapers.core.processdb import database_env, fetch
 from dailypapers.search.tests.toy_models import toy_model
+from tests.support.processdb import database_env, fetch
 
 PAPERS = 3_000
 BATCH = 2

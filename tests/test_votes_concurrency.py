@@ -1,6 +1,6 @@
 """Votes are never lost or double-counted: many users vote at once on a real server."""
 
-from dailypapers.core.voteload import (
+from tests.support.voteload import (
     fire_votes,
     logged_in_client,
     make_verified_users,

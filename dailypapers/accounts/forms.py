@@ -8,10 +8,12 @@ import re
 from django import forms
 from django.contrib.auth import get_user_model, password_validation
 from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
+from django.contrib.auth.forms import PasswordResetForm as DjangoPasswordResetForm
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 
 from dailypapers.accounts.avatars import read_avatar
+from dailypapers.accounts.emails import deliver
 
 User = get_user_model()
 
@@ -114,3 +116,19 @@ __all__ = [
     "VerifyForm",
     "password_validation",
 ]
+
+
+class PasswordResetForm(DjangoPasswordResetForm):
+    """Django's form and tokens; the mail goes through the site's one renderer
+    (``lib/emails.py``, template folder ``emails/password_reset/``) like every other."""
+
+    def send_mail(
+        self,
+        subject_template_name,
+        email_template_name,
+        context,
+        from_email,
+        to_email,
+        html_email_template_name=None,
+    ) -> None:
+        deliver("password_reset", to_email, context)

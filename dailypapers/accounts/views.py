@@ -22,6 +22,7 @@ from dailypapers.accounts.emails import send_verification
 from dailypapers.accounts.forms import (
     DeleteAccountForm,
     LoginForm,
+    PasswordResetForm,
     ProfileForm,
     SignupForm,
     VerifyForm,
@@ -127,8 +128,7 @@ class LoginView(auth_views.LoginView):
 @method_decorator(limited("password_reset", per_user=False), name="dispatch")
 class PasswordResetView(auth_views.PasswordResetView):
     template_name = "accounts/password_reset.html"
-    email_template_name = "emails/password_reset/body.txt"
-    subject_template_name = "emails/password_reset/subject.txt"
+    form_class = PasswordResetForm  # mails emails/password_reset/ through lib/emails.py
     success_url = reverse_lazy("accounts:password_reset_done")
 
     def form_valid(self, form) -> HttpResponse:

@@ -109,7 +109,7 @@ class DailyFeed(PaperFeed):
             latest - dt.timedelta(days=DAILY_WINDOW_DAYS - 1), latest
         )
         if category:
-            entries = entries.filter(paper__categories__icontains=f'"{category}"')
+            entries = entries.in_category(category)
         ordered = entries.order_by("-date", "-votes")[:ITEMS]  # type: ignore[misc]
         return Channel(
             f"Daily papers{suffix}",

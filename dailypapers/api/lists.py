@@ -14,13 +14,9 @@ from django.utils import timezone
 from dailypapers.api.responses import ApiError
 from dailypapers.lib.dates import Period
 from dailypapers.papers.models import AuthorshipClaim, DailyEntry, Paper
+from dailypapers.papers.queries import category_filter
 
 TRENDING_POOL = 10_000  # a week's entries: ranked in Python by queries.trending()
-
-
-def _category_filter(prefix: str, category: str) -> Q:
-    # The JSON list's text holds each category in quotes (as search.filters does).
-    return Q(**{f"{prefix}categories__icontains": f'"{category}"'}) if category else Q()
 
 
 def _submitter_filter(submitter: str) -> Q:
@@ -34,9 +30,9 @@ def daily_entries(
 ) -> list[DailyEntry]:
     """One page of daily entries: newest submissions first (``publishedAt``), or ``trending``
     (decayed votes over the last week; within a date, week or month, most upvoted)."""
-    entries = DailyEntry.objects.listed().filter(
-        _submitter_filter(submitter), _category_filter("paper__", category)
-    )
+    entries = DailyEntry.objects.listed().filter(_submitter_filter(submitter))
+    if category:
+        entries = entries.in_category(category)
     if period is not None:
         entries = entries.filter(date__gte=period.first, date__lte=period.last)
     start = page * limit
@@ -102,9 +98,9 @@ def _decode_cursor(cursor: str) -> tuple[dt.datetime, int]:
 def papers_by_date(cursor: str, limit: int, category: str) -> tuple[list[Paper], str | None]:
     """Papers by arXiv publication date, newest first, after ``cursor``; and the next cursor.
     Papers not fetched from arXiv yet (no date) are left out until they are."""
-    papers: QuerySet[Paper] = Paper.objects.visible().filter(
-        _category_filter("", category), published_at__isnull=False
-    )
+    papers: QuerySet[Paper] = Paper.objects.visible().filter(published_at__isnull=False)
+    if category:
+        papers = papers.filter(category_filter(category))
     if cursor:
         moment, pk = _decode_cursor(cursor)
         papers = papers.filter(Q(published_at__lt=moment) | Q(published_at=moment, pk__lt=pk))

@@ -13,6 +13,7 @@ from django.http import HttpRequest, HttpResponse
 
 from dailypapers import __version__
 from dailypapers.api.responses import api_view, json_response
+from dailypapers.sources.arxiv.categories import CATEGORY_PATTERN
 from dailypapers.sources.arxiv.ids import BARE_PATTERN, NEW_STYLE_PATTERN
 
 DATETIME = {
@@ -272,7 +273,7 @@ PAGE = _query("p", {"type": "integer", "minimum": 0, "maximum": 10_000}, "Page, 
 LIMIT = _query("limit", {"type": "integer", "minimum": 1, "maximum": 100}, "Items per page.")
 CATEGORY = _query(
     "category",
-    {"type": "string", "pattern": r"^([a-z-]{2,20}(\.[A-Za-z-]{1,10})?)?$"},
+    {"type": "string", "pattern": f"^({CATEGORY_PATTERN})?$"},
     "Only papers in this arXiv category (ours, not Hugging Face's). Empty: all.",
 )
 ARXIV_ID = {

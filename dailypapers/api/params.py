@@ -8,7 +8,7 @@ from collections.abc import Mapping
 
 from dailypapers.api.responses import ApiError
 from dailypapers.lib.dates import Period, parse_day, parse_month, parse_week, period_containing
-from dailypapers.search.filters import CATEGORY
+from dailypapers.sources.arxiv.categories import is_category
 
 MAX_PAGE = 10_000  # p beyond this is a mistake or a crawler; the offset must stay an int64
 MAX_QUERY = 250
@@ -56,7 +56,7 @@ def period(params: Mapping[str, str]) -> Period | None:
 
 def category(params: Mapping[str, str]) -> str:
     value = text(params, "category", 40)
-    if value and not CATEGORY.match(value):
+    if value and not is_category(value):
         raise ApiError(400, f"category must be an arXiv category such as cs.CL, not {value!r}")
     return value
 

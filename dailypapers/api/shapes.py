@@ -1,9 +1,10 @@
 """The JSON shapes of the API, as TypedDicts, and the small encoders they share.
 
-The shapes follow Hugging Face's papers API (``docs/api.md``, ``HF_API.md`` in the design notes)
-so that ``huggingface_hub`` reads our answers unchanged. The models build them
-(``Paper.to_dict()``, ``DailyEntry.to_dict()``, ``Organization.to_dict()``); this module holds
-only the types and the encoders of the values every shape has: datetimes, ids, users.
+The shapes follow Hugging Face's papers API (``docs/api.md#shapes``, and the recorded answers
+in ``tests/fixtures/sources/hf/``) so that ``huggingface_hub`` reads our answers unchanged. The
+models build them (``Paper.to_dict()``, ``DailyEntry.to_dict()``, ``Organization.to_dict()``);
+this module holds only the types and the encoders of the values every shape has: datetimes,
+ids, users.
 Nothing here queries the database.
 """
 

@@ -19,6 +19,7 @@ from django.db.models import F
 from dailypapers.digests.models import Delivery, Frequency, Subscription
 from dailypapers.library.alerts import follow_alerts, for_you_picks
 from dailypapers.papers.models import DailyEntry, Paper
+from dailypapers.papers.queries import category_filter
 from dailypapers.search.filters import SearchFilters
 from dailypapers.search.hybrid import search
 
@@ -148,7 +149,7 @@ def compose(subscription: Subscription, due: dt.datetime) -> Digest:
         topic = Topic(category)
         in_category = (
             window.apply(Paper.objects.visible())
-            .filter(categories__icontains=f'"{category}"')
+            .filter(category_filter(category))
             .exclude(arxiv_id__in=seen)
             .annotate(votes=F("upstream_upvotes") + F("upvote_count"))
             .order_by("-votes", "-published_at")

@@ -11,9 +11,9 @@ import re
 from django import forms
 
 from dailypapers.digests.models import Frequency
+from dailypapers.sources.arxiv.categories import is_category
 
 MAX_TOPICS = 10
-CATEGORY = re.compile(r"^[a-z-]{2,20}(\.[A-Za-z-]{1,10})?$")
 
 
 class PreferencesForm(forms.Form):
@@ -41,7 +41,7 @@ class PreferencesForm(forms.Form):
 
     def clean_categories(self) -> list[str]:
         names = [c for c in re.split(r"[\s,]+", self.cleaned_data["categories"]) if c]
-        bad = [name for name in names if not CATEGORY.match(name)]
+        bad = [name for name in names if not is_category(name)]
         if bad:
             raise forms.ValidationError(f"Not an arXiv category: {bad[0][:40]}")
         if len(names) > MAX_TOPICS:

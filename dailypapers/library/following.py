@@ -8,7 +8,6 @@ at least one term), so nothing a reader types is stored unchecked.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
@@ -16,10 +15,10 @@ from django.db import IntegrityError, transaction
 from dailypapers.library.models import Follow
 from dailypapers.papers.models import Author, Organization
 from dailypapers.search.query import parse_query
+from dailypapers.sources.arxiv.categories import is_category
 
 MAX_FOLLOWS = 500
 MAX_SEARCH_CHARS = 200
-CATEGORY = re.compile(r"^[a-z][a-z-]{0,19}(?:\.[A-Za-z][A-Za-z-]{0,19})?$")
 
 
 class BadFollow(ValueError):
@@ -38,7 +37,7 @@ def clean_target(kind: str, target: str) -> str:
             raise BadFollow("There is no such organization.")
         return target
     if kind == Follow.Kind.CATEGORY:
-        if not CATEGORY.match(target):
+        if not is_category(target):
             raise BadFollow("A category looks like cs.CL or math.OC.")
         return target
     if kind == Follow.Kind.SEARCH:

@@ -91,7 +91,7 @@ def period_candidates(period: Period, leave_out: set[int]) -> list[Candidate]:
     start = dt.datetime.combine(period.first, dt.time(), dt.UTC)
     end = dt.datetime.combine(period.last + dt.timedelta(days=1), dt.time(), dt.UTC)
     # Three indexed lookups, not one OR: SQLite answers an OR across columns by reading the
-    # whole papers table (0.6 s at 170k papers). "No announcement day" is checked here, not in
+    # whole papers table (docs/for-you.md, Speed). "No announcement day" is checked here, not in
     # SQL, where it made SQLite pick the announced_on index and read every unannounced row.
     visible = Paper.objects.filter(hidden=False, withdrawn_at__isnull=True)
     parts = [

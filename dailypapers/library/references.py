@@ -17,13 +17,22 @@ from dataclasses import dataclass
 import bibtexparser
 import rispy
 
-# New-style ids (2501.01234, with an optional version) and old-style ones (hep-th/9901001).
-ARXIV_NEW = r"\d{4}\.\d{4,5}"
-ARXIV_OLD = r"[a-z][a-z-]*(?:\.[A-Z]{2})?/\d{7}"
-ARXIV_ID = re.compile(rf"(?<![\w.])({ARXIV_NEW}|{ARXIV_OLD})(?:v\d+)?(?![\d])")
+from dailypapers.sources.arxiv.ids import (
+    NEW_STYLE_PATTERN,
+    OLD_STYLE_PATTERN,
+    VERSION_PATTERN,
+    InvalidArxivId,
+    parse_bare_arxiv_id,
+)
+
+# The shape of an id is sources/arxiv/ids.py's (new-style 2501.01234, old-style
+# hep-th/9901001, a version or not); what is found is then read by parse_bare_arxiv_id, so an
+# id is kept as papers are stored (math.GT/0309136 -> math/0309136) and a month 13 is no id.
+_SHAPE = rf"(?:{NEW_STYLE_PATTERN}|{OLD_STYLE_PATTERN})(?:{VERSION_PATTERN})?"
+ARXIV_ID = re.compile(rf"(?<![\w.])({_SHAPE})(?![0-9])")
 # Where an arXiv id shows in a reference: an arXiv link, an arXiv DOI, "arXiv:2501.01234".
 ARXIV_HINT = re.compile(
-    rf"(?:arxiv\.org/(?:abs|pdf)/|10\.48550/arxiv\.|arxiv:\s*)({ARXIV_NEW}|{ARXIV_OLD})",
+    rf"(?:arxiv\.org/(?:abs|pdf)/|10\.48550/arxiv\.|arxiv:\s*)({_SHAPE})(?![0-9])",
     re.IGNORECASE,
 )
 DOI = re.compile(r"\b(10\.\d{4,9}/\S+)", re.IGNORECASE)
@@ -59,18 +68,26 @@ def clean_doi(text: str) -> str:
     return match[1].rstrip(".,;").lower() if match else ""
 
 
+def stored_id(text: str) -> str:
+    """``text`` as the id papers are stored under, or "" if it is no arXiv id."""
+    try:
+        return parse_bare_arxiv_id(text).arxiv_id
+    except InvalidArxivId:
+        return ""
+
+
 def arxiv_id_in(*texts: str) -> str:
     """The arXiv id named in any of these field values, by link, arXiv DOI or prefix."""
     for text in texts:
-        if text and (match := ARXIV_HINT.search(text)):
-            return match[1]
+        if text and (match := ARXIV_HINT.search(text)) and (found := stored_id(match[1])):
+            return found
     return ""
 
 
 def _reference(label: str, *, eprint: str, others: list[str], doi: str, title: str) -> Reference:
     arxiv_id = ""
     if eprint and (match := ARXIV_ID.fullmatch(eprint.strip().removeprefix("arXiv:"))):
-        arxiv_id = match[1]
+        arxiv_id = stored_id(match[1])
     arxiv_id = arxiv_id or arxiv_id_in(doi, *others)
     doi = clean_doi(doi)
     if doi.startswith("10.48550/arxiv."):  # arXiv's own DOI says no more than its id

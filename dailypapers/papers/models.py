@@ -2,9 +2,12 @@
 bookkeeping of ingestion: HarvestCheckpoint (where a harvest stands), UpstreamPace (when the
 next request to an upstream may start, shared by every process).
 
-Only this app writes papers (ingestion commands and the demo loader go through
-``dailypapers.papers.writing``). Upvotes imported from an upstream (Hugging Face) are kept in
-``Paper.upstream_upvotes``, apart from our own users' ``Upvote`` rows; a paper shows their sum.
+Papers are created and updated through ``dailypapers.papers.writing`` (ingestion, the demo
+loader, the API's index endpoint), with three narrow exceptions: ``api/writing.py`` sets a
+paper's links, ``discussions/posting.py`` keeps ``comment_count`` and ``core/instance.py``
+imports a whole instance as it was exported. Upvotes imported from an upstream (Hugging Face)
+are kept in ``Paper.upstream_upvotes``, apart from our own users' ``Upvote`` rows; a paper shows
+their sum.
 Reading helpers (which papers are on a day, trending) live on the QuerySets in ``queries.py``.
 """
 

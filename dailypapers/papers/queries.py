@@ -9,7 +9,7 @@ import datetime as dt
 from typing import TYPE_CHECKING
 
 from django.db import models
-from django.db.models import F
+from django.db.models import F, Q
 
 if TYPE_CHECKING:
     from dailypapers.papers.models import DailyEntry, Paper  # noqa: F401 (used in strings)
@@ -26,13 +26,23 @@ def trending_score(votes: int, age_hours: float) -> float:
     return votes / (max(age_hours, 0.0) + TRENDING_OFFSET_HOURS) ** TRENDING_GRAVITY
 
 
+def category_filter(category: str, through: str = "") -> Q:
+    """Papers listed under ``category`` (``through="paper__"``: rows whose paper is).
+
+    The one home of this rule: ``categories`` is a JSON list kept as text on SQLite and
+    PostgreSQL alike, where each category stands in double quotes, so the quoted name matches
+    ``cs.CL`` and never ``cs.CLX`` or a word of another field. Querysets of papers and daily
+    entries use it through ``in_category``; other querysets of papers through this ``Q``.
+    """
+    return Q(**{f"{through}categories__icontains": f'"{category}"'})
+
+
 class PaperQuerySet(models.QuerySet["Paper"]):
     def visible(self) -> PaperQuerySet:
         return self.filter(hidden=False)
 
-    def with_votes(self) -> PaperQuerySet:
-        """Annotate ``votes``: upstream upvotes plus our users' upvotes."""
-        return self.annotate(votes=F("upstream_upvotes") + F("upvote_count"))
+    def in_category(self, category: str) -> PaperQuerySet:
+        return self.filter(category_filter(category))
 
 
 class DailyEntryQuerySet(models.QuerySet["DailyEntry"]):
@@ -47,6 +57,10 @@ class DailyEntryQuerySet(models.QuerySet["DailyEntry"]):
             .annotate(votes=F("paper__upstream_upvotes") + F("paper__upvote_count"))
             .order_by("-votes", "paper__title")
         )
+
+    def in_category(self, category: str) -> DailyEntryQuerySet:
+        """Entries whose paper is listed under ``category`` (see ``category_filter``)."""
+        return self.filter(category_filter(category, "paper__"))
 
     def on_day(self, day: dt.date) -> DailyEntryQuerySet:
         return self.listed().filter(date=day)

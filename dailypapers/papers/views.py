@@ -1,6 +1,7 @@
 """The reading pages: a day's list, a week's and a month's top papers, trending, search, a paper.
 
-Views parse the URL, ask a QuerySet (papers/queries.py, search/keyword.py) and paginate.
+Views parse the URL, ask a QuerySet (papers/queries.py) or the search (search/hybrid.py,
+similar.py) and paginate.
 """
 
 from __future__ import annotations

@@ -108,7 +108,7 @@ def load_embedder(folder: Path) -> Embedder:
 
 def configured_folder() -> Path:
     """The folder ``DAILYPAPERS_EMBEDDING_MODEL`` names (the shipped model by default)."""
-    return Path(getattr(settings, "EMBEDDING_MODEL", None) or MODEL_DIR).resolve()
+    return Path(settings.EMBEDDING_MODEL or MODEL_DIR).resolve()
 
 
 @functools.cache

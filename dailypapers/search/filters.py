@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from django.db.models import F, QuerySet
 
 from dailypapers.papers.models import Paper
+from dailypapers.papers.queries import category_filter
+from dailypapers.sources.arxiv.categories import is_category
 
 SORTS = {"relevance": "Most relevant", "newest": "Newest", "upvotes": "Most upvoted"}
-# arXiv categories look like "cs.CL", "math.AG" or "hep-th".
-CATEGORY = re.compile(r"^[a-z-]{2,20}(\.[A-Za-z-]{1,10})?$")
 ORGANIZATION = re.compile(r"^[-\w]{1,100}$")
 
 
@@ -45,7 +45,7 @@ class SearchFilters:
         return cls(
             since=_date(params.get("from", "")),
             until=_date(params.get("to", "")),
-            category=category if CATEGORY.match(category) else "",
+            category=category if is_category(category) else "",
             organization=organization if ORGANIZATION.match(organization) else "",
             has_code=params.get("code", "") in ("1", "on", "true", "yes"),
             sort=sort if sort in SORTS else "relevance",
@@ -62,8 +62,7 @@ class SearchFilters:
         if self.until:
             papers = papers.filter(published_at__date__lte=self.until)
         if self.category:
-            # The JSON list's text holds each category in quotes, on SQLite and PostgreSQL.
-            papers = papers.filter(categories__icontains=f'"{self.category}"')
+            papers = papers.filter(category_filter(self.category))
         if self.organization:
             papers = papers.filter(organization__name=self.organization)
         if self.has_code:

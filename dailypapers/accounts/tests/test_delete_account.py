@@ -2,12 +2,12 @@
 
 import pytest
 
-from dailypapers.core.personas import PASSWORD
-from dailypapers.core.testing import make_paper
 from dailypapers.discussions.models import Comment
 from dailypapers.discussions.posting import post_comment
 from dailypapers.papers.models import Paper, Upvote
 from dailypapers.papers.voting import set_vote
+from tests.support.personas import PASSWORD
+from tests.support.testing import make_paper
 
 pytestmark = pytest.mark.django_db
 

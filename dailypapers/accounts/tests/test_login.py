@@ -3,7 +3,7 @@
 import pytest
 from django.test import Client
 
-from dailypapers.core.personas import PASSWORD
+from tests.support.personas import PASSWORD
 
 pytestmark = pytest.mark.django_db
 

@@ -182,7 +182,7 @@ def test_the_mail_goes_out_through_a_real_smtp_server(
         def handle_message(self, message) -> None:
             received.append(message)
 
-    from dailypapers.core.localsite import free_port
+    from tests.support.localsite import free_port
 
     controller = Controller(Keep(), hostname="127.0.0.1", port=free_port())
     controller.start()

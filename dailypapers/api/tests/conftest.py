@@ -1,4 +1,4 @@
-"""The API's fixtures: the personas, and a small set of papers on two daily lists."""
+"""The API's fixtures: a small set of papers on two daily lists."""
 
 from __future__ import annotations
 
@@ -7,8 +7,7 @@ import datetime as dt
 import pytest
 from django.test import Client
 
-from dailypapers.core.fixtures import *  # noqa: F403 (fixtures are found by name)
-from dailypapers.core.testing import list_on, make_paper
+from tests.support.testing import list_on, make_paper
 
 DAY = dt.date(2026, 5, 20)
 NEXT_DAY = dt.date(2026, 5, 21)

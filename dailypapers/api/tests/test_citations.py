@@ -9,7 +9,7 @@ import pytest
 import rispy
 
 from dailypapers.collections.models import Collection, CollectionItem
-from dailypapers.core.testing import list_on, make_paper
+from tests.support.testing import list_on, make_paper
 
 pytestmark = pytest.mark.django_db
 

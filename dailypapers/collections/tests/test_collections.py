@@ -3,7 +3,7 @@
 import pytest
 
 from dailypapers.collections.models import Collection
-from dailypapers.core.testing import make_paper
+from tests.support.testing import make_paper
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,6 @@ import pytest
 from django.utils import timezone
 
 from dailypapers.core.claims import claim_one, claimed_batch
-from dailypapers.core.testing import make_paper
 from dailypapers.digests.models import Subscription
 from dailypapers.search import serving, vectors
 from dailypapers.search.embedder import get_embedder

@@ -9,9 +9,10 @@ import pytest
 from django.core.cache import cache
 from django.test import Client, override_settings
 
-from dailypapers.core import personas, ratestore
+from dailypapers.core import ratestore
 from dailypapers.core.models import RateCounter
 from dailypapers.core.ratelimits import RateLimited, hit
+from tests.support import personas
 
 pytestmark = pytest.mark.django_db
 
@@ -66,7 +67,6 @@ def test_a_new_window_restarts_the_count_and_ended_windows_are_pruned():
 
 
 def test_a_view_over_its_limit_answers_429_through_the_middleware(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.RATE_LIMITS = {"login.ip": "1/m"}
     personas.alice()
     client = Client()

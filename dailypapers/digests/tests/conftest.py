@@ -1,6 +1,6 @@
-import pytest
+"""Fixtures of the digests tests (the SMTP server ``smtp`` is shared: tests/support/smtp.py)."""
 
-from dailypapers.digests.tests.smtp import smtp  # noqa: F401 (a fixture)
+import pytest
 
 
 @pytest.fixture

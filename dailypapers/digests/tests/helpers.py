@@ -9,8 +9,8 @@ from urllib.parse import urlsplit
 
 from django.utils import timezone
 
-from dailypapers.core.testing import list_on, make_paper
 from dailypapers.digests.models import Subscription
+from tests.support.testing import list_on, make_paper
 
 # A Tuesday: the digest due then covers Monday's list.
 DUE = dt.datetime(2026, 5, 19, 7, tzinfo=dt.UTC)

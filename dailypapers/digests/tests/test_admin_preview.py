@@ -2,9 +2,9 @@
 
 import pytest
 
-from dailypapers.core import personas
-from dailypapers.core.fixtures import logged_in
 from dailypapers.digests.tests.helpers import papers_of_the_day, subscriber
+from tests.support import personas
+from tests.support.fixtures import logged_in
 
 pytestmark = pytest.mark.django_db
 

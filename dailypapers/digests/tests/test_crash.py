@@ -15,15 +15,15 @@ import time
 
 import pytest
 
-from dailypapers.core.processdb import database_env, fetch
-from dailypapers.digests.tests.smtp import SMTPServer
+from tests.support.processdb import database_env, fetch
+from tests.support.smtp import SMTPServer
 
 SETUP = textwrap.dedent(
     """
     import datetime as dt, django
     django.setup()
     from django.utils import timezone
-    from dailypapers.core.testing import list_on, make_paper
+    from tests.support.testing import list_on, make_paper
     from dailypapers.digests.models import Subscription
     now = timezone.now()
     yesterday = (now - dt.timedelta(days=1)).date()

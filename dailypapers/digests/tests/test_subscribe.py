@@ -183,9 +183,8 @@ def test_an_unverified_account_never_sees_the_digest_of_its_address(
     client, settings, smtp, mails_on_commit
 ):
     """Someone signs up with a subscriber's address: no digest, no signed links for them."""
-    from dailypapers.core.personas import PASSWORD
+    from tests.support.personas import PASSWORD
 
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     papers_of_the_day()
     subscriber(email="carol@example.org", topics=["alignment"])
     form = {"email": "carol@example.org", "username": "notcarol"}
@@ -204,7 +203,7 @@ def test_an_unverified_account_never_sees_the_digest_of_its_address(
 
 
 def test_a_verified_account_previews_the_digest_of_its_address(client):
-    from dailypapers.core.personas import make_user
+    from tests.support.personas import make_user
 
     papers_of_the_day()
     subscriber(email="dave@example.org", topics=["alignment"])

@@ -5,9 +5,9 @@ import subprocess
 import sys
 import textwrap
 
-from dailypapers.core.processdb import database_env, fetch
+from tests.support.processdb import database_env, fetch
 from dailypapers.digests.management.commands.digests import PARALLEL_FROM
-from dailypapers.digests.tests.smtp import SMTPServer
+from tests.support.smtp import SMTPServer
 
 SUBSCRIBERS = PARALLEL_FROM + 20
 SETUP = textwrap.dedent(
@@ -15,7 +15,7 @@ SETUP = textwrap.dedent(
     import datetime as dt, django
     django.setup()
     from django.utils import timezone
-    from dailypapers.core.testing import list_on, make_paper
+    from tests.support.testing import list_on, make_paper
     from dailypapers.digests.models import Subscription
     now = timezone.now()
     yesterday = (now - dt.timedelta(days=1)).date()

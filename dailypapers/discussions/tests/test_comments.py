@@ -2,9 +2,9 @@
 
 import pytest
 
-from dailypapers.core.testing import make_paper
 from dailypapers.discussions.models import Comment
 from dailypapers.papers.models import Paper
+from tests.support.testing import make_paper
 
 pytestmark = pytest.mark.django_db
 
@@ -28,7 +28,7 @@ def test_alice_comments_in_markdown_and_it_shows_on_the_page(as_alice, paper, cl
 
 
 def test_the_comment_count_in_lists_adds_ours_to_upstreams(as_alice, paper):
-    from dailypapers.core.testing import list_on
+    from tests.support.testing import list_on
 
     list_on(paper, paper.published_at.date())
     comment(as_alice, paper, "First")

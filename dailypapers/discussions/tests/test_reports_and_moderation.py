@@ -2,9 +2,9 @@
 
 import pytest
 
-from dailypapers.core.testing import make_paper
 from dailypapers.discussions.models import Comment, CommentReport
 from dailypapers.discussions.posting import post_comment
+from tests.support.testing import make_paper
 
 pytestmark = pytest.mark.django_db
 

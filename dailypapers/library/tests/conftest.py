@@ -1,12 +1,11 @@
-"""Fixtures of the library's tests: the personas and logged-in clients, vectors that are
-picked up at once, and the reference files in ``fixtures/`` (see its README)."""
+"""Fixtures of the library's tests: vectors that are picked up at once, and the reference
+files in ``fixtures/`` (see its README). The personas and the SMTP server are shared by every
+app (``tests/support/``, registered in the root ``conftest.py``)."""
 
 from pathlib import Path
 
 import pytest
 
-from dailypapers.core.fixtures import *  # noqa: F403 (fixtures are found by name)
-from dailypapers.digests.tests.smtp import smtp  # noqa: F401 (a real SMTP server, a fixture)
 from dailypapers.search import vectors
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"

@@ -7,7 +7,6 @@ import re
 
 import pytest
 
-from dailypapers.core.testing import list_on, make_paper
 from dailypapers.digests.sending import handle_one
 from dailypapers.digests.tests.helpers import DUE, subscriber
 from dailypapers.library.following import follow
@@ -15,6 +14,7 @@ from dailypapers.library.models import LibraryItem
 from dailypapers.papers.models import Paper
 from dailypapers.search import vectors
 from dailypapers.sources.records import VersionRecord
+from tests.support.testing import list_on, make_paper
 
 pytestmark = pytest.mark.django_db
 MONDAY = dt.date(2026, 5, 18)

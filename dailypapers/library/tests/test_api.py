@@ -7,9 +7,9 @@ import json
 import pytest
 
 from dailypapers.accounts.models import ApiToken
-from dailypapers.core.testing import make_paper
 from dailypapers.library.models import Follow, LibraryItem
 from dailypapers.search import vectors
+from tests.support.testing import make_paper
 
 pytestmark = pytest.mark.django_db
 DAY = dt.date(2026, 5, 20)

@@ -5,9 +5,9 @@ import datetime as dt
 
 import pytest
 
-from dailypapers.core.testing import list_on, make_paper
 from dailypapers.library.following import MAX_FOLLOWS, BadFollow, follow
 from dailypapers.library.models import Follow
+from tests.support.testing import list_on, make_paper
 
 pytestmark = pytest.mark.django_db
 DAY = dt.date(2026, 5, 20)

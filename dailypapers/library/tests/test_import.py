@@ -4,9 +4,9 @@ was not found; re-importing changes nothing; a bad file imports nothing and says
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from dailypapers.core.testing import make_paper
 from dailypapers.library.importing import import_file
 from dailypapers.library.models import LibraryItem, PendingImport
+from tests.support.testing import make_paper
 
 pytestmark = pytest.mark.django_db
 

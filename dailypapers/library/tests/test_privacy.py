@@ -6,13 +6,13 @@ import json
 
 import pytest
 
-from dailypapers.core.personas import PASSWORD
-from dailypapers.core.testing import make_paper
 from dailypapers.library.feeds import secret_of
 from dailypapers.library.following import follow
 from dailypapers.library.members import set_mark
 from dailypapers.library.models import FeedSecret, Follow, LibraryItem, PaperMark, PendingImport
 from dailypapers.papers.voting import set_vote
+from tests.support.personas import PASSWORD
+from tests.support.testing import make_paper
 
 pytestmark = pytest.mark.django_db
 DAY = dt.date(2026, 5, 20)

@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from dailypapers.library.references import (
     UnreadableFile,
+    arxiv_id_in,
     normalise_title,
     read_references,
 )
@@ -26,6 +27,22 @@ def test_each_format_yields_the_same_identifiers(reference_file, name):
         "night time scenes"
     )
     assert normalise_title(references[4].title) == "the art of computer programming"
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("https://arxiv.org/abs/2512.24880v2", "2512.24880"),
+        ("arXiv: math.GT/0309136", "math/0309136"),  # as papers are stored
+        ("10.48550/arXiv.hep-th/9901001", "hep-th/9901001"),
+        ("arXiv:2513.00001", ""),  # month 13: the shape of an id, and no id
+        ("arXiv:2512.00000", ""),
+        ("arXiv:\uff12\uff15\uff11\uff12.24880", ""),  # fullwidth digits
+        ("arXiv:2512.248801", ""),  # six digits after the dot
+    ],
+)
+def test_arxiv_ids_are_read_as_sources_arxiv_ids_reads_them(text, found):
+    assert arxiv_id_in(text) == found
 
 
 def test_a_title_is_normalised_past_tex_braces_accents_and_case():

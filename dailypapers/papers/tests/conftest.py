@@ -1,10 +1,7 @@
-"""Fixtures of the papers tests: the community's (personas, logged-in clients, fast hashing),
-and ``upstream``, which starts the scripted server and points every upstream URL setting
-(arXiv API, OAI, RSS; Hugging Face) at it."""
+"""Fixtures of the papers tests: ``upstream``, which starts the scripted server and points
+every upstream URL setting (arXiv API, OAI, RSS; Hugging Face) at it."""
 
 import pytest
-
-from dailypapers.core.fixtures import *  # noqa: F403 (fixtures are found by name)
 
 
 @pytest.fixture

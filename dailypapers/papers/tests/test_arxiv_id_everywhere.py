@@ -10,11 +10,11 @@ from django.urls.exceptions import Resolver404
 from django.utils import timezone
 
 from dailypapers.api.tests.test_tokens_and_writing import make_token
-from dailypapers.core.testing import list_on, make_paper
 from dailypapers.papers.models import DailyEntry, Paper
 from dailypapers.search.query import parse_query
 from dailypapers.sources.arxiv.errors import InvalidArxivId
 from dailypapers.sources.arxiv.ids import parse_arxiv_id, parse_bare_arxiv_id
+from tests.support.testing import list_on, make_paper
 
 pytestmark = pytest.mark.django_db
 

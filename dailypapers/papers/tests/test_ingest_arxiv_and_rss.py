@@ -9,7 +9,7 @@ from dailypapers.papers.ingest.arxiv_api import fetch_papers
 from dailypapers.papers.models import DailyEntry, Paper
 from dailypapers.papers.tests.upstream import FIXTURES, FakeClock, client, recorded
 from dailypapers.sources.arxiv.errors import ArxivApiError, InvalidArxivId
-from dailypapers.sources.tests.scripted_server import respond
+from tests.support.scripted_server import respond
 
 pytestmark = pytest.mark.django_db
 RSS = "arxiv/rss/handwritten_rss2_cs.CL+cs.AI.xml"

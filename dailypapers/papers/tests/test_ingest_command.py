@@ -6,7 +6,7 @@ from django.core.management import CommandError, call_command
 
 from dailypapers.papers.models import DailyEntry, Paper
 from dailypapers.papers.tests.upstream import recorded
-from dailypapers.sources.tests.scripted_server import respond
+from tests.support.scripted_server import respond
 
 pytestmark = pytest.mark.django_db
 

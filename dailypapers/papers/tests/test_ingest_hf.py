@@ -8,7 +8,7 @@ import pytest
 from dailypapers.papers.ingest.hf_lists import import_day
 from dailypapers.papers.models import DailyEntry, Paper
 from dailypapers.papers.tests.upstream import FIXTURES, FakeClock, client, recorded
-from dailypapers.sources.tests.scripted_server import respond
+from tests.support.scripted_server import respond
 
 pytestmark = pytest.mark.django_db
 SAMPLE = "hf/daily_papers_2024-10-25_first4.json"  # the real API answer, first 4 entries

@@ -8,7 +8,7 @@ from dailypapers.papers.ingest.oai_harvest import harvest, set_for_category
 from dailypapers.papers.models import HarvestCheckpoint, Paper, PaperVersion
 from dailypapers.papers.tests.upstream import FIXTURES, FakeClock, client, recorded
 from dailypapers.sources.http import FetchError
-from dailypapers.sources.tests.scripted_server import reset_connection, respond
+from tests.support.scripted_server import reset_connection, respond
 
 pytestmark = pytest.mark.django_db
 

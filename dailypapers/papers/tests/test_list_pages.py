@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from dailypapers.core.testing import list_on, make_paper
+from tests.support.testing import list_on, make_paper
 
 pytestmark = pytest.mark.django_db
 DAY = dt.date(2026, 5, 20)

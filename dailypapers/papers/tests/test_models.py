@@ -2,7 +2,7 @@ import datetime as dt
 
 import pytest
 
-from dailypapers.core.testing import make_paper
+from tests.support.testing import make_paper
 
 pytestmark = pytest.mark.django_db
 

@@ -9,9 +9,9 @@ import textwrap
 
 import pytest
 
-from dailypapers.core.processdb import database_env
 from dailypapers.papers.ingest.pacing import DatabasePacer
 from dailypapers.papers.tests.upstream import FakeClock
+from tests.support.processdb import database_env
 
 
 @pytest.mark.django_db

@@ -4,8 +4,8 @@ import datetime as dt
 
 import pytest
 
-from dailypapers.core.testing import list_on, make_paper
 from dailypapers.sources.records import VersionRecord
+from tests.support.testing import list_on, make_paper
 
 pytestmark = pytest.mark.django_db
 

@@ -3,9 +3,9 @@ import datetime as dt
 import pytest
 from django.contrib.auth.models import User
 
-from dailypapers.core.testing import list_on, make_paper
-from dailypapers.papers.models import DailyEntry, Upvote
+from dailypapers.papers.models import DailyEntry, Paper, Upvote
 from dailypapers.papers.queries import trending_score
+from tests.support.testing import list_on, make_paper
 
 pytestmark = pytest.mark.django_db
 DAY = dt.date(2026, 5, 20)
@@ -64,3 +64,14 @@ def test_trending_of_a_paused_instance_shows_its_last_week():
     list_on(make_paper("Old news", upstream_upvotes=3), dt.date(2026, 1, 5))
     entries = DailyEntry.objects.trending(dt.datetime(2026, 11, 28, tzinfo=dt.UTC))
     assert [e.paper.title for e in entries] == ["Old news"]
+
+
+def test_a_category_matches_whole_names_only_for_papers_and_entries():
+    parsing = make_paper("Parsing", categories=["cs.CL", "cs.LG"])
+    other = make_paper("Other", categories=["cs.CLX"], abstract="Mentions cs.CL in its text.")
+    for paper in (parsing, other):
+        list_on(paper, DAY)
+    assert list(Paper.objects.in_category("cs.CL")) == [parsing]
+    assert list(Paper.objects.in_category("cs.LG")) == [parsing]
+    assert [e.paper for e in DailyEntry.objects.on_day(DAY).in_category("cs.CL")] == [parsing]
+    assert not Paper.objects.in_category("cs").exists()

@@ -7,12 +7,12 @@ import json
 
 import pytest
 
-from dailypapers.core.testing import list_on, make_paper
 from dailypapers.digests.tests.helpers import DUE, LIST_DAY, subscriber
 from dailypapers.papers.ingest.hf_lists import import_day
 from dailypapers.papers.models import Organization, Paper
 from dailypapers.papers.tests.upstream import FIXTURES, FakeClock, client
-from dailypapers.sources.tests.scripted_server import respond
+from tests.support.scripted_server import respond
+from tests.support.testing import list_on, make_paper
 
 pytestmark = pytest.mark.django_db
 SAMPLE = "hf/daily_papers_2024-10-25_first4.json"  # the real API answer, first 4 entries

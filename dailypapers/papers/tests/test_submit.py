@@ -5,9 +5,9 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from dailypapers.core.testing import list_on, make_paper
 from dailypapers.papers.models import DailyEntry, Paper
 from dailypapers.papers.submitting import SubmitRefused, submit_paper
+from tests.support.testing import list_on, make_paper
 
 pytestmark = pytest.mark.django_db
 

@@ -4,11 +4,11 @@ import datetime as dt
 
 import pytest
 
-from dailypapers.core.testing import make_paper
 from dailypapers.papers.models import DailyEntry
 from dailypapers.papers.queries import trending_score
 from dailypapers.papers.writing import save_daily_entries
 from dailypapers.sources.records import DailyRecord
+from tests.support.testing import make_paper
 
 pytestmark = pytest.mark.django_db
 NOW = dt.datetime(2026, 5, 28, 12, tzinfo=dt.UTC)
@@ -52,9 +52,9 @@ def test_papers_older_than_the_window_do_not_trend_at_all():
 def test_our_own_upvotes_count_like_upstream_ones():
     listed("A", 10, hours_ago=5)
     listed("B", 9, hours_ago=5)
-    from dailypapers.core.personas import make_user
     from dailypapers.papers.models import Paper
     from dailypapers.papers.voting import set_vote
+    from tests.support.personas import make_user
 
     for name in ("u1", "u2"):
         set_vote(make_user(name), Paper.objects.get(title="B"), True)

@@ -3,10 +3,10 @@
 import pytest
 from django.test import Client
 
-from dailypapers.core.fixtures import logged_in
-from dailypapers.core.personas import make_user
-from dailypapers.core.testing import make_paper
 from dailypapers.papers.models import Paper, Upvote
+from tests.support.fixtures import logged_in
+from tests.support.personas import make_user
+from tests.support.testing import make_paper
 
 pytestmark = pytest.mark.django_db
 JSON = {"HTTP_ACCEPT": "application/json"}

@@ -2,10 +2,10 @@ import datetime as dt
 
 import pytest
 
-from dailypapers.core.testing import list_on, make_paper
 from dailypapers.papers.models import Authorship, DailyEntry, Paper, PaperVersion
 from dailypapers.papers.writing import save_daily_entries, save_papers
 from dailypapers.sources.records import DailyRecord, PaperRecord, VersionRecord
+from tests.support.testing import list_on, make_paper
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from dailypapers.papers.ingest.pacing import DatabasePacer
 from dailypapers.sources.http import PoliteClient, RetryPolicy
-from dailypapers.sources.tests.scripted_server import Action, respond
+from tests.support.scripted_server import Action, respond
 
 FIXTURES = Path(__file__).resolve().parents[3] / "tests" / "fixtures" / "sources"
 

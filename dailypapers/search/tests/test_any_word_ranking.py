@@ -3,7 +3,7 @@
 import pytest
 from django.db import connection
 
-from dailypapers.core.testing import make_paper
+from tests.support.testing import make_paper
 from dailypapers.papers.models import Paper
 from dailypapers.search.keyword import catch_up, tantivy_index, tantivy_search
 from dailypapers.search.keyword.more_like_this import words

@@ -5,7 +5,6 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 
-from dailypapers.core.testing import make_paper
 from dailypapers.papers.models import Paper
 from dailypapers.papers.writing import save_papers
 from dailypapers.search import vectors
@@ -15,6 +14,7 @@ from dailypapers.search.vectors import hnsw_build, hnsw_index
 from dailypapers.search.vectors.hnsw_index import HnswIndex
 from dailypapers.search.vectors.numpy_index import NumpyIndex
 from dailypapers.sources.records import PaperRecord
+from tests.support.testing import make_paper
 
 pytestmark = [
     pytest.mark.django_db,

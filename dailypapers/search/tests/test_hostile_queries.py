@@ -4,9 +4,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dailypapers.core.testing import make_paper
 from dailypapers.papers.models import Paper
 from dailypapers.search import vectors
+from tests.support.testing import make_paper
 
 pytestmark = pytest.mark.django_db
 

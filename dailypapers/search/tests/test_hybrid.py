@@ -4,11 +4,11 @@ import datetime as dt
 
 import pytest
 
-from dailypapers.core.testing import make_paper
 from dailypapers.papers.models import Paper
 from dailypapers.search import hybrid, vectors
 from dailypapers.search.filters import SearchFilters
 from dailypapers.search.hybrid import CANDIDATES, fuse, search
+from tests.support.testing import make_paper
 
 pytestmark = pytest.mark.django_db
 

@@ -2,11 +2,11 @@
 
 import pytest
 
-from dailypapers.core.testing import make_paper
 from dailypapers.papers.models import Paper
 from dailypapers.search import vectors
 from dailypapers.search.hybrid import search
 from dailypapers.search.identifiers import Identifier, parse_identifier
+from tests.support.testing import make_paper
 
 THE_ID = "2605.28820"
 NAMING_THE_PAPER = [

@@ -1,9 +1,9 @@
 import pytest
 from django.core.management import call_command
 
-from dailypapers.core.testing import make_paper
 from dailypapers.papers.models import Paper
 from dailypapers.search.keyword import keyword_search
+from tests.support.testing import make_paper
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 
-from dailypapers.core.testing import make_paper
+from tests.support.testing import make_paper
 from dailypapers.search import serving, vectors
 from dailypapers.search.embedder import MODEL_DIR, StaticEmbedder, load_embedder, read_config
 from dailypapers.search.hybrid import search

@@ -2,7 +2,7 @@
 
 import pytest
 
-from dailypapers.core.testing import make_paper
+from tests.support.testing import make_paper
 from dailypapers.search.hybrid import search
 from dailypapers.search.keyword import backend, keyword_search, more_like_this
 

@@ -6,11 +6,11 @@ import numpy as np
 import pytest
 from django.core.management import call_command
 
-from dailypapers.core.testing import make_paper
 from dailypapers.papers.models import Paper
 from dailypapers.search import demo_vectors, vectors
 from dailypapers.search.embedder import get_embedder
 from dailypapers.search.models import PaperVector
+from tests.support.testing import make_paper
 
 pytestmark = pytest.mark.django_db
 

@@ -5,13 +5,13 @@ import datetime as dt
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.utils import timezone
 
-from dailypapers.core.testing import make_paper
 from dailypapers.papers.models import Organization, Paper
 from dailypapers.search import keyword
 from dailypapers.search.filters import SearchFilters
@@ -157,11 +157,13 @@ STEPS = {
 def run_step(step: str, data_dir) -> str:
     code = (
         "import django; django.setup(); "
-        "from dailypapers.core.testing import make_paper; "
+        "from tests.support.testing import make_paper; "
         "from dailypapers.search.keyword import keyword_search; " + STEPS[step]
     )
     env = {**os.environ, "DAILYPAPERS_DATA_DIR": str(data_dir)}
     env["DJANGO_SETTINGS_MODULE"] = "dailypapers.settings"
+    # The harness (tests.support) lives at the repository root, not in the installed package.
+    env["PYTHONPATH"] = str(Path(__file__).resolve().parents[3])
     env.pop("DATABASE_URL", None)
     done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr

@@ -1,10 +1,11 @@
 import numpy as np
 import pytest
 
-from dailypapers.core.testing import make_paper
+from tests.support.testing import make_paper
 from dailypapers.search import serving, vectors
 from dailypapers.search.embedder import get_embedder
 from dailypapers.search.models import PaperVector
+from tests.support.testing import make_paper
 
 pytestmark = pytest.mark.django_db
 

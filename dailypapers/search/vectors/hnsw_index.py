@@ -74,17 +74,14 @@ OVERFETCH = 2.0
 
 def mode() -> str:
     """``auto`` (this index past the threshold), ``exact`` (never) or ``hnsw`` (always, once
-    its files exist)."""
-    value = str(getattr(settings, "SEARCH_VECTOR_INDEX", "auto")).strip().lower()
-    if value not in ("auto", "exact", "hnsw"):
-        raise ValueError(f"SEARCH_VECTOR_INDEX must be auto, exact or hnsw, not {value!r}")
-    return value
+    its files exist); settings.py reads it and core/checks.py refuses any other value."""
+    return settings.SEARCH_VECTOR_INDEX
 
 
 def threshold() -> int:
     """Vectors from which ``auto`` builds and uses the graph; below it the exact index is
     fast enough (docs/search.md) and needs no files."""
-    return int(getattr(settings, "SEARCH_HNSW_THRESHOLD", 50_000))
+    return settings.SEARCH_HNSW_THRESHOLD
 
 
 def folder() -> Path:

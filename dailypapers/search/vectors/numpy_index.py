@@ -2,10 +2,10 @@
 matrix-vector product. The backend on SQLite (PostgreSQL has ``pgvector_index.py``).
 
 Each process loads the ``PaperVector`` rows of the current model once, then looks for new rows
-at most every ``REFRESH_SECONDS`` (new ones are appended; anything else reloads the whole
-matrix). Memory is 1 KiB per paper at 256 float32 dimensions (1 GiB per million papers); a
-query costs one pass over the matrix, so past ``hnsw_index.threshold()`` vectors
-``vectors.py`` hands out the approximate ``hnsw_index.py`` instead (see docs/search.md).
+at most every ``DAILYPAPERS_VECTOR_REFRESH_SECONDS`` (new ones are appended; anything else
+reloads the whole matrix). Memory is 1 KiB per paper at 256 float32 dimensions (1 GiB per
+million papers); a query costs one pass over the matrix, so past ``hnsw_index.threshold()``
+vectors ``vectors.py`` hands out the approximate ``hnsw_index.py`` instead (see docs/search.md).
 Storing vectors is ``vectors.py``'s job; nothing here writes.
 """
 
@@ -23,8 +23,8 @@ from dailypapers.search.models import VECTOR_DTYPE, PaperVector
 
 
 def refresh_seconds() -> float:
-    # A setting only tests change (to 0): production picks up new vectors within seconds.
-    return float(getattr(settings, "SEARCH_VECTOR_REFRESH_SECONDS", 10.0))
+    # Read at each look, not at import: tests set it to 0 to see their own vectors at once.
+    return settings.SEARCH_VECTOR_REFRESH_SECONDS
 
 
 @dataclass(frozen=True)

@@ -22,9 +22,9 @@ from dailypapers.sources.arxiv.ids import parse_arxiv_id
 from dailypapers.sources.arxiv.xmldoc import child_text, collapse_whitespace, parse_xml
 from dailypapers.sources.records import PaperRecord, VersionRecord
 
-__all__ = ["API_URL", "MAX_RESULTS_PER_CALL", "AtomFeed", "parse_feed", "query_params"]
+__all__ = ["MAX_RESULTS_PER_CALL", "AtomFeed", "parse_feed", "query_params"]
 
-API_URL = "https://export.arxiv.org/api/query"
+# Where the API is: settings.ARXIV_API_URL, the one home of every upstream address.
 MAX_RESULTS_PER_CALL = 2000  # the API's own cap per call (30000 in all for one query)
 
 _ATOM = "{http://www.w3.org/2005/Atom}"

@@ -29,17 +29,14 @@ from dailypapers.sources.arxiv.xmldoc import child_text, collapse_whitespace, pa
 from dailypapers.sources.records import PaperRecord, VersionRecord
 
 __all__ = [
-    "OAI_URL",
     "OaiPage",
     "OaiRecord",
     "ResumptionToken",
-    "get_record_params",
     "list_records_params",
-    "parse_get_record",
     "parse_page",
 ]
 
-OAI_URL = "https://oaipmh.arxiv.org/oai"
+# Where the server is: settings.ARXIV_OAI_URL, the one home of every upstream address.
 METADATA_PREFIXES = ("arXivRaw", "arXiv")
 
 _OAI = "{http://www.openarchives.org/OAI/2.0/}"
@@ -113,17 +110,6 @@ def list_records_params(
     return params
 
 
-def get_record_params(arxiv_id: str, *, metadata_prefix: str = "arXivRaw") -> dict[str, str]:
-    if metadata_prefix not in METADATA_PREFIXES:
-        raise ValueError(f"metadata_prefix must be one of {METADATA_PREFIXES}")
-    bare_id = parse_arxiv_id(arxiv_id).arxiv_id
-    return {
-        "verb": "GetRecord",
-        "identifier": f"oai:arXiv.org:{bare_id}",
-        "metadataPrefix": metadata_prefix,
-    }
-
-
 def parse_page(body: bytes | str) -> OaiPage:
     """One OAI-PMH response; raises an ``OaiError`` subclass when it carries an error."""
     root = parse_xml(body, "OAI-PMH response")
@@ -155,13 +141,6 @@ def parse_page(body: bytes | str) -> OaiPage:
         elif element.tag == f"{_OAI}resumptionToken":
             page.token = _token(element)
     return page
-
-
-def parse_get_record(body: bytes | str) -> OaiRecord:
-    page = parse_page(body)
-    if len(page.records) != 1:
-        raise MalformedResponse(f"GetRecord response holds {len(page.records)} records, not 1")
-    return page.records[0]
 
 
 def _record(element: Element, position: int) -> OaiRecord:

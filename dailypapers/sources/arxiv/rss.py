@@ -31,10 +31,10 @@ from dailypapers.sources.arxiv.ids import parse_arxiv_id
 from dailypapers.sources.arxiv.xmldoc import collapse_whitespace
 from dailypapers.sources.records import PaperRecord
 
-__all__ = ["ANNOUNCE_TYPES", "Announcement", "AnnouncementFeed", "feed_url", "parse_announcements"]
+__all__ = ["ANNOUNCE_TYPES", "Announcement", "AnnouncementFeed", "parse_announcements"]
 
 ANNOUNCE_TYPES = ("new", "replace", "cross", "replace-cross")
-RSS_URL = "https://rss.arxiv.org/rss/"
+# Where the feeds are: settings.ARXIV_RSS_URL, the one home of every upstream address.
 
 _DESCRIPTION = re.compile(
     r"^\s*arXiv:(?P<id>\S+?)\s*(?:v(?P<version>\d+))?\s+Announce Type:\s*(?P<type>[\w-]+)\s*"
@@ -85,12 +85,6 @@ class AnnouncementFeed:
     announcements: list[Announcement] = field(default_factory=list)
     announced_on: dt.date | None = None  # the channel's announcement day
     skipped: list[str] = field(default_factory=list)  # why items without a usable id were left
-
-
-def feed_url(categories: list[str], *, atom: bool = False) -> str:
-    if not categories:
-        raise ValueError("give at least one category")
-    return ("https://rss.arxiv.org/atom/" if atom else RSS_URL) + "+".join(categories)
 
 
 def parse_announcements(body: bytes | str) -> AnnouncementFeed:

@@ -1,6 +1,7 @@
 """Hugging Face ``/api/daily_papers`` JSON parsed into ``(PaperRecord, DailyRecord)`` pairs.
 
-The shape is HF's daily entry (see docs/design HF_API.md): a nested ``paper`` plus top-level
+The shape is HF's daily entry (docs/api.md#shapes; recorded answers in
+``tests/fixtures/sources/hf/``): a nested ``paper`` plus top-level
 ``publishedAt`` (when the paper was added to the daily list), ``title``, ``numComments``,
 ``submittedBy`` and, since 2025, ``organization``. Every field except ``paper.id`` is treated
 as optional, and a field of the wrong type is treated as missing: an entry is skipped (with its
@@ -23,7 +24,6 @@ from dailypapers.sources.arxiv.ids import parse_arxiv_id
 from dailypapers.sources.records import DailyRecord, PaperRecord
 
 __all__ = [
-    "DAILY_PAPERS_URL",
     "DailyPapersPage",
     "MalformedDailyPapers",
     "daily_papers_params",
@@ -31,7 +31,7 @@ __all__ = [
     "parse_daily_papers_json",
 ]
 
-DAILY_PAPERS_URL = "https://huggingface.co/api/daily_papers"
+# Where the list is: settings.HF_API_URL, the one home of every upstream address.
 _WHITESPACE = re.compile(r"\s+")
 
 

@@ -8,12 +8,7 @@ import pytest
 
 from dailypapers.sources.arxiv import errors
 from dailypapers.sources.arxiv.errors import MalformedResponse, OaiError
-from dailypapers.sources.arxiv.oai import (
-    get_record_params,
-    list_records_params,
-    parse_get_record,
-    parse_page,
-)
+from dailypapers.sources.arxiv.oai import list_records_params, parse_page
 from dailypapers.sources.records import VersionRecord
 
 Read = Callable[[str], bytes]
@@ -98,7 +93,10 @@ def test_it_reads_the_arxiv_format_with_split_author_names(fixture_bytes: Read) 
 
 
 def test_it_reads_a_single_record(fixture_bytes: Read) -> None:
-    record = parse_get_record(fixture_bytes("arxiv/oai/arxivraw_GetRecordResponse.xml"))
+    page = parse_page(fixture_bytes("arxiv/oai/arxivraw_GetRecordResponse.xml"))
+
+    assert len(page.records) == 1
+    record = page.records[0]
 
     assert record.arxiv_id == "1302.2146"
     assert record.paper is not None
@@ -202,11 +200,6 @@ def test_it_builds_list_records_params_for_a_first_and_a_next_page() -> None:
     }
 
 
-def test_it_builds_get_record_params_from_any_id_form() -> None:
-    assert get_record_params("https://arxiv.org/abs/0704.0716v4") == {
-        "verb": "GetRecord",
-        "identifier": "oai:arXiv.org:0704.0716",
-        "metadataPrefix": "arXivRaw",
-    }
+def test_it_refuses_a_metadata_format_it_cannot_read() -> None:
     with pytest.raises(ValueError):
         list_records_params(metadata_prefix="oai_dc")

@@ -6,7 +6,7 @@ from collections.abc import Callable
 import pytest
 
 from dailypapers.sources.arxiv.errors import MalformedResponse
-from dailypapers.sources.arxiv.rss import feed_url, parse_announcements
+from dailypapers.sources.arxiv.rss import parse_announcements
 
 Read = Callable[[str], bytes]
 
@@ -136,11 +136,6 @@ def test_it_skips_an_item_without_any_arxiv_id_and_says_why() -> None:
 def test_it_rejects_what_is_not_a_complete_feed(body: bytes) -> None:
     with pytest.raises(MalformedResponse):
         parse_announcements(body)
-
-
-def test_it_builds_the_feed_url_of_several_categories() -> None:
-    assert feed_url(["cs.CL", "cs.AI"]) == "https://rss.arxiv.org/rss/cs.CL+cs.AI"
-    assert feed_url(["math.OC"], atom=True) == "https://rss.arxiv.org/atom/math.OC"
 
 
 def test_a_body_feedparser_cannot_decode_is_a_malformed_response() -> None:

@@ -24,7 +24,7 @@ from dailypapers.sources.http import (
     parse_retry_after,
 )
 from dailypapers.sources.tests.conftest import FIXTURES
-from dailypapers.sources.tests.scripted_server import (
+from tests.support.scripted_server import (
     ScriptedServer,
     reset_connection,
     respond,

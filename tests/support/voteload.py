@@ -24,7 +24,7 @@ from pathlib import Path
 
 import httpx
 
-from dailypapers.core.processdb import database_env
+from tests.support.processdb import database_env
 
 PASSWORD = "a long load-test password"
 

@@ -17,7 +17,7 @@ import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
-from dailypapers.core.processdb import database_env
+from tests.support.processdb import database_env
 
 
 def free_port() -> int:

@@ -1,12 +1,15 @@
-"""pytest fixtures for the community's tests: the personas, logged-in clients, a fast password
-hasher and open rate limits (tests that check a limit set their own)."""
+"""pytest fixtures for every test: the personas, logged-in clients, a fast password hasher and
+open rate limits (tests that check a limit set their own ``settings.RATE_LIMITS``).
+
+Registered once by the root ``conftest.py`` (``pytest_plugins``), so the autouse fixture below
+runs for the in-package tests and ``tests/`` alike; nothing here is imported with ``*``."""
 
 from __future__ import annotations
 
 import pytest
 from django.test import Client
 
-from dailypapers.core import personas
+from tests.support import personas
 
 
 @pytest.fixture(autouse=True)
