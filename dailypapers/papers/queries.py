@@ -9,7 +9,7 @@ import datetime as dt
 from typing import TYPE_CHECKING
 
 from django.db import models
-from django.db.models import F
+from django.db.models import F, Q
 
 if TYPE_CHECKING:
     from dailypapers.papers.models import DailyEntry, Paper  # noqa: F401 (used in strings)
@@ -20,6 +20,11 @@ if TYPE_CHECKING:
 TRENDING_WINDOW_DAYS = 7
 TRENDING_OFFSET_HOURS = 2.0
 TRENDING_GRAVITY = 1.2
+
+
+# A paper held by its arXiv id only (a submission arXiv has not answered yet): no v1 date, no
+# abstract. Such an entry is on no list until its paper is fetched (docs/community.md).
+PENDING_ENTRY = Q(paper__published_at__isnull=True, paper__abstract="")
 
 
 def trending_score(votes: int, age_hours: float) -> float:
@@ -37,7 +42,8 @@ class PaperQuerySet(models.QuerySet["Paper"]):
 
 class DailyEntryQuerySet(models.QuerySet["DailyEntry"]):
     def visible(self) -> DailyEntryQuerySet:
-        return self.filter(paper__hidden=False)
+        """Entries of papers shown on lists: not hidden, and fetched from arXiv."""
+        return self.filter(paper__hidden=False).exclude(PENDING_ENTRY)
 
     def listed(self) -> DailyEntryQuerySet:
         """Visible entries with their paper and organization, most upvoted first."""
