@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -27,8 +28,7 @@ LIGHT_BACKGROUND = "rgb(249, 250, 251)"
 @pytest.fixture(scope="module")
 def arxiv_site(tmp_path_factory):
     """The demo site pointed at a local arXiv, with the fetch worker running beside it."""
-    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    body = open(os.path.join(root, FIXTURE), "rb").read()  # noqa: SIM115 (read once)
+    body = (Path(__file__).resolve().parents[1] / FIXTURE).read_bytes()
     arxiv = ScriptedServer([respond(200, body)])
     data_dir = tmp_path_factory.mktemp("ondemand")
     env = {
