@@ -21,7 +21,13 @@ from dailypapers.discussions.threads import discussion
 from dailypapers.lib.dates import Period, parse_period, period_containing
 from dailypapers.papers import announced
 from dailypapers.papers.models import Author, AuthorshipClaim, DailyEntry, Organization, Paper
-from dailypapers.papers.ondemand import Fetching, could_exist, pending_state, request_paper
+from dailypapers.papers.ondemand import (
+    Fetching,
+    could_exist,
+    fetching_enabled,
+    pending_state,
+    request_paper,
+)
 from dailypapers.papers.voting import voted_ids
 from dailypapers.search.filters import SORTS, SearchFilters
 from dailypapers.search.hybrid import search as hybrid_search
@@ -127,6 +133,10 @@ def search(request: HttpRequest) -> HttpResponse:
     if results.found is not None:
         # The query was that paper's id, link or DOI: open it, as Hugging Face's site does.
         return redirect(results.found.get_absolute_url())
+    wanted = results.query.identifier.arxiv_id if results.query.identifier else ""
+    if wanted and fetching_enabled() and could_exist(wanted):
+        # An arXiv id or link this site does not hold: its page fetches it (on demand).
+        return redirect("papers:paper", arxiv_id=wanted)
     page = Paginator(results, SEARCH_PER_PAGE).get_page(_page_number(request))
     stems = query_stems(results.query)
     papers = list(page.object_list)

@@ -195,3 +195,10 @@ def test_the_command_fetches_what_is_queued(client, upstream, capsys):
     call_command("submissions", "fetch")
     assert "1 paper(s) fetched, 0 unknown to arXiv" in capsys.readouterr().out
     assert Paper.objects.filter(arxiv_id=KNOWN).exists()
+
+
+def test_searching_for_an_id_the_site_does_not_hold_opens_its_page(client, upstream):
+    server = upstream(recorded(EMPTY))
+    response = client.get("/papers", {"q": f"https://arxiv.org/abs/{KNOWN}v1"})
+    assert response.status_code == 302 and response["Location"] == f"/papers/{KNOWN}"
+    assert not server.requests and not PaperFetch.objects.exists(), "only a visit queues it"
