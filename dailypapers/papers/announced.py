@@ -21,7 +21,7 @@ import datetime as dt
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Case, F, IntegerField, Max, Min, Value, When
+from django.db.models import Case, F, IntegerField, Value, When
 
 from dailypapers.papers.models import DailyEntry, Paper
 
@@ -54,11 +54,17 @@ def not_yet_submitted(day: dt.date, limit: int) -> list[Paper]:
     return list(papers[:limit])
 
 
+def _nearest(rows: models.QuerySet, field: str, newest: bool) -> dt.date | None:
+    # ORDER BY ... LIMIT 1 walks the date index and stops at the first row that passes the
+    # other filters; MAX() with such filters reads every earlier row.
+    return rows.order_by(f"-{field}" if newest else field).values_list(field, flat=True).first()
+
+
 def latest_day() -> dt.date | None:
     """The newest day with papers: submitted ones or announcements in the site's categories."""
     days = [
-        DailyEntry.latest_date(),
-        _announcements().aggregate(day=Max("announced_on"))["day"],
+        _nearest(DailyEntry.objects.visible(), "date", newest=True),
+        _nearest(_announcements().filter(announced_on__isnull=False), "announced_on", True),
     ]
     return max((day for day in days if day is not None), default=None)
 
@@ -66,8 +72,8 @@ def latest_day() -> dt.date | None:
 def day_before(day: dt.date) -> dt.date | None:
     """The closest earlier day with papers, or None."""
     days = [
-        DailyEntry.objects.visible().filter(date__lt=day).aggregate(day=Max("date"))["day"],
-        _announcements().filter(announced_on__lt=day).aggregate(day=Max("announced_on"))["day"],
+        _nearest(DailyEntry.objects.visible().filter(date__lt=day), "date", newest=True),
+        _nearest(_announcements().filter(announced_on__lt=day), "announced_on", newest=True),
     ]
     return max((found for found in days if found is not None), default=None)
 
@@ -75,7 +81,7 @@ def day_before(day: dt.date) -> dt.date | None:
 def day_after(day: dt.date) -> dt.date | None:
     """The closest later day with papers, or None."""
     days = [
-        DailyEntry.objects.visible().filter(date__gt=day).aggregate(day=Min("date"))["day"],
-        _announcements().filter(announced_on__gt=day).aggregate(day=Min("announced_on"))["day"],
+        _nearest(DailyEntry.objects.visible().filter(date__gt=day), "date", newest=False),
+        _nearest(_announcements().filter(announced_on__gt=day), "announced_on", newest=False),
     ]
     return min((found for found in days if found is not None), default=None)
