@@ -1,6 +1,8 @@
 """The reading pages: a day's list, a week's and a month's top papers, trending, search, a paper.
 
-Views parse the URL, ask a QuerySet (papers/queries.py, search/keyword.py) and paginate.
+Views parse the URL, ask a QuerySet (papers/queries.py, search/keyword.py) and paginate. A day
+with few submissions is filled from ``announced.py``; a paper the site does not hold yet is
+answered by ``ondemand.py`` (a page that refreshes itself while arXiv is asked).
 """
 
 from __future__ import annotations
