@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from dailypapers.papers.fetches import PaperFetch
 from dailypapers.papers.ingest import fetch_queue
-from dailypapers.papers.models import Paper
+from dailypapers.papers.models import Paper, UpstreamPace
 from dailypapers.papers.tests.upstream import FIXTURES, FakeClock, client, recorded
 from dailypapers.sources.tests.scripted_server import reset_connection, respond
 
@@ -195,6 +195,8 @@ def test_the_command_fetches_what_is_queued(client, upstream, capsys):
     call_command("submissions", "fetch")
     assert "1 paper(s) fetched, 0 unknown to arXiv" in capsys.readouterr().out
     assert Paper.objects.filter(arxiv_id=KNOWN).exists()
+    # It took its turn with the database pacer that every arXiv client of the site shares.
+    assert UpstreamPace.objects.get(upstream="arxiv").next_request_at > timezone.now()
 
 
 def test_searching_for_an_id_the_site_does_not_hold_opens_its_page(client, upstream):
