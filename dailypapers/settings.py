@@ -325,6 +325,14 @@ ARXIV_API_URL = os.getenv("ARXIV_API_URL", "https://export.arxiv.org/api/query")
 ARXIV_OAI_URL = os.getenv("ARXIV_OAI_URL", "https://oaipmh.arxiv.org/oai")
 ARXIV_RSS_URL = os.getenv("ARXIV_RSS_URL", "https://rss.arxiv.org/rss/")
 HF_API_URL = os.getenv("HF_API_URL", "https://huggingface.co/api/daily_papers")
+# Any arXiv paper on demand (docs/ingest.md#papers-on-demand): a visit to a valid id the site
+# does not hold queues it for ``dailypapers submissions fetch``; the queue is capped so that a
+# crawler walking made-up ids cannot grow it without bound.
+ARXIV_ON_DEMAND = envbool("ARXIV_ON_DEMAND", "true")
+ARXIV_ON_DEMAND_QUEUE_MAX = envint("ARXIV_ON_DEMAND_QUEUE_MAX", 1000)
+# The daily page (docs/community.md#not-yet-submitted): a day with fewer submitted
+# papers than this is filled with that day's arXiv announcements in ARXIV_CATEGORIES.
+DAILY_FILL_BELOW = envint("DAILY_FILL_BELOW", 10)
 
 LOGGING = {
     "version": 1,

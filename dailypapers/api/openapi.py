@@ -315,6 +315,24 @@ def _get(summary: str, ok: dict[str, Any], *parameters: dict[str, Any]) -> dict[
     return {"get": operation}
 
 
+def _on_demand(path: dict[str, Any]) -> dict[str, Any]:
+    """A paper the site does not hold yet is fetched from arXiv (docs/ingest.md)."""
+    fetching = _object(
+        {
+            "id": STRING,
+            "status": {"type": "string", "enum": ["fetching", "pending"]},
+            "state": {"type": "string"},
+            "message": STRING,
+            "retryAfter": {"type": "integer"},
+        }
+    )
+    path["get"]["responses"]["202"] = _json(
+        "Not held yet: being fetched from arXiv; ask again after Retry-After seconds.", fetching
+    )
+    path["get"]["responses"]["503"] = _error("Too many papers wait to be fetched; try later.")
+    return path
+
+
 def _post(summary: str, body: str, *parameters: dict[str, Any]) -> dict[str, Any]:
     responses = {
         "200": _json("Done.", _ref("Empty")),
@@ -461,7 +479,9 @@ def build() -> dict[str, Any]:
             LIMIT,
             CATEGORY,
         ),
-        "/api/papers/{arxiv_id}": _get("One paper.", _json("The paper.", _ref("Paper")), ARXIV_ID),
+        "/api/papers/{arxiv_id}": _on_demand(
+            _get("One paper.", _json("The paper.", _ref("Paper")), ARXIV_ID)
+        ),
         "/api/papers/{arxiv_id}/comments": _get(
             "A paper's discussion, read-only: top-level comments with their replies.",
             _json("Comments, oldest first.", _list_of("Comment")),

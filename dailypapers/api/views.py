@@ -17,6 +17,7 @@ from dailypapers.api.shapes import COMMENT, CommentDict, object_id, user_dict, u
 from dailypapers.discussions.models import Comment
 from dailypapers.discussions.threads import discussion
 from dailypapers.papers.models import Author, AuthorshipClaim, DailyEntry, Organization, Paper
+from dailypapers.papers.ondemand import could_exist, pending_state, request_paper
 from dailypapers.search.filters import SearchFilters
 from dailypapers.search.hybrid import search as hybrid_search
 from dailypapers.sources.arxiv.errors import InvalidArxivId
@@ -71,8 +72,47 @@ def search(request: HttpRequest) -> HttpResponse:
     return json_response(items)
 
 
+def on_demand(arxiv_id: str) -> HttpResponse | None:
+    """The answer for a paper the site does not hold yet (docs/api.md, "Papers on demand"):
+    202 with ``{"id", "status", "message", "retryAfter"}`` and a Retry-After header while arXiv
+    is asked, 404 when arXiv has no such paper or the site does not fetch, 503 when the fetch
+    queue is full. None when the paper is held (or the id is no id: ``get_paper`` 404s)."""
+    try:
+        arxiv_id = parse_bare_arxiv_id(arxiv_id).arxiv_id
+    except InvalidArxivId:
+        return None
+    held = Paper.objects.filter(arxiv_id=arxiv_id).only(
+        "hidden", "published_at", "abstract", "author_names"
+    )
+    paper = held.first()
+    if paper is not None:
+        if paper.hidden or not paper.is_pending_fetch:
+            return None
+        fetching = pending_state(arxiv_id)
+    elif not could_exist(arxiv_id):
+        return None
+    else:
+        fetching = request_paper(arxiv_id)
+    if fetching.state == "missing" or (fetching.state == "off" and paper is None):
+        raise ApiError(404, fetching.message)
+    if fetching.state == "busy":
+        raise ApiError(503, fetching.message, {"Retry-After": str(fetching.retry_seconds)})
+    body = {
+        "id": arxiv_id,
+        "status": "fetching" if fetching.in_progress else "pending",
+        "state": fetching.state,
+        "message": fetching.message,
+        "retryAfter": fetching.retry_seconds,
+    }
+    response = json_response(body, status=202)
+    response["Retry-After"] = str(fetching.retry_seconds)
+    return response
+
+
 @api_view("GET")
 def paper(request: HttpRequest, arxiv_id: str) -> HttpResponse:
+    if (waiting := on_demand(arxiv_id)) is not None:
+        return waiting
     found = get_paper(arxiv_id)
     claims = AuthorshipClaim.objects.filter(
         paper=found, status=AuthorshipClaim.Status.CONFIRMED

@@ -20,7 +20,8 @@ from dailypapers.api.shapes import ORGANIZATION, object_id
 from dailypapers.api.views import get_paper
 from dailypapers.core.ratelimits import RateLimited, hit
 from dailypapers.lib.links import InvalidLink, code_link, web_link
-from dailypapers.papers.models import AuthorshipClaim, Organization, Paper
+from dailypapers.papers.models import AuthorshipClaim, Organization, Paper, PaperFetch
+from dailypapers.papers.ondemand import enqueue
 from dailypapers.papers.writing import save_papers
 from dailypapers.sources.arxiv.errors import InvalidArxivId
 from dailypapers.sources.arxiv.ids import issued_month, parse_bare_arxiv_id
@@ -49,13 +50,15 @@ def token_user(request: HttpRequest, writes: bool = True) -> Any:
 
 @api_view("POST")
 def index_paper(request: HttpRequest) -> HttpResponse:
-    """Make a paper known by its arXiv id. It is saved with its id only and filled in by the
-    next ``dailypapers submissions fetch`` (or at once when ingestion is configured)."""
+    """Make a paper known by its arXiv id. It is saved with its id only and queued; the
+    worker ``dailypapers submissions fetch`` fills it in (``GET /api/papers/<id>`` answers
+    202 until then)."""
     token_user(request)
     arxiv_id = _new_style_id(json_body(request).get("arxivId"))
     if not Paper.objects.filter(arxiv_id=arxiv_id).exists():
         with transaction.atomic():
             save_papers([PaperRecord(arxiv_id=arxiv_id, title=f"arXiv:{arxiv_id}")])
+            enqueue([arxiv_id], PaperFetch.Reason.API)
     return json_response({})
 
 

@@ -15,7 +15,8 @@ from django.db.models.functions import Lower
 
 from dailypapers.library.models import LibraryItem, PendingImport
 from dailypapers.library.references import Reference, normalise_title, read_references
-from dailypapers.papers.models import Paper
+from dailypapers.papers.models import Paper, PaperFetch
+from dailypapers.papers.ondemand import enqueue
 from dailypapers.search.keyword import keyword_search
 
 # Titles are matched through the keyword index (a title's words, then the exact normalised
@@ -93,6 +94,8 @@ def import_references(user, references: list[Reference]) -> ImportReport:
             ignore_conflicts=True,
             batch_size=500,
         )
+        # The fetch worker (``dailypapers submissions fetch``) asks arXiv for them.
+        enqueue(sorted(unknown_ids), PaperFetch.Reason.IMPORT)
     report.added = len(paper_ids - had)
     return report
 

@@ -37,10 +37,11 @@ class LibraryItem(models.Model):
 
 
 class PendingImport(models.Model):
-    """An arXiv id a reader imported that this site does not have yet: the fetch queue.
+    """An arXiv id a reader imported that this site does not have yet.
 
-    A fetch worker (not part of this app) fetches the paper; ``library.importing`` then adds
-    it to the reader's library at their next import or visit (``claim_fetched``)."""
+    The import also queues the id for ``dailypapers submissions fetch`` (``PaperFetch``);
+    ``library.importing`` then adds the fetched paper to the reader's library at their next
+    import or visit (``claim_fetched``)."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="pending_imports"

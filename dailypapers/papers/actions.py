@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from dailypapers.accounts.decorators import verified_email_required
 from dailypapers.core.ratelimits import limited
 from dailypapers.papers.models import Author, AuthorshipClaim, Paper
-from dailypapers.papers.submitting import SubmitRefused, submit_paper
+from dailypapers.papers.submitting import SubmitRefused, pending_submissions, submit_paper
 from dailypapers.papers.voting import set_vote
 
 
@@ -68,12 +68,13 @@ def submit(request: HttpRequest) -> HttpResponse:
             if done.pending:
                 messages.success(
                     request,
-                    f"arXiv:{done.entry.paper.arxiv_id} is on today's list; its title and "
-                    "abstract will be fetched from arXiv shortly.",
+                    f"arXiv:{done.entry.paper.arxiv_id} is submitted; it goes on today's list "
+                    "as soon as its title and abstract have been fetched from arXiv.",
                 )
             else:
                 messages.success(request, "The paper is on today's list. Thank you!")
             return redirect(done.entry.paper.get_absolute_url())
+    context["pending"] = pending_submissions(request.user)
     return render(request, "papers/submit.html", context, status=400 if "error" in context else 200)
 
 

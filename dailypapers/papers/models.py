@@ -502,3 +502,7 @@ class UpstreamPace(models.Model):
 
     def __str__(self) -> str:
         return f"{self.upstream} at {self.next_request_at:%H:%M:%S}"
+
+
+# The fetch-by-id queue lives in its own module; imported here so Django registers it.
+from dailypapers.papers.fetches import PaperFetch  # noqa: E402, F401

@@ -22,6 +22,11 @@ TRENDING_OFFSET_HOURS = 2.0
 TRENDING_GRAVITY = 1.2
 
 
+# A paper held by its arXiv id only (a submission arXiv has not answered yet): no v1 date, no
+# abstract. Such an entry is on no list until its paper is fetched (docs/community.md).
+PENDING_ENTRY = Q(paper__published_at__isnull=True, paper__abstract="")
+
+
 def trending_score(votes: int, age_hours: float) -> float:
     return votes / (max(age_hours, 0.0) + TRENDING_OFFSET_HOURS) ** TRENDING_GRAVITY
 
@@ -47,7 +52,8 @@ class PaperQuerySet(models.QuerySet["Paper"]):
 
 class DailyEntryQuerySet(models.QuerySet["DailyEntry"]):
     def visible(self) -> DailyEntryQuerySet:
-        return self.filter(paper__hidden=False)
+        """Entries of papers shown on lists: not hidden, and fetched from arXiv."""
+        return self.filter(paper__hidden=False).exclude(PENDING_ENTRY)
 
     def listed(self) -> DailyEntryQuerySet:
         """Visible entries with their paper and organization, most upvoted first."""

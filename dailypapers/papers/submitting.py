@@ -4,8 +4,11 @@ The id is parsed (any form: bare, versioned, abs/pdf URL), then:
 
 - a paper already on a daily list is not listed again; the answer says which day's list;
 - an unknown paper is fetched from arXiv through ``dailypapers.papers.ingest`` when
-  ``INGEST_CONTACT`` is set; otherwise it is saved with its id only, shown as "will be fetched",
-  and the next ``dailypapers ingest arxiv ID`` (or ``dailypapers submissions fetch``) fills it in;
+  ``INGEST_CONTACT`` is set, in one attempt (no request thread sleeps on arXiv's Retry-After);
+  an id arXiv does not know is refused. When arXiv cannot be asked now the paper is saved with
+  its id only and queued (``PaperFetch``): it is pending, shown to its submitter only and on no
+  list, until ``dailypapers submissions fetch`` fills it in (or withdraws it, if arXiv does not
+  know the id);
 - only papers first published within ``SUBMIT_MAX_AGE_DAYS`` are taken. For a paper not fetched
   yet the id itself tells its month (YYMM), the closest the rule can be checked without arXiv.
 """
@@ -19,7 +22,9 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from dailypapers.papers.models import DailyEntry, Paper
+from dailypapers.papers.models import DailyEntry, Paper, PaperFetch
+from dailypapers.papers.ondemand import enqueue
+from dailypapers.papers.queries import PENDING_ENTRY
 from dailypapers.papers.writing import save_daily_entries, save_papers
 from dailypapers.sources.arxiv.errors import InvalidArxivId
 from dailypapers.sources.arxiv.ids import parse_arxiv_id
@@ -86,11 +91,13 @@ def _fetch(arxiv_id: str) -> Paper | None:
         return None
     from dailypapers.papers.ingest.arxiv_api import fetch_papers
     from dailypapers.papers.ingest.clients import arxiv_client
+    from dailypapers.papers.ingest.fetch_queue import ONE_ATTEMPT
     from dailypapers.sources.arxiv.errors import ArxivSourceError
     from dailypapers.sources.http import FetchError
 
     try:
-        result = fetch_papers([arxiv_id], arxiv_client())
+        with arxiv_client(retry=ONE_ATTEMPT) as client:
+            result = fetch_papers([arxiv_id], client)
     except (ArxivSourceError, FetchError, OSError):
         return None  # arXiv is unreachable now: keep the submission pending, not lost
     if arxiv_id in result.missing:
@@ -115,12 +122,19 @@ def submit_paper(user, text: str, now: dt.datetime | None = None) -> Submitted:
         if paper is None:
             save_papers([PaperRecord(arxiv_id=arxiv_id, title=f"arXiv:{arxiv_id}")])
             paper = Paper.objects.get(arxiv_id=arxiv_id)
+            enqueue([arxiv_id], PaperFetch.Reason.SUBMISSION, now)
         _refuse_duplicate(paper)  # again, inside the transaction: someone may have been quicker
         save_daily_entries([DailyRecord(arxiv_id, today, now, submitter_name=user.username)])
         # writing.py knows upstream submitters by name; the account is linked here.
         DailyEntry.objects.filter(paper=paper, date=today).update(submitted_by=user)
         entry = DailyEntry.objects.select_related("paper").get(paper=paper, date=today)
     return Submitted(entry=entry, pending=paper.is_pending_fetch)
+
+
+def pending_submissions(user) -> list[DailyEntry]:
+    """The user's submissions still held by their id only: on no list until arXiv answers."""
+    entries = DailyEntry.objects.filter(submitted_by=user).select_related("paper")
+    return [entry for entry in entries.filter(PENDING_ENTRY)[:50]]
 
 
 def _refuse_duplicate(paper: Paper) -> None:

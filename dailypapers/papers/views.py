@@ -1,11 +1,16 @@
 """The reading pages: a day's list, a week's and a month's top papers, trending, search, a paper.
 
 Views parse the URL, ask a QuerySet (papers/queries.py) or the search (search/hybrid.py,
-similar.py) and paginate.
+similar.py) and paginate. A day with few submissions is filled from ``announced.py``; a paper
+the site does not hold yet is answered by ``ondemand.py`` (a page that refreshes itself while
+arXiv is asked).
 """
 
 from __future__ import annotations
 
+import datetime as dt
+
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.db import models
 from django.http import Http404, HttpRequest, HttpResponse
@@ -17,7 +22,15 @@ from dailypapers.api.views import paper_markdown, prefers_markdown
 from dailypapers.core.caching import cache_for_anonymous
 from dailypapers.discussions.threads import discussion
 from dailypapers.lib.dates import Period, parse_period, period_containing
+from dailypapers.papers import announced
 from dailypapers.papers.models import Author, AuthorshipClaim, DailyEntry, Organization, Paper
+from dailypapers.papers.ondemand import (
+    Fetching,
+    could_exist,
+    fetching_enabled,
+    pending_state,
+    request_paper,
+)
 from dailypapers.papers.voting import voted_ids
 from dailypapers.search.filters import SORTS, SearchFilters
 from dailypapers.search.hybrid import search as hybrid_search
@@ -45,18 +58,40 @@ def _tab_keys(day) -> dict[str, str]:
     }
 
 
+def _neighbours(period: Period) -> tuple[Period | None, Period | None]:
+    """Previous and next: for a day, the closest days with papers (weekends and holidays are
+    skipped); for a week or a month, the adjacent one, up to the newest list."""
+    if period.kind == "date":
+        before, after = announced.day_before(period.first), announced.day_after(period.last)
+        return (
+            period_containing("date", before) if before else None,
+            period_containing("date", after) if after else None,
+        )
+    latest = DailyEntry.latest_date()
+    return period.previous(), period.next() if latest and period.last < latest else None
+
+
 def _list_page(request: HttpRequest, period: Period, is_latest: bool = False) -> HttpResponse:
     entries = DailyEntry.objects.between(period.first, period.last)
     page = Paginator(entries, PER_PAGE).get_page(_page_number(request))
-    latest = DailyEntry.latest_date()
+    previous, following = _neighbours(period)
+    waiting: list[Paper] = []
+    if period.kind == "date" and page.number == 1:
+        listed = page.paginator.count
+        if listed < settings.DAILY_FILL_BELOW:
+            waiting = announced.not_yet_submitted(period.first, PER_PAGE - listed)
+    oldest = timezone.now().date() - dt.timedelta(days=settings.SUBMIT_MAX_AGE_DAYS)
+    shown = [entry.paper_id for entry in page.object_list] + [paper.pk for paper in waiting]
     context = {
         "period": period,
         "page": page,
         "entries": page.object_list,
-        "previous": period.previous(),
-        "next": period.next() if latest and period.last < latest else None,
+        "not_yet_submitted": waiting,
+        "may_submit": period.first >= oldest,
+        "previous": previous,
+        "next": following,
         "is_latest": is_latest,
-        "voted": voted_ids(request.user, (entry.paper_id for entry in page.object_list)),
+        "voted": voted_ids(request.user, shown),
         "tab": period.kind,
         **_tab_keys(period.first),
     }
@@ -65,10 +100,11 @@ def _list_page(request: HttpRequest, period: Period, is_latest: bool = False) ->
 
 @cache_for_anonymous
 def index(request: HttpRequest) -> HttpResponse:
-    """``/papers``: the search results when ``q`` is given, else the newest day with papers."""
+    """``/papers``: the search results when ``q`` is given, else the newest day with papers
+    (submitted, or announced by arXiv in the site's categories)."""
     if "q" in request.GET:
         return search(request)
-    latest = DailyEntry.latest_date() or timezone.now().date()
+    latest = announced.latest_day() or timezone.now().date()
     return _list_page(request, period_containing("date", latest), is_latest=True)
 
 
@@ -100,6 +136,10 @@ def search(request: HttpRequest) -> HttpResponse:
     if results.found is not None:
         # The query was that paper's id, link or DOI: open it, as Hugging Face's site does.
         return redirect(results.found.get_absolute_url())
+    wanted = results.query.identifier.arxiv_id if results.query.identifier else ""
+    if wanted and fetching_enabled() and could_exist(wanted):
+        # An arXiv id or link this site does not hold: its page fetches it (on demand).
+        return redirect("papers:paper", arxiv_id=wanted)
     page = Paginator(results, SEARCH_PER_PAGE).get_page(_page_number(request))
     stems = query_stems(results.query)
     papers = list(page.object_list)
@@ -119,12 +159,32 @@ def search(request: HttpRequest) -> HttpResponse:
     return render(request, "papers/search.html", context)
 
 
+def _fetching_page(request: HttpRequest, fetching: Fetching, pending: bool) -> HttpResponse:
+    """The page of a paper the site does not hold (yet): it refreshes itself while arXiv is
+    being asked, and then shows the paper. 202 while in progress, 404 when arXiv has no such
+    paper or the site does not fetch, 503 when the queue is full."""
+    status = {"missing": 404, "busy": 503}.get(fetching.state, 202)
+    if fetching.state == "off":
+        status = 202 if pending else 404
+    refresh = fetching.in_progress or (pending and fetching.state == "off")
+    context = {"fetching": fetching, "pending": pending, "refresh": refresh}
+    response = render(request, "papers/fetching.html", context, status=status)
+    if status in (202, 503):
+        response["Retry-After"] = str(fetching.retry_seconds)
+    return response
+
+
 def paper_detail(request: HttpRequest, arxiv_id: str) -> HttpResponse:
     if prefers_markdown(request):  # what huggingface_hub's read_paper and LLM tools ask for
         return paper_markdown(request, name=arxiv_id)
-    paper = get_object_or_404(
-        Paper.objects.visible().select_related("organization"), arxiv_id=arxiv_id
-    )
+    paper = Paper.objects.visible().select_related("organization").filter(arxiv_id=arxiv_id).first()
+    if paper is None:
+        # A hidden paper stays hidden; an id of a month to come cannot exist: 404, nobody asked.
+        if not could_exist(arxiv_id) or Paper.objects.filter(arxiv_id=arxiv_id).exists():
+            raise Http404(f"No paper arXiv:{arxiv_id} here.")
+        return _fetching_page(request, request_paper(arxiv_id), pending=False)
+    if paper.is_pending_fetch:
+        return _fetching_page(request, pending_state(arxiv_id), pending=True)
     context: dict[str, object] = {
         "paper": paper,
         "daily_dates": paper.daily_entries.values_list("date", flat=True),

@@ -110,6 +110,9 @@ class FetchError(Exception):
     attempts: int
     status_code: int | None = None
     response: FetchResponse | None = field(default=None, repr=False)
+    # The last answer's Retry-After in seconds (503/429), for a caller that queues its own
+    # retry rather than sleeping here (the on-demand fetch worker).
+    retry_after: float | None = None
 
     def __str__(self) -> str:
         status = f" (HTTP {self.status_code})" if self.status_code is not None else ""
@@ -202,7 +205,9 @@ class PoliteClient:
                     response,
                 )
         assert last is not None
-        raise FetchError(url, last.reason, self.retry.max_attempts, last.status_code)
+        raise FetchError(
+            url, last.reason, self.retry.max_attempts, last.status_code, retry_after=last.wait
+        )
 
     def _attempt(
         self,

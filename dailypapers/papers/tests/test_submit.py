@@ -37,7 +37,9 @@ def test_an_unknown_paper_waits_to_be_fetched_when_ingestion_is_off(as_alice, se
     paper = Paper.objects.get(arxiv_id=arxiv_id)
     assert paper.is_pending_fetch
     assert DailyEntry.objects.filter(paper=paper).exists()
-    assert "will be fetched from arXiv" in response.content.decode()
+    html = response.content.decode()
+    assert "Submitted, waiting for arXiv" in html and "not set up to do yet" in html
+    assert response.status_code == 202
 
 
 def test_a_duplicate_says_which_list_the_paper_is_on(as_alice):

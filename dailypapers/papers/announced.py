@@ -1,0 +1,87 @@
+"""A day's arXiv announcements that nobody has submitted yet, and which days have papers at all.
+
+The daily page of a day with fewer than ``DAILY_FILL_BELOW`` submitted papers shows, after them,
+that day's announcements (``Paper.announced_on``, set by ``ingest rss``, ``ingest sync`` and
+the snapshot import) whose primary category is one of ``ARXIV_CATEGORIES``, so an instance that
+ingests arXiv but has no community yet never shows an empty front page. The ranking rule
+(docs/community.md, "Not yet submitted"):
+
+1. most upvoted first (our readers' upvotes, and Hugging Face's for a paper it listed);
+2. then by the place of the paper's primary category in ``ARXIV_CATEGORIES``: the operator
+   lists first what the site is most about;
+3. then in arXiv's own order, by id (arXiv numbers papers as they are submitted).
+
+A day "has papers" when it has a visible submitted entry or such an announcement: previous/next
+on the daily pages skip the days without (weekends, holidays). What is not here: the page.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Case, F, IntegerField, Value, When
+
+from dailypapers.papers.models import DailyEntry, Paper
+
+
+def _announcements() -> models.QuerySet[Paper]:
+    return Paper.objects.visible().filter(primary_category__in=settings.ARXIV_CATEGORIES)
+
+
+def not_yet_submitted(day: dt.date, limit: int) -> list[Paper]:
+    """Up to ``limit`` papers announced on ``day`` in the site's categories, on no list that
+    day, ranked by the rule above."""
+    if limit <= 0 or not settings.ARXIV_CATEGORIES:
+        return []
+    place = Case(
+        *(
+            When(primary_category=category, then=Value(position))
+            for position, category in enumerate(settings.ARXIV_CATEGORIES)
+        ),
+        default=Value(len(settings.ARXIV_CATEGORIES)),
+        output_field=IntegerField(),
+    )
+    papers = (
+        _announcements()
+        .filter(announced_on=day)
+        .exclude(daily_entries__date=day)
+        .select_related("organization")
+        .annotate(votes=F("upstream_upvotes") + F("upvote_count"), place=place)
+        .order_by("-votes", "place", "arxiv_id")
+    )
+    return list(papers[:limit])
+
+
+def _nearest(rows: models.QuerySet, field: str, newest: bool) -> dt.date | None:
+    # ORDER BY ... LIMIT 1 walks the date index and stops at the first row that passes the
+    # other filters; MAX() with such filters reads every earlier row.
+    return rows.order_by(f"-{field}" if newest else field).values_list(field, flat=True).first()
+
+
+def latest_day() -> dt.date | None:
+    """The newest day with papers: submitted ones or announcements in the site's categories."""
+    days = [
+        _nearest(DailyEntry.objects.visible(), "date", newest=True),
+        _nearest(_announcements().filter(announced_on__isnull=False), "announced_on", True),
+    ]
+    return max((day for day in days if day is not None), default=None)
+
+
+def day_before(day: dt.date) -> dt.date | None:
+    """The closest earlier day with papers, or None."""
+    days = [
+        _nearest(DailyEntry.objects.visible().filter(date__lt=day), "date", newest=True),
+        _nearest(_announcements().filter(announced_on__lt=day), "announced_on", newest=True),
+    ]
+    return max((found for found in days if found is not None), default=None)
+
+
+def day_after(day: dt.date) -> dt.date | None:
+    """The closest later day with papers, or None."""
+    days = [
+        _nearest(DailyEntry.objects.visible().filter(date__gt=day), "date", newest=False),
+        _nearest(_announcements().filter(announced_on__gt=day), "announced_on", newest=False),
+    ]
+    return min((found for found in days if found is not None), default=None)
