@@ -2,7 +2,9 @@
 the abstract chosen by a fixed rule, labelled as such (never presented as a model's writing).
 
 The rule (centroid-based extraction, after Radev et al., 2004, on words instead of learnt
-vectors so that it costs ~50 µs and runs at render time):
+vectors so that it is cheap enough to run at render time: ~1 ms an abstract measured with
+the machine's two cores five times oversubscribed, and each abstract's answer is kept in a
+small in-process cache):
 
 1. Split the abstract into sentences (``.``, ``!`` or ``?`` then a space and a capital, with
    "e.g.", "i.e.", "et al.", "Fig.", "vs." and decimals not ending one).
@@ -11,8 +13,8 @@ vectors so that it costs ~50 µs and runs at render time):
    abstract keeps returning to (the method's name, the task) weigh most.
 3. Each sentence of 6 to 60 words scores the cosine between its set of words and the
    centroid, times 1.2 when it states the contribution ("we ...", "this paper/work ...",
-   "our ..."), since that is the sentence a reader wants from a card. The best one wins;
-   the earlier one on a tie. An abstract with a single sentence is its own summary.
+   "our ...", also after a short lead-in: "Hence, we ..."), since that is the sentence a
+   reader wants from a card. The best one wins; the earlier one on a tie. An abstract with a single sentence is its own summary.
 
 What is not here: the ai_summary itself (ingested by ``sources/hf``), storage (nothing is
 stored: the rule is cheap and deterministic), the API (which sends only Hugging Face's text).
@@ -20,19 +22,20 @@ stored: the rule is cheap and deterministic), the API (which sends only Hugging 
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections import Counter
 from dataclasses import dataclass
 
-_ABBREVIATIONS = re.compile(
-    r"\b(e\.g|i\.e|et al|etc|vs|cf|Fig|Figs|Eq|Eqs|Sec|approx|resp)\.", re.I
+# A piece ending in one of these did not end a sentence: it is joined to the next piece.
+_ENDS_IN_ABBREVIATION = re.compile(
+    r"(?:\b|^)(?:e\.g|i\.e|et al|etc|vs|cf|figs?|eqs?|sec|approx|resp)\.$", re.I
 )
 _BOUNDARY = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"'(\[])")
 _WORD = re.compile(r"[a-z0-9][a-z0-9-]{2,}")
-_CONTRIBUTION = re.compile(
-    r"^(?:here,? |in this (?:paper|work),? )?(?:we|our|this (?:paper|work))\b", re.I
-)
+# "We ...", "Our ...", "This paper ...", also after a short lead-in ("Hence, we ...").
+_CONTRIBUTION = re.compile(r"^(?:[\w ]{1,30}, )?(?:we|our|this (?:paper|work))\b", re.I)
 # fmt: off
 _STOPWORDS = frozenset((
     "the", "and", "for", "with", "that", "this", "from", "are", "was", "were", "been", "has",
@@ -69,13 +72,17 @@ def one_line(ai_summary: str, abstract: str) -> OneLine | None:
 
 
 def sentences(text: str) -> list[str]:
-    # Hide the dots that do not end a sentence, split, then put them back.
-    masked = _ABBREVIATIONS.sub(
-        lambda match: match.group(0).replace(".", "\x00"), " ".join(text.split())
-    )
-    return [part.replace("\x00", ".").strip() for part in _BOUNDARY.split(masked) if part.strip()]
+    found: list[str] = []
+    for piece in _BOUNDARY.split(" ".join(text.split())):
+        # Only a piece's last few characters can hold the abbreviation: look at those alone.
+        if found and _ENDS_IN_ABBREVIATION.search(found[-1][-9:]):
+            found[-1] += " " + piece
+        elif piece:
+            found.append(piece)
+    return found
 
 
+@functools.lru_cache(maxsize=4096)  # a list page shows the same abstracts again and again
 def best_sentence(abstract: str) -> str:
     candidates = sentences(abstract)
     if len(candidates) <= 1:

@@ -63,3 +63,27 @@ def test_cards_show_hugging_faces_ai_summary_labelled():
     list_on(paper, dt.date(2026, 5, 20))
     page = Client().get("/papers/date/2026-05-20").content.decode()
     assert "AI summary</span> RetroLM retrieves only when needed." in page
+
+
+# The NEO abstract (arXiv 2605.28820, bundled demo data): its contribution sentence opens
+# with "Hence, we ...", and a "Notably, ..." sentence shares as many of its words.
+NEO_ABSTRACT = (
+    "Current vision-language models (VLMs) typically stitch together separate image encoders "
+    "and language decoders via multi-stage alignment, a modular framework that inevitably "
+    "fragments pixel-level signals across frames and scatters early pixel-word interactions. In"
+    " parallel, native VLMs, despite impressive performance on single images, remain largely "
+    "unexplored in multi-image, video understanding, and spatial intelligence. Hence, we "
+    "introduce NEO-ov, a native foundation model that learns cross-frame and pixel-word "
+    "correspondence end-to-end, without any external encoders, auxiliary adapters, or post-hoc "
+    "fusion. By eliminating module boundaries entirely, NEO-ov enables fine-grained and unified"
+    " spatiotemporal modeling to emerge natively inside the model. Notably, NEO-ov largely "
+    "narrows the gap to modular counterparts while excelling at fine-grained visual perception,"
+    ' validating that native "one-vision" architectures are not only feasible but competitive '
+    "at scale. Beyond empirical performance, we unveil systematic architectural analyses and "
+    "detailed training recipes to facilitate subsequent native multimodal modeling. Our code "
+    "and models are publicly available at: https://github.com/EvolvingLMMs-Lab/NEO."
+)
+
+
+def test_a_contribution_after_a_lead_in_still_counts():
+    assert best_sentence(NEO_ABSTRACT).startswith("Hence, we introduce NEO-ov")
