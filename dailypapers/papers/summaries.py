@@ -14,7 +14,8 @@ small in-process cache):
 3. Each sentence of 6 to 60 words scores the cosine between its set of words and the
    centroid, times 1.2 when it states the contribution ("we ...", "this paper/work ...",
    "our ...", also after a short lead-in: "Hence, we ..."), since that is the sentence a
-   reader wants from a card. The best one wins; the earlier one on a tie. An abstract with a single sentence is its own summary.
+   reader wants from a card. The best one wins; the earlier one on a tie. An abstract with
+   a single sentence is its own summary.
 
 What is not here: the ai_summary itself (ingested by ``sources/hf``), storage (nothing is
 stored: the rule is cheap and deterministic), the API (which sends only Hugging Face's text).
