@@ -264,7 +264,9 @@ class Paper(models.Model):
             "publishedAt": utc_z(entry.submitted_at) if entry else paper["publishedAt"],
             "title": self.title,
             "summary": self.abstract,
-            "thumbnail": None,
+            # Absolute, as Hugging Face's: the first page, or a placeholder until it is made.
+            "thumbnail": settings.SITE_URL.rstrip("/")
+            + reverse("pdfs:thumbnail", args=[self.arxiv_id]),
             "numComments": self.comments,
             "upvotes": self.upvotes,
             "submittedBy": paper["submittedOnDailyBy"],

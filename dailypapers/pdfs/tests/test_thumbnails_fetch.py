@@ -214,3 +214,10 @@ def test_the_command_works_through_what_is_due(arxiv, capsys):
     arxiv(pdf_answer("One"))
     call_command("thumbnails", "fetch", "--limit", "1")
     assert "2605.00101: done" in capsys.readouterr().out
+
+
+def test_the_api_thumbnail_points_at_the_image(arxiv, settings):
+    settings.SITE_URL = "https://papers.example.org"
+    listed_paper()
+    items = Client().get("/api/daily_papers?date=2026-05-20").json()
+    assert items[0]["thumbnail"] == "https://papers.example.org/papers/2605.00101/thumbnail.webp"
