@@ -221,3 +221,14 @@ def test_the_api_thumbnail_points_at_the_image(arxiv, settings):
     listed_paper()
     items = Client().get("/api/daily_papers?date=2026-05-20").json()
     assert items[0]["thumbnail"] == "https://papers.example.org/papers/2605.00101/thumbnail.webp"
+
+
+def test_a_paper_whose_worker_died_is_taken_again_once_its_lease_runs_out(arxiv):
+    paper = listed_paper()
+    PaperPdf.objects.create(
+        paper=paper,
+        state=PaperPdf.State.FETCHING,
+        claimed_until=timezone.now() - dt.timedelta(seconds=1),
+    )
+    arxiv(pdf_answer("Taken again"))
+    assert handle_one(client(FakeClock())) == "2605.00101: done"

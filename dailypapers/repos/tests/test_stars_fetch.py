@@ -185,3 +185,15 @@ def test_the_command_adds_repositories_and_checks_them(github, capsys):
     call_command("stars", "fetch")
     out = capsys.readouterr().out
     assert "1 new repositories" in out and "EvolvingLMMs-Lab/NEO: ok ★7" in out
+
+
+def test_the_command_says_when_it_is_paused_by_the_rate_limit(github, capsys):
+    neo_paper()
+    github()
+    until = timezone.now() + dt.timedelta(minutes=30)
+    UpstreamPace.objects.create(upstream="github", next_request_at=until)
+    call_command("stars", "fetch")
+    out = capsys.readouterr().out
+    assert f"GitHub rate limit: paused until {until:%Y-%m-%d %H:%M:%S}Z" in out
+    assert "0 repositories checked" in out
+    assert GitHubRepo.objects.get().state == "new"

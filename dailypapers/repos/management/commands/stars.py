@@ -13,8 +13,9 @@ import time
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
+from django.utils import timezone
 
-from dailypapers.repos.stars import github_client, handle_one, sync_from_papers
+from dailypapers.repos.stars import github_client, handle_one, paused_until, sync_from_papers
 
 
 class Command(BaseCommand):
@@ -39,6 +40,8 @@ class Command(BaseCommand):
                 added = sync_from_papers()
                 if added:
                     self.stdout.write(f"{added} new repositories")
+                if (until := paused_until(timezone.now())) is not None:
+                    self.stdout.write(f"GitHub rate limit: paused until {until:%Y-%m-%d %H:%M:%S}Z")
                 while not self.stopping:
                     outcome = handle_one(client)
                     if outcome is None:
