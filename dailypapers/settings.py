@@ -149,6 +149,8 @@ INSTALLED_APPS = [
     "dailypapers.digests",
     "dailypapers.library",
     "dailypapers.api",
+    "dailypapers.pdfs",
+    "dailypapers.repos",
 ]
 
 MIDDLEWARE = [
@@ -333,6 +335,21 @@ ARXIV_ON_DEMAND_QUEUE_MAX = envint("ARXIV_ON_DEMAND_QUEUE_MAX", 1000)
 # The daily page (docs/community.md#not-yet-submitted): a day with fewer submitted
 # papers than this is filled with that day's arXiv announcements in ARXIV_CATEGORIES.
 DAILY_FILL_BELOW = envint("DAILY_FILL_BELOW", 10)
+
+# Thumbnails and full text (docs/thumbnails.md): PDFs come from arXiv at its pace, at most
+# PDF_MAX_BYTES each (refused before download past it); files live in PDF_DIR, not the database.
+ARXIV_PDF_URL = os.getenv("ARXIV_PDF_URL", "https://export.arxiv.org/pdf/")
+PDF_DIR = Path(os.getenv("DAILYPAPERS_PDF_DIR", DATA_DIR / "pdf")).resolve()
+PDF_MAX_BYTES = envint("PDF_MAX_BYTES", 50 * 2**20)
+PDF_MAX_ATTEMPTS = envint("PDF_MAX_ATTEMPTS", 4)
+THUMBNAIL_WIDTH = envint("THUMBNAIL_WIDTH", 320)
+
+# GitHub stars (docs/code-links.md): asked of GITHUB_API_URL every STARS_REFRESH_HOURS per
+# repository, one request per GITHUB_REQUEST_SPACING seconds; a token lifts the hourly limit.
+GITHUB_API_URL = os.getenv("GITHUB_API_URL", "https://api.github.com")
+GITHUB_TOKEN = os.getenv("GITHUB_TOKEN", "")
+GITHUB_REQUEST_SPACING = float(os.getenv("GITHUB_REQUEST_SPACING", "1"))
+STARS_REFRESH_HOURS = envint("STARS_REFRESH_HOURS", 24)
 
 LOGGING = {
     "version": 1,

@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("dailypapers.library.urls")),
     # The API's URLs first: /papers/date/<day>.bib must not be read as a day named "<day>.bib".
     path("", include("dailypapers.api.urls")),
+    path("", include("dailypapers.pdfs.urls")),
     path("", include("dailypapers.papers.urls")),
     path("", include("dailypapers.accounts.urls")),
     path("", include("dailypapers.discussions.urls")),

@@ -487,6 +487,19 @@ def build() -> dict[str, Any]:
             _json("Comments, oldest first.", _list_of("Comment")),
             ARXIV_ID,
         ),
+        "/api/arxiv/{arxiv_id}/repos": _get(
+            "Hugging Face models, datasets and Spaces the paper links to.",
+            _json(
+                "Three lists of repositories.",
+                _object(
+                    {
+                        kind: {"type": "array", "items": _ref("LinkedRepo")}
+                        for kind in ("models", "datasets", "spaces")
+                    }
+                ),
+            ),
+            ARXIV_ID,
+        ),
         "/papers/{arxiv_id}.md": _get("One paper as Markdown.", markdown, ARXIV_ID),
         "/api/papers/index": _post("Index a paper from arXiv by its id.", "IndexRequest"),
         "/api/papers/{arxiv_id}/links": _post(

@@ -22,6 +22,7 @@ urlpatterns = [
     path(f"api/papers/{ARXIV_ID}", views.paper, name="paper"),
     path(f"api/papers/{ARXIV_ID}/comments", views.comments, name="comments"),
     path(f"api/papers/{ARXIV_ID}/links", writing.paper_links, name="links"),
+    path(f"api/arxiv/{ARXIV_ID}/repos", views.arxiv_repos, name="arxiv_repos"),
     path("api/organizations", views.organizations, name="organizations"),
     path("api/organizations/<slug:name>", views.organization, name="organization"),
     path(

@@ -16,8 +16,10 @@ from dailypapers.api.responses import ApiError, api_view, cached, conditional, j
 from dailypapers.api.shapes import COMMENT, CommentDict, object_id, user_dict, utc_z
 from dailypapers.discussions.models import Comment
 from dailypapers.discussions.threads import discussion
+from dailypapers.papers.found_links import find_links
 from dailypapers.papers.models import Author, AuthorshipClaim, DailyEntry, Organization, Paper
 from dailypapers.papers.ondemand import could_exist, pending_state, request_paper
+from dailypapers.pdfs import storage as pdf_files
 from dailypapers.search.filters import SearchFilters
 from dailypapers.search.hybrid import search as hybrid_search
 from dailypapers.sources.arxiv.errors import InvalidArxivId
@@ -144,10 +146,49 @@ def prefers_markdown(request: HttpRequest) -> bool:
 
 @api_view("GET")
 def paper_markdown(request: HttpRequest, name: str) -> HttpResponse:
-    markdown = get_paper(name).to_markdown()
+    found = get_paper(name)
+    markdown = found.to_markdown() + full_text_markdown(found.arxiv_id)
     response = HttpResponse(markdown, content_type="text/markdown; charset=utf-8")
     response["Vary"] = "Accept"
     return response
+
+
+def full_text_markdown(arxiv_id: str) -> str:
+    """The "Full text" section: the PDF's text once the thumbnail worker extracted it, else a
+    line saying that this is the abstract only (docs/thumbnails.md)."""
+    text = pdf_files.read_text(arxiv_id)
+    if text is None:
+        return "## Full text\n\nNot fetched yet: this is the abstract only.\n"
+    return (
+        "## Full text\n\n*Extracted from the PDF; layout, formulas and figures are lost.*\n\n"
+        + text
+        + "\n"
+    )
+
+
+@api_view("GET")
+def arxiv_repos(request: HttpRequest, arxiv_id: str) -> HttpResponse:
+    """``/api/arxiv/{id}/repos``: the Hugging Face models, datasets and Spaces the paper links
+    to, in Hugging Face's shape (three lists of repositories with ``id`` and ``author``). A valid
+    id we do not hold links nothing: empty lists, as Hugging Face answers for a paper no
+    repository cites; an invalid id is a 404."""
+    try:
+        bare = parse_bare_arxiv_id(arxiv_id).arxiv_id
+    except InvalidArxivId:
+        raise ApiError(404, f"Paper {arxiv_id[:40]} not found") from None
+    held = Paper.objects.visible().filter(arxiv_id=bare).only("abstract", "comment").first()
+    links = find_links(held.abstract, held.comment) if held else find_links()
+
+    def repos(ids: list[str]) -> list[dict[str, str]]:
+        return [{"id": repo, "author": repo.split("/")[0]} for repo in ids]
+
+    return json_response(
+        {
+            "models": repos(links.models),
+            "datasets": repos(links.datasets),
+            "spaces": repos(links.spaces),
+        }
+    )
 
 
 def comment_dict(comment: Comment) -> CommentDict:

@@ -37,6 +37,7 @@ from dailypapers.api.shapes import (
     utc_z,
 )
 from dailypapers.lib.links import code_link_or_none, web_link_or_none
+from dailypapers.papers.found_links import find_links
 from dailypapers.papers.queries import DailyEntryQuerySet, PaperQuerySet
 
 
@@ -266,7 +267,9 @@ class Paper(models.Model):
             "publishedAt": utc_z(entry.submitted_at) if entry else paper["publishedAt"],
             "title": self.title,
             "summary": self.abstract,
-            "thumbnail": None,
+            # Absolute, as Hugging Face's: the first page, or a placeholder until it is made.
+            "thumbnail": settings.SITE_URL.rstrip("/")
+            + reverse("pdfs:thumbnail", args=[self.arxiv_id]),
             "numComments": self.comments,
             "upvotes": self.upvotes,
             "submittedBy": paper["submittedOnDailyBy"],
@@ -279,9 +282,10 @@ class Paper(models.Model):
         }
 
     def to_flat_dict(self, users: dict[str, Any] | None = None) -> FlatPaperDict:
-        """``/api/papers/{id}``: one flat object. We link no models, datasets or Spaces, so
-        those lists are empty (the client needs them present)."""
+        """``/api/papers/{id}``: one flat object. Linked models, datasets and Spaces are those
+        the paper's abstract and comments point at (``found_links``)."""
         entry = self.first_entry()
+        found = find_links(self.abstract, self.comment)
         paper = self.to_dict(entry)
         return {
             "id": self.arxiv_id,
@@ -297,12 +301,12 @@ class Paper(models.Model):
             "submittedOnDailyBy": paper["submittedOnDailyBy"],
             **self._links(),  # type: ignore[typeddict-item]
             "organization": paper["organization"],
-            "linkedModels": [],
-            "numTotalModels": 0,
-            "linkedDatasets": [],
-            "numTotalDatasets": 0,
-            "linkedSpaces": [],
-            "numTotalSpaces": 0,
+            "linkedModels": [{"id": repo} for repo in found.models],
+            "numTotalModels": len(found.models),
+            "linkedDatasets": [{"id": repo} for repo in found.datasets],
+            "numTotalDatasets": len(found.datasets),
+            "linkedSpaces": [{"id": repo} for repo in found.spaces],
+            "numTotalSpaces": len(found.spaces),
             "categories": list(self.categories),
             "primaryCategory": self.primary_category,
             "version": self.version,

@@ -23,6 +23,7 @@ from dailypapers.core.caching import cache_for_anonymous
 from dailypapers.discussions.threads import discussion
 from dailypapers.lib.dates import Period, parse_period, period_containing
 from dailypapers.papers import announced
+from dailypapers.papers.found_links import find_links
 from dailypapers.papers.models import Author, AuthorshipClaim, DailyEntry, Organization, Paper
 from dailypapers.papers.ondemand import (
     Fetching,
@@ -32,6 +33,8 @@ from dailypapers.papers.ondemand import (
     request_paper,
 )
 from dailypapers.papers.voting import voted_ids
+from dailypapers.pdfs.worker import pdf_note, queue_on_visit
+from dailypapers.repos.trending import trending_by_code
 from dailypapers.search.filters import SORTS, SearchFilters
 from dailypapers.search.hybrid import search as hybrid_search
 from dailypapers.search.similar import similar_papers
@@ -119,9 +122,15 @@ def period_list(request: HttpRequest, kind: str, key: str) -> HttpResponse:
 
 @cache_for_anonymous
 def trending(request: HttpRequest) -> HttpResponse:
-    entries = DailyEntry.objects.trending(timezone.now())
+    """``/papers/trending``: by decayed votes, or with ``?sort=code`` by stars gained per day
+    (``repos/trending.py``); docs/trending.md states both rules."""
+    by_code = request.GET.get("sort") == "code"
+    entries = (
+        trending_by_code(timezone.now()) if by_code else DailyEntry.objects.trending(timezone.now())
+    )
     context = {
         "entries": entries,
+        "by_code": by_code,
         "voted": voted_ids(request.user, (entry.paper_id for entry in entries)),
         "tab": "trending",
         **_tab_keys(None),
@@ -190,6 +199,8 @@ def paper_detail(request: HttpRequest, arxiv_id: str) -> HttpResponse:
         "daily_dates": paper.daily_entries.values_list("date", flat=True),
         "latest_version": paper.versions.order_by("-number").first(),
         "similar": similar_papers(paper),
+        "found": find_links(paper.abstract, paper.comment),
+        "pdf_note": pdf_note(paper),
         "discussion": discussion(paper),
         "voted": voted_ids(request.user, [paper.pk]),
         "claimed_by": AuthorshipClaim.objects.filter(
@@ -199,6 +210,7 @@ def paper_detail(request: HttpRequest, arxiv_id: str) -> HttpResponse:
     if request.user.is_authenticated:
         context["my_collections"] = request.user.paper_collections.all()  # type: ignore[union-attr]
         context["my_claim"] = AuthorshipClaim.objects.filter(user=request.user, paper=paper).first()
+    queue_on_visit(paper)  # the thumbnail worker takes visited papers first
     response = render(request, "papers/paper.html", context)
     patch_vary_headers(response, ["Accept"])
     return response

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from dailypapers.lib.links import code_link_or_none, web_link_or_none
+from dailypapers.papers.found_links import find_links
 from dailypapers.papers.models import (
     Author,
     Authorship,
@@ -88,6 +89,26 @@ def _known_values(record: PaperRecord) -> dict[str, object]:
     return values
 
 
+def _fill_found_links(values: dict[str, object], paper: Paper | None) -> None:
+    """A code repository and project page found in the paper's abstract or comments, where no
+    source gave one and none is stored: "Our code is at https://github.com/..." is the paper's
+    own word. A link a source sends later replaces it (sources know better than a regex)."""
+    wanted = [
+        name
+        for name in ("github_repo", "project_page")
+        if name not in values and not (paper is not None and getattr(paper, name))
+    ]
+    if not wanted:
+        return
+    abstract = values.get("abstract", paper.abstract if paper else "")
+    comment = values.get("comment", paper.comment if paper else "")
+    found = find_links(str(abstract or ""), str(comment or ""))
+    if "github_repo" in wanted and found.code:
+        values["github_repo"] = found.code[0]
+    if "project_page" in wanted and found.project:
+        values["project_page"] = found.project[0]
+
+
 def _is_stale_copy(record: PaperRecord, paper: Paper) -> bool:
     """The record is of the version we hold, but upstream changed that since this copy."""
     return (
@@ -123,6 +144,7 @@ def save_papers(records: Iterable[PaperRecord]) -> SaveCounts:
             values = _known_values(record)
             org = orgs.get(record.organization or "")
             paper = existing.get(arxiv_id)
+            _fill_found_links(values, paper)
             if paper is None:
                 paper = Paper(arxiv_id=arxiv_id, organization=org, **values)
                 to_create.append(paper)
@@ -314,3 +336,14 @@ def save_daily_entries(records: Iterable[DailyRecord]) -> SaveCounts:
         DailyEntry.objects.bulk_update(to_update, ["submitter_name", "organization"])
     counts.created, counts.updated = len(to_create), len(to_update)
     return counts
+
+
+def set_github_stars(repository_url: str, stars: int) -> int:
+    """Store a repository's star count on every paper that links to it; returns how many
+    papers changed. GitHub spells owner and repository case-insensitively, so papers that
+    wrote ``NEO`` and ``neo`` share one count."""
+    return (
+        Paper.objects.filter(github_repo__iexact=repository_url)
+        .exclude(github_stars=stars)
+        .update(github_stars=stars, modified=timezone.now())
+    )

@@ -9,8 +9,11 @@ and retries what is worth retrying:
 - 429, 5xx (and 503 without ``Retry-After``): exponential backoff with jitter;
 - connection errors, resets, timeouts and truncated bodies (fewer bytes than Content-Length).
 
-After ``max_attempts`` it raises ``FetchError``. Sleeping and randomness are injectable so tests
-run instantly. What is not here: parsing, caching, persistence, asynchronous I/O.
+After ``max_attempts`` it raises ``FetchError``. ``get_capped`` is one paced attempt that
+streams the body and stops reading past a byte cap (a PDF that turns out to weigh 200 MB is
+refused before it is downloaded); whoever calls it schedules any retry. Sleeping and
+randomness are injectable so tests run instantly. What is not here: parsing, caching,
+persistence, asynchronous I/O.
 """
 
 from __future__ import annotations
@@ -208,6 +211,45 @@ class PoliteClient:
         raise FetchError(
             url, last.reason, self.retry.max_attempts, last.status_code, retry_after=last.wait
         )
+
+    def get_capped(self, url: str, max_bytes: int) -> FetchResponse:
+        """One paced GET whose body may not exceed ``max_bytes``; no retries.
+
+        Raises ``FetchError`` for a status other than 200 (its ``status_code`` set, and the
+        ``Retry-After`` of a 429/503 in ``response.headers``), a declared or streamed size over
+        the cap (reason starts "larger than"), or a body cut short (reason "truncated")."""
+        with self._lock:
+            self.pacer.wait_turn()
+            try:
+                with self._client.stream("GET", url) as response:
+                    headers = dict(response.headers)
+                    if response.status_code != 200:
+                        head = FetchResponse(str(response.url), response.status_code, headers, b"")
+                        raise FetchError(
+                            url,
+                            f"unexpected status {response.status_code}",
+                            1,
+                            response.status_code,
+                            head,
+                        )
+                    declared = headers.get("content-length", "")
+                    if declared.isdigit() and int(declared) > max_bytes:
+                        raise FetchError(url, f"larger than {max_bytes} bytes ({declared})", 1)
+                    chunks: list[bytes] = []
+                    size = 0
+                    for chunk in response.iter_bytes():
+                        size += len(chunk)
+                        if size > max_bytes:
+                            raise FetchError(url, f"larger than {max_bytes} bytes (streamed)", 1)
+                        chunks.append(chunk)
+            except (httpx.TransportError, httpx.DecodingError) as exc:
+                raise FetchError(
+                    url, f"truncated or failed: {type(exc).__name__}: {exc}", 1
+                ) from exc
+            content = b"".join(chunks)
+            if declared.isdigit() and not headers.get("content-encoding") and size != int(declared):
+                raise FetchError(url, f"truncated: {size} of {declared} bytes", 1)
+            return FetchResponse(str(response.url), 200, headers, content)
 
     def _attempt(
         self,

@@ -1,4 +1,4 @@
-"""Template filters for paper lists: Hugging Face style short dates."""
+"""Template filters for paper lists: Hugging Face style short dates, one-line summaries."""
 
 import datetime as dt
 
@@ -6,6 +6,8 @@ from django import template
 from django.utils import timezone
 
 from dailypapers.lib.dates import short_date as format_short_date
+from dailypapers.papers.summaries import OneLine
+from dailypapers.papers.summaries import one_line as summary_line
 
 register = template.Library()
 
@@ -16,3 +18,9 @@ def short_date(value: dt.date | dt.datetime | None) -> str:
     if value is None:
         return ""
     return format_short_date(value, timezone.now().date())
+
+
+@register.filter
+def one_line(paper) -> OneLine | None:
+    """The card's one-line summary: Hugging Face's ai_summary, else an abstract sentence."""
+    return summary_line(paper.ai_summary or "", paper.abstract or "")
