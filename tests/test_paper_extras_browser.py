@@ -14,8 +14,8 @@ import threading
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.support.localsite import running_demo_site
 from dailypapers.pdfs.tests.documents import make_pdf
+from tests.support.localsite import running_demo_site
 
 pytestmark = pytest.mark.browser
 

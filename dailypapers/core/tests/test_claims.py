@@ -11,6 +11,7 @@ from dailypapers.core.claims import claim_one, claimed_batch
 from dailypapers.digests.models import Subscription
 from dailypapers.search import serving, vectors
 from dailypapers.search.embedder import get_embedder
+from tests.support.testing import make_paper
 
 pytestmark = pytest.mark.django_db
 

@@ -5,8 +5,8 @@ import subprocess
 import sys
 import textwrap
 
-from tests.support.processdb import database_env, fetch
 from dailypapers.digests.management.commands.digests import PARALLEL_FROM
+from tests.support.processdb import database_env, fetch
 from tests.support.smtp import SMTPServer
 
 SUBSCRIBERS = PARALLEL_FROM + 20

@@ -8,8 +8,8 @@ import re
 import pytest
 from django.utils import timezone
 
-from tests.support.testing import list_on, make_paper
 from dailypapers.papers.models import DailyEntry, Paper, Upvote
+from tests.support.testing import list_on, make_paper
 
 pytestmark = pytest.mark.django_db
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from tests.support.testing import make_paper
 from dailypapers.papers.found_links import find_links, urls_in
+from tests.support.testing import make_paper
 
 NEO = (
     "We present NEO, a native vision-language model. Our code and models are publicly "

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from tests.support.testing import list_on, make_paper
 from dailypapers.papers.summaries import best_sentence, one_line, sentences
+from tests.support.testing import list_on, make_paper
 
 ABSTRACT = (
     "Large language models are widely used. "

@@ -14,13 +14,13 @@ from django.test import Client
 from django.utils import timezone
 from PIL import Image
 
-from tests.support.testing import list_on, make_paper
 from dailypapers.papers.tests.upstream import FakeClock, client
 from dailypapers.pdfs import storage
 from dailypapers.pdfs.models import PaperPdf
 from dailypapers.pdfs.tests.documents import make_pdf
 from dailypapers.pdfs.worker import handle_one
 from tests.support.scripted_server import respond
+from tests.support.testing import list_on, make_paper
 
 pytestmark = pytest.mark.django_db
 DAY = dt.date(2026, 5, 20)

@@ -12,7 +12,6 @@ from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 
-from tests.support.testing import list_on, make_paper
 from dailypapers.papers.ingest.pacing import DatabasePacer
 from dailypapers.papers.models import Paper, UpstreamPace
 from dailypapers.papers.tests.upstream import FakeClock
@@ -21,6 +20,7 @@ from dailypapers.repos.stars import handle_one, sync_from_papers
 from dailypapers.repos.trending import trending_by_code
 from dailypapers.sources.http import PoliteClient, RetryPolicy
 from tests.support.scripted_server import respond
+from tests.support.testing import list_on, make_paper
 
 pytestmark = pytest.mark.django_db
 NEO = "https://github.com/EvolvingLMMs-Lab/NEO"

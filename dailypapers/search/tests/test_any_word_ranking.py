@@ -3,12 +3,12 @@
 import pytest
 from django.db import connection
 
-from tests.support.testing import make_paper
 from dailypapers.papers.models import Paper
 from dailypapers.search.keyword import catch_up, tantivy_index, tantivy_search
 from dailypapers.search.keyword.more_like_this import words
 from dailypapers.search.query import ParsedQuery, Term
 from dailypapers.search.restrict import Scope
+from tests.support.testing import make_paper
 
 pytestmark = [
     pytest.mark.django_db,

@@ -8,13 +8,13 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 
-from tests.support.testing import make_paper
 from dailypapers.search import serving, vectors
 from dailypapers.search.embedder import MODEL_DIR, StaticEmbedder, load_embedder, read_config
 from dailypapers.search.hybrid import search
 from dailypapers.search.models import EmbeddingModel, PaperVector
 from dailypapers.search.tests.toy_models import toy_model
 from dailypapers.search.vectors import hnsw_index
+from tests.support.testing import make_paper
 
 pytestmark = pytest.mark.django_db
 

@@ -2,9 +2,9 @@
 
 import pytest
 
-from tests.support.testing import make_paper
 from dailypapers.search.hybrid import search
 from dailypapers.search.keyword import backend, keyword_search, more_like_this
+from tests.support.testing import make_paper
 
 pytestmark = pytest.mark.django_db
 

@@ -17,6 +17,7 @@ from dailypapers.search import keyword
 from dailypapers.search.filters import SearchFilters
 from dailypapers.search.hybrid import search
 from dailypapers.search.keyword import keyword_search, tantivy_index
+from tests.support.testing import make_paper
 
 pytestmark = [
     pytest.mark.django_db,

@@ -1,7 +1,6 @@
 import numpy as np
 import pytest
 
-from tests.support.testing import make_paper
 from dailypapers.search import serving, vectors
 from dailypapers.search.embedder import get_embedder
 from dailypapers.search.models import PaperVector
