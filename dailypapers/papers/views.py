@@ -1,6 +1,8 @@
 """The reading pages: a day's list, a week's and a month's top papers, trending, search, a paper.
 
-Views parse the URL, ask a QuerySet (papers/queries.py, search/keyword.py) and paginate.
+Views parse the URL, ask a QuerySet (papers/queries.py) or the search (search/hybrid.py) and
+paginate; who stands behind a paper (claimed authors, upvoters, public collections) comes
+from papers/people.py. A paper asked for as Markdown is answered by api/markdown.py.
 """
 
 from __future__ import annotations
@@ -12,11 +14,18 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 
-from dailypapers.api.views import paper_markdown, prefers_markdown
+from dailypapers.api.markdown import paper_markdown, prefers_markdown
 from dailypapers.core.caching import cache_for_anonymous
 from dailypapers.discussions.threads import discussion
 from dailypapers.lib.dates import Period, parse_period, period_containing
 from dailypapers.papers.models import Author, AuthorshipClaim, DailyEntry, Organization, Paper
+from dailypapers.papers.people import (
+    UPVOTERS_SHOWN,
+    load_claims,
+    load_entry_people,
+    public_collections,
+    upvoters,
+)
 from dailypapers.papers.voting import voted_ids
 from dailypapers.search.filters import SORTS, SearchFilters
 from dailypapers.search.hybrid import search as hybrid_search
@@ -47,6 +56,7 @@ def _tab_keys(day) -> dict[str, str]:
 def _list_page(request: HttpRequest, period: Period, is_latest: bool = False) -> HttpResponse:
     entries = DailyEntry.objects.between(period.first, period.last)
     page = Paginator(entries, PER_PAGE).get_page(_page_number(request))
+    load_entry_people(page.object_list)
     latest = DailyEntry.latest_date()
     context = {
         "period": period,
@@ -83,6 +93,7 @@ def period_list(request: HttpRequest, kind: str, key: str) -> HttpResponse:
 @cache_for_anonymous
 def trending(request: HttpRequest) -> HttpResponse:
     entries = DailyEntry.objects.trending(timezone.now())
+    load_entry_people(entries)
     context = {
         "entries": entries,
         "voted": voted_ids(request.user, (entry.paper_id for entry in entries)),
@@ -102,6 +113,7 @@ def search(request: HttpRequest) -> HttpResponse:
     page = Paginator(results, SEARCH_PER_PAGE).get_page(_page_number(request))
     stems = query_stems(results.query)
     papers = list(page.object_list)
+    load_claims(papers)
     for paper in papers:
         paper.snippet = snippet(paper.abstract, stems)  # type: ignore[attr-defined]
     context = {
@@ -124,6 +136,8 @@ def paper_detail(request: HttpRequest, arxiv_id: str) -> HttpResponse:
     paper = get_object_or_404(
         Paper.objects.visible().select_related("organization"), arxiv_id=arxiv_id
     )
+    claims = load_claims([paper])[paper.pk]
+    shown_upvoters = upvoters(paper, UPVOTERS_SHOWN)
     context: dict[str, object] = {
         "paper": paper,
         "daily_dates": paper.daily_entries.values_list("date", flat=True),
@@ -131,9 +145,10 @@ def paper_detail(request: HttpRequest, arxiv_id: str) -> HttpResponse:
         "similar": similar_papers(paper),
         "discussion": discussion(paper),
         "voted": voted_ids(request.user, [paper.pk]),
-        "claimed_by": AuthorshipClaim.objects.filter(
-            paper=paper, status=AuthorshipClaim.Status.CONFIRMED
-        ).select_related("user", "author"),
+        "claimed_by": list(claims.values()),
+        "upvoters": shown_upvoters,
+        "more_upvoters": paper.upvote_count - len(shown_upvoters),
+        "public_collections": public_collections(paper),
     }
     if request.user.is_authenticated:
         context["my_collections"] = request.user.paper_collections.all()  # type: ignore[union-attr]
@@ -152,6 +167,7 @@ def organization(request: HttpRequest, name: str) -> HttpResponse:
         .order_by("-date", "-votes")  # type: ignore[misc]  # "votes" is annotated by listed()
     )
     page = Paginator(entries, PER_PAGE).get_page(_page_number(request))
+    load_entry_people(page.object_list)
     context = {
         "organization": org,
         "page": page,

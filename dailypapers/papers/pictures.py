@@ -1,0 +1,32 @@
+"""The pictures a paper and a person are shown with: the one place that says which URL a
+paper's thumbnail and a user's avatar have, for the pages and the API alike.
+
+``thumbnail_url(paper)`` is the URL every card, page and API answer (``thumbnail``) uses. Until
+a paper has a rendered first page, it is the site's own placeholder image: Hugging Face
+always sends a thumbnail URL and clients typed to its schema reject a null. The rendering of
+thumbnails themselves (fetching the PDF, drawing its first page) does not live here.
+``avatar_url(user)`` is the uploaded avatar (``accounts``), or the placeholder likewise.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.templatetags.static import static
+
+from dailypapers.papers.models import Paper
+
+THUMBNAIL_PLACEHOLDER = "dailypapers/thumbnail.svg"
+AVATAR_PLACEHOLDER = "dailypapers/avatar.svg"
+
+
+def thumbnail_url(paper: Paper) -> str:
+    """The paper's thumbnail: its rendered first page once there is one, else the placeholder."""
+    return static(THUMBNAIL_PLACEHOLDER)
+
+
+def avatar_url(user: Any | None) -> str:
+    """A site account's avatar, or the placeholder for one without (or no account at all)."""
+    profile = getattr(user, "profile", None) if user is not None else None
+    uploaded = profile.avatar_url() if profile is not None else ""
+    return uploaded or static(AVATAR_PLACEHOLDER)
