@@ -1,11 +1,14 @@
-"""Template filters for paper lists: Hugging Face style short dates."""
+"""Template filters for paper lists: Hugging Face style short dates, claimed authors."""
 
 import datetime as dt
+from typing import Any
 
 from django import template
 from django.utils import timezone
 
 from dailypapers.lib.dates import short_date as format_short_date
+from dailypapers.papers import people
+from dailypapers.papers.models import Paper
 
 register = template.Library()
 
@@ -16,3 +19,16 @@ def short_date(value: dt.date | dt.datetime | None) -> str:
     if value is None:
         return ""
     return format_short_date(value, timezone.now().date())
+
+
+@register.filter
+def claimed_authors(paper: Paper) -> list[tuple[str, Any]]:
+    """``(name, account)`` of the paper's confirmed authors (``people.load_claims``)."""
+    return people.claimed_authors(paper)
+
+
+@register.filter
+def claimed_account(name: str, paper: Paper) -> Any:
+    """The account that claimed author ``name`` of ``paper``, or None."""
+    claim = getattr(paper, "confirmed_claims", {}).get(name)
+    return claim.user if claim is not None else None
