@@ -131,3 +131,10 @@ def test_lists_load_the_claims_in_a_fixed_number_of_queries(client, django_asser
     with django_assert_max_num_queries(12):
         html = client.get(f"/papers/date/{DAY}").content.decode()
     assert html.count(MARK) == 12
+
+
+def test_a_confirmed_author_is_marked_on_the_for_you_list(as_alice, paper, bob):
+    claim(bob, paper, "Alan Turing")
+    html = as_alice.get(f"/papers/for-you?date={DAY}").content.decode()
+    assert "Sparse attention for long documents" in html
+    assert html.count(MARK) == 1 and "confirmed as @bob" in html
