@@ -3,7 +3,7 @@
 unfollow) and ``/api/me/library/import`` (a reference file as the request body).
 
 Everything answers about the token's own user only; the shapes are described in
-``api/openapi.py`` (``ForYouList``, ``Follow``, ``ImportReport``) and docs/api.md.
+``api/openapi_schemas.py`` (``ForYouList``, ``Follow``, ``ImportReport``) and docs/api.md.
 """
 
 from __future__ import annotations
