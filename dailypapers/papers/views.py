@@ -140,7 +140,9 @@ def paper_detail(request: HttpRequest, arxiv_id: str) -> HttpResponse:
     shown_upvoters = upvoters(paper, UPVOTERS_SHOWN)
     context: dict[str, object] = {
         "paper": paper,
-        "daily_dates": paper.daily_entries.values_list("date", flat=True),
+        "daily_entries": paper.daily_entries.select_related("submitted_by__profile").order_by(
+            "date"
+        ),
         "latest_version": paper.versions.order_by("-number").first(),
         "similar": similar_papers(paper),
         "discussion": discussion(paper),

@@ -138,6 +138,20 @@ def test_every_flat_paper_fits_the_schema(client, site, arxiv_id):
     assert errors(FLAT_PAPER, client.get(f"/api/papers/{arxiv_id}").json()) == []
 
 
+def test_every_paper_of_the_other_lists_fits_the_schema(client, site):
+    # /api/papers and an author's papers are flat papers; an organization's, daily entries.
+    for url in ("/api/papers?limit=100", "/api/authors/Grace Hopper/papers"):
+        items = client.get(url).json()
+        assert items, url
+        for item in items:
+            assert errors(FLAT_PAPER, item) == [], (url, item["id"])
+    organization = site["attention"].organization.name
+    entries = client.get(f"/api/organizations/{organization}/papers").json()
+    assert [item["id"] for item in entries] == ["2605.01001"]
+    assert errors(DAILY_PAPER, entries[0]) == []
+    assert entries[0]["paper"]["authors"][0]["user"]["user"] == "alice"
+
+
 def test_thumbnail_and_submitter_are_never_null_and_say_what_they_are(client, site):
     by_id = {item["id"]: item for item in client.get("/api/daily_papers?limit=100").json()}
     assert by_id["2605.01001"]["submittedBy"]["user"] == "bob"

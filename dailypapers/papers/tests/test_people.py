@@ -42,6 +42,12 @@ def claim(user, paper, name, status=AuthorshipClaim.Status.CONFIRMED):
     )
 
 
+def test_the_paper_page_says_who_submitted_it_with_an_avatar(client, paper):
+    html = client.get("/papers/2605.12345").content.decode()
+    submitter = html[html.index('class="submitter"') :][:600]
+    assert 'class="avatar small"' in submitter and ">bob</a>" in submitter
+
+
 def test_a_card_says_who_submitted_it_with_an_avatar(client, paper):
     html = client.get(f"/papers/date/{DAY}").content.decode()
     submitter = html[html.index('class="submitter"') :][:600]
