@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.templatetags.static import static
 
 from dailypapers.papers.models import Paper
@@ -22,11 +23,20 @@ AVATAR_PLACEHOLDER = "dailypapers/avatar.svg"
 
 def thumbnail_url(paper: Paper) -> str:
     """The paper's thumbnail: its rendered first page once there is one, else the placeholder."""
-    return static(THUMBNAIL_PLACEHOLDER)
+    return _static(THUMBNAIL_PLACEHOLDER)
 
 
 def avatar_url(user: Any | None) -> str:
     """A site account's avatar, or the placeholder for one without (or no account at all)."""
     profile = getattr(user, "profile", None) if user is not None else None
     uploaded = profile.avatar_url() if profile is not None else ""
-    return uploaded or static(AVATAR_PLACEHOLDER)
+    return uploaded or _static(AVATAR_PLACEHOLDER)
+
+
+def _static(name: str) -> str:
+    # The hashed name when static files were collected; the plain one when they were not
+    # (a site run without ``collectstatic``): the API must answer either way, never a 500.
+    try:
+        return static(name)
+    except ValueError:
+        return "/" + settings.STATIC_URL.strip("/") + "/" + name

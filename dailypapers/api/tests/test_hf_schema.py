@@ -170,3 +170,15 @@ def test_thumbnail_and_submitter_are_never_null_and_say_what_they_are(client, si
 def test_a_paper_not_fetched_yet_dates_from_its_daily_entry(client, site):
     pending = client.get("/api/papers/2605.01009").json()
     assert pending["publishedAt"] == "2026-05-21T00:00:00.000Z"
+
+
+def test_the_shapes_answer_without_collected_static_files(client, site, settings):
+    # Production storage with no manifest (collectstatic not run): plain URLs, no 500.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"},
+    }
+    settings.STATIC_ROOT = str(settings.BASE_DIR / "no-such-static-root")
+    items = client.get("/api/daily_papers?limit=100").json()
+    assert {item["thumbnail"] for item in items} == {"/static/dailypapers/thumbnail.svg"}
+    assert all(errors(DAILY_PAPER, item) == [] for item in items)
