@@ -10,6 +10,7 @@ thumbnails themselves (fetching the PDF, drawing its first page) does not live h
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from django.conf import settings
@@ -33,7 +34,9 @@ def avatar_url(user: Any | None) -> str:
     return uploaded or _static(AVATAR_PLACEHOLDER)
 
 
+@functools.cache
 def _static(name: str) -> str:
+    # Once per process: a lookup costs about 0.08 ms, three per item of a 100-item list.
     # The hashed name when static files were collected; the plain one when they were not
     # (a site run without ``collectstatic``): the API must answer either way, never a 500.
     try:
