@@ -9,8 +9,8 @@ from django.contrib.auth import get_user_model
 from django.http import HttpRequest, HttpResponse
 
 from dailypapers.api import params
+from dailypapers.api.lists import get_paper
 from dailypapers.api.responses import ApiError, error_response
-from dailypapers.api.views import get_paper
 from dailypapers.collections.models import Collection
 from dailypapers.papers.models import DailyEntry, Paper
 from dailypapers.search.filters import SearchFilters

@@ -6,17 +6,34 @@ from __future__ import annotations
 import base64
 import binascii
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 
 from django.db.models import F, Prefetch, Q, QuerySet, prefetch_related_objects
 from django.utils import timezone
 
 from dailypapers.api.responses import ApiError
 from dailypapers.lib.dates import Period
-from dailypapers.papers.models import AuthorshipClaim, DailyEntry, Paper
+from dailypapers.papers.models import DailyEntry, Paper
+from dailypapers.papers.people import load_claims
 from dailypapers.papers.queries import category_filter
+from dailypapers.sources.arxiv.errors import InvalidArxivId
+from dailypapers.sources.arxiv.ids import parse_bare_arxiv_id
 
 TRENDING_POOL = 10_000  # a week's entries: ranked in Python by queries.trending()
+
+
+def get_paper(arxiv_id: str) -> Paper:
+    """The visible paper of an id (any version of it), or the API's 404."""
+    try:
+        # The API speaks of papers, not versions: 2510.11701v2 is 2510.11701.
+        arxiv_id = parse_bare_arxiv_id(arxiv_id).arxiv_id
+    except InvalidArxivId:
+        raise ApiError(404, f"Paper {arxiv_id[:40]} not found") from None
+    paper = Paper.objects.visible().select_related("organization").filter(arxiv_id=arxiv_id)
+    found = paper.first()
+    if found is None:
+        raise ApiError(404, f"Paper {arxiv_id} not found")
+    return found
 
 
 def _submitter_filter(submitter: str) -> Q:
@@ -53,28 +70,22 @@ def daily_entries(
 
 
 def shaped_entries(entries: Sequence[DailyEntry]) -> list[DailyEntry]:
-    """Load what ``DailyEntry.to_dict()`` reads: submitters and author participation."""
+    """Load what ``serializers.daily_entry_dict()`` reads: submitters, claimed authors and
+    author participation (a paper with a confirmed claim)."""
     prefetch_related_objects(list(entries), "submitted_by__profile")
-    participating = _participating(entry.paper_id for entry in entries)
+    claims = load_claims(entry.paper for entry in entries)
     for entry in entries:
-        entry.author_participating = entry.paper_id in participating  # type: ignore[attr-defined]
+        entry.author_participating = bool(claims[entry.paper_id])  # type: ignore[attr-defined]
     return list(entries)
 
 
-def _participating(paper_ids: Iterable[int]) -> set[int]:
-    """Papers one of whose authors has a confirmed account here."""
-    confirmed = AuthorshipClaim.objects.filter(
-        paper_id__in=list(paper_ids), status=AuthorshipClaim.Status.CONFIRMED
-    )
-    return set(confirmed.values_list("paper_id", flat=True))
-
-
 def with_entries(papers: Sequence[Paper]) -> set[int]:
-    """Prefetch each paper's daily entries (and their submitters); return the ids of papers
-    with a participating author."""
+    """Prefetch each paper's daily entries (and their submitters) and its claimed authors;
+    return the ids of papers with a participating author."""
     entries = DailyEntry.objects.select_related("submitted_by__profile", "organization")
     prefetch_related_objects(list(papers), Prefetch("daily_entries", queryset=entries))
-    return _participating(paper.pk for paper in papers)
+    claims = load_claims(papers)
+    return {pk for pk, claimed in claims.items() if claimed}
 
 
 def encode_cursor(paper: Paper) -> str:

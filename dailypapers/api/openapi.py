@@ -1,8 +1,9 @@
 """The OpenAPI 3.1 document of the API, served at ``/api/openapi.json``.
 
-Written by hand next to the shapes it describes (``shapes.py``) so that a reader sees the
-contract in one place; ``tests/test_api_schemathesis.py`` checks every answer of the running
-server against it, so the two cannot drift apart silently.
+Written by hand next to the shapes it describes: the component schemas are in
+``openapi_schemas.py`` (beside ``shapes.py``), the paths and responses here.
+``tests/test_api_schemathesis.py`` checks every answer of the running server against it, so
+the two cannot drift apart silently.
 """
 
 from __future__ import annotations
@@ -12,234 +13,17 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 
 from dailypapers import __version__
+from dailypapers.api.openapi_schemas import SCHEMAS, STRING, object_schema, ref
 from dailypapers.api.responses import api_view, json_response
 from dailypapers.sources.arxiv.categories import CATEGORY_PATTERN
-from dailypapers.sources.arxiv.ids import BARE_PATTERN, NEW_STYLE_PATTERN
-
-DATETIME = {
-    "type": "string",
-    "pattern": r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3}Z$",
-}
-NULLABLE_DATETIME = {"anyOf": [DATETIME, {"type": "null"}]}
-
-
-def _ref(name: str) -> dict[str, str]:
-    return {"$ref": f"#/components/schemas/{name}"}
-
-
-def _nullable(schema: dict[str, Any]) -> dict[str, Any]:
-    return {"anyOf": [schema, {"type": "null"}]}
-
-
-def _object(properties: dict[str, Any], optional: tuple[str, ...] = ()) -> dict[str, Any]:
-    return {
-        "type": "object",
-        "properties": properties,
-        "required": [name for name in properties if name not in optional],
-    }
-
-
-STRING = {"type": "string"}
-NULLABLE_STRING = _nullable(STRING)
-COUNT = {"type": "integer", "minimum": 0}
-STRINGS = {"type": "array", "items": STRING}
-LINKS = {
-    "ai_summary": NULLABLE_STRING,
-    "ai_keywords": STRINGS,
-    "githubRepo": NULLABLE_STRING,
-    "githubStars": _nullable(COUNT),
-    "projectPage": NULLABLE_STRING,
-}
-
-SCHEMAS: dict[str, Any] = {
-    "Error": _object({"error": STRING}),
-    "Empty": {"type": "object", "maxProperties": 0},
-    "User": _object(
-        {
-            "_id": STRING,
-            "avatarUrl": STRING,
-            "fullname": STRING,
-            "isPro": {"type": "boolean"},
-            "name": STRING,
-            "type": STRING,
-            "user": {**STRING, "description": "The username (the client reads it here)."},
-        }
-    ),
-    "Organization": _object(
-        {
-            "_id": STRING,
-            "name": STRING,
-            "fullname": STRING,
-            "avatarUrl": STRING,
-            "isVerified": {"type": "boolean"},
-        }
-    ),
-    "Author": _object(
-        {
-            "_id": STRING,
-            "name": STRING,
-            "hidden": {"type": "boolean"},
-            "status": STRING,
-            "user": _ref("User"),
-        },
-        optional=("status", "user"),
-    ),
-    "NestedPaper": _object(
-        {
-            "id": STRING,
-            "authors": {"type": "array", "items": _ref("Author")},
-            "discussionId": STRING,
-            "publishedAt": {**NULLABLE_DATETIME, "description": "arXiv publication time."},
-            "title": STRING,
-            "summary": STRING,
-            "upvotes": COUNT,
-            **LINKS,
-            "mediaUrls": STRINGS,
-            "submittedOnDailyAt": NULLABLE_DATETIME,
-            "submittedOnDailyBy": _nullable(_ref("User")),
-            "withdrawnAt": NULLABLE_DATETIME,
-            "organization": _nullable(_ref("Organization")),
-        }
-    ),
-    "DailyEntry": _object(
-        {
-            "paper": _ref("NestedPaper"),
-            "id": STRING,
-            "publishedAt": {
-                **NULLABLE_DATETIME,
-                "description": "When the paper joined a daily list (a paper on none: its "
-                "arXiv date).",
-            },
-            "title": STRING,
-            "summary": STRING,
-            "thumbnail": NULLABLE_STRING,
-            "numComments": COUNT,
-            "upvotes": COUNT,
-            "submittedBy": _nullable(_ref("User")),
-            "isAuthorParticipating": {"type": "boolean"},
-            "mediaUrls": STRINGS,
-            "organization": _nullable(_ref("Organization")),
-            **LINKS,
-            "categories": STRINGS,
-            "primaryCategory": STRING,
-        }
-    ),
-    "LinkedRepo": _object({"id": STRING}),
-    "Paper": _object(
-        {
-            "id": STRING,
-            "authors": {"type": "array", "items": _ref("Author")},
-            "publishedAt": NULLABLE_DATETIME,
-            "title": STRING,
-            "summary": STRING,
-            "upvotes": COUNT,
-            "discussionId": STRING,
-            "source": STRING,
-            "numComments": COUNT,
-            "submittedOnDailyAt": NULLABLE_DATETIME,
-            "submittedOnDailyBy": _nullable(_ref("User")),
-            **LINKS,
-            "organization": _nullable(_ref("Organization")),
-            "linkedModels": {"type": "array", "items": _ref("LinkedRepo")},
-            "numTotalModels": COUNT,
-            "linkedDatasets": {"type": "array", "items": _ref("LinkedRepo")},
-            "numTotalDatasets": COUNT,
-            "linkedSpaces": {"type": "array", "items": _ref("LinkedRepo")},
-            "numTotalSpaces": COUNT,
-            "categories": STRINGS,
-            "primaryCategory": STRING,
-            "version": {"type": "integer", "minimum": 1},
-            "doi": NULLABLE_STRING,
-            "withdrawnAt": NULLABLE_DATETIME,
-        }
-    ),
-    "Comment": _object(
-        {
-            "id": STRING,
-            "parentId": NULLABLE_STRING,
-            "author": _nullable(_ref("User")),
-            "body": {**STRING, "description": "Markdown, as written."},
-            "bodyHtml": {**STRING, "description": "The Markdown rendered and sanitised."},
-            "createdAt": NULLABLE_DATETIME,
-            "editedAt": NULLABLE_DATETIME,
-            "deleted": {"type": "boolean"},
-            "replies": {"type": "array", "items": _ref("Comment")},
-        }
-    ),
-    # A reader's own part (dailypapers/library/api.py): For you, follows, library import.
-    "Reason": _object(
-        {
-            "kind": {
-                "enum": [
-                    "library",
-                    "library_author",
-                    "author",
-                    "organization",
-                    "category",
-                    "search",
-                    "trending",
-                    "new",
-                ]
-            },
-            "text": STRING,
-            "url": NULLABLE_STRING,
-        }
-    ),
-    "ForYouList": _object(
-        {
-            "period": _object({"kind": {"enum": ["date", "week", "month"]}, "key": STRING}),
-            "personal": {"type": "boolean"},
-            "total": COUNT,
-            "papers": {
-                "type": "array",
-                "items": _object(
-                    {
-                        "paper": _ref("NestedPaper"),
-                        "reasons": {"type": "array", "items": _ref("Reason"), "minItems": 1},
-                    }
-                ),
-            },
-        }
-    ),
-    "FollowRequest": _object(
-        {
-            "kind": {"enum": ["author", "organization", "category", "search"]},
-            "target": {"type": "string", "maxLength": 300},
-        }
-    ),
-    "Follow": _object(
-        {
-            "kind": {"enum": ["author", "organization", "category", "search"]},
-            "target": STRING,
-            "createdAt": STRING,
-        }
-    ),
-    "ImportReport": _object(
-        {
-            "references": COUNT,
-            "matched": COUNT,
-            "added": COUNT,
-            "queued_for_fetching": COUNT,
-            "not_found": COUNT,
-        }
-    ),
-    "IndexRequest": _object({"arxivId": {"type": "string", "pattern": f"^{NEW_STYLE_PATTERN}$"}}),
-    "LinksRequest": {
-        "type": "object",
-        "properties": {
-            "projectPage": NULLABLE_STRING,
-            "githubRepo": NULLABLE_STRING,
-            "organizationId": NULLABLE_STRING,
-        },
-    },
-}
+from dailypapers.sources.arxiv.ids import BARE_PATTERN
 
 
 def _error(description: str) -> dict[str, Any]:
     return {
         "description": description,
         "headers": {"X-Error-Message": {"schema": STRING, "description": "The error, again."}},
-        "content": {"application/json": {"schema": _ref("Error")}},
+        "content": {"application/json": {"schema": ref("Error")}},
     }
 
 
@@ -247,7 +31,7 @@ RATE_LIMITED = {
     "description": "Over the rate limit (the IP's, or the token's user's); see the RateLimit "
     "headers.",
     "headers": {"Retry-After": {"schema": STRING}},
-    "content": {"application/json": {"schema": _ref("Error")}},
+    "content": {"application/json": {"schema": ref("Error")}},
 }
 
 
@@ -256,7 +40,7 @@ def _json(description: str, schema: dict[str, Any]) -> dict[str, Any]:
 
 
 def _list_of(name: str) -> dict[str, Any]:
-    return {"type": "array", "items": _ref(name)}
+    return {"type": "array", "items": ref(name)}
 
 
 def _query(name: str, schema: dict[str, Any], description: str) -> dict[str, Any]:
@@ -317,7 +101,7 @@ def _get(summary: str, ok: dict[str, Any], *parameters: dict[str, Any]) -> dict[
 
 def _on_demand(path: dict[str, Any]) -> dict[str, Any]:
     """A paper the site does not hold yet is fetched from arXiv (docs/ingest.md)."""
-    fetching = _object(
+    fetching = object_schema(
         {
             "id": STRING,
             "status": {"type": "string", "enum": ["fetching", "pending"]},
@@ -335,7 +119,7 @@ def _on_demand(path: dict[str, Any]) -> dict[str, Any]:
 
 def _post(summary: str, body: str, *parameters: dict[str, Any]) -> dict[str, Any]:
     responses = {
-        "200": _json("Done.", _ref("Empty")),
+        "200": _json("Done.", ref("Empty")),
         "400": BAD,
         "401": _error("No token, or an unknown or revoked one."),
         "403": _error(
@@ -353,7 +137,7 @@ def _post(summary: str, body: str, *parameters: dict[str, Any]) -> dict[str, Any
             "parameters": list(parameters),
             "requestBody": {
                 "required": True,
-                "content": {"application/json": {"schema": _ref(body)}},
+                "content": {"application/json": {"schema": ref(body)}},
             },
             "responses": responses,
         }
@@ -366,7 +150,7 @@ def _reader_paths(periods: list[dict[str, Any]]) -> dict[str, Any]:
     token: list[dict[str, list[str]]] = [{"token": []}]
     follow_body = {
         "required": True,
-        "content": {"application/json": {"schema": _ref("FollowRequest")}},
+        "content": {"application/json": {"schema": ref("FollowRequest")}},
     }
     changed = {
         "400": BAD,
@@ -381,7 +165,7 @@ def _reader_paths(periods: list[dict[str, Any]]) -> dict[str, Any]:
                 "security": token,
                 "parameters": [*periods, LIMIT, PAGE],
                 "responses": {
-                    "200": _json("Ranked papers.", _ref("ForYouList")),
+                    "200": _json("Ranked papers.", ref("ForYouList")),
                     "400": BAD,
                     "401": unauthorized,
                     "414": TOO_LONG,
@@ -404,8 +188,8 @@ def _reader_paths(periods: list[dict[str, Any]]) -> dict[str, Any]:
                 "security": token,
                 "requestBody": follow_body,
                 "responses": {
-                    "200": _json("Already followed.", _ref("Follow")),
-                    "201": _json("Followed.", _ref("Follow")),
+                    "200": _json("Already followed.", ref("Follow")),
+                    "201": _json("Followed.", ref("Follow")),
                     **changed,
                 },
             },
@@ -416,7 +200,7 @@ def _reader_paths(periods: list[dict[str, Any]]) -> dict[str, Any]:
                 "responses": {
                     "200": _json(
                         "Whether a follow was removed.",
-                        _object({"deleted": {"type": "boolean"}}),
+                        object_schema({"deleted": {"type": "boolean"}}),
                     ),
                     **changed,
                 },
@@ -431,7 +215,7 @@ def _reader_paths(periods: list[dict[str, Any]]) -> dict[str, Any]:
                     "content": {"application/octet-stream": {"schema": STRING}},
                 },
                 "responses": {
-                    "200": _json("What the import did.", _ref("ImportReport")),
+                    "200": _json("What the import did.", ref("ImportReport")),
                     **changed,
                 },
             }
@@ -480,7 +264,7 @@ def build() -> dict[str, Any]:
             CATEGORY,
         ),
         "/api/papers/{arxiv_id}": _on_demand(
-            _get("One paper.", _json("The paper.", _ref("Paper")), ARXIV_ID)
+            _get("One paper.", _json("The paper.", ref("Paper")), ARXIV_ID)
         ),
         "/api/papers/{arxiv_id}/comments": _get(
             "A paper's discussion, read-only: top-level comments with their replies.",
@@ -491,9 +275,9 @@ def build() -> dict[str, Any]:
             "Hugging Face models, datasets and Spaces the paper links to.",
             _json(
                 "Three lists of repositories.",
-                _object(
+                object_schema(
                     {
-                        kind: {"type": "array", "items": _ref("LinkedRepo")}
+                        kind: {"type": "array", "items": ref("LinkedRepo")}
                         for kind in ("models", "datasets", "spaces")
                     }
                 ),
@@ -515,7 +299,7 @@ def build() -> dict[str, Any]:
             LIMIT,
         ),
         "/api/organizations/{name}": _get(
-            "One organization.", _json("The organization.", _ref("Organization")), name
+            "One organization.", _json("The organization.", ref("Organization")), name
         ),
         "/api/organizations/{name}/papers": _get(
             "An organization's daily entries, newest list first.",

@@ -1,19 +1,26 @@
 """The JSON shapes of the API, as TypedDicts, and the small encoders they share.
 
-The shapes follow Hugging Face's papers API (``docs/api.md#shapes``, and the recorded answers
-in ``tests/fixtures/sources/hf/``) so that ``huggingface_hub`` reads our answers unchanged. The
-models build them (``Paper.to_dict()``, ``DailyEntry.to_dict()``, ``Organization.to_dict()``);
-this module holds only the types and the encoders of the values every shape has: datetimes,
-ids, users.
+The shapes follow Hugging Face's papers API (``docs/api.md``, ``HF_API.md`` in the design notes)
+so that ``huggingface_hub`` reads our answers unchanged. ``serializers.py`` builds them from
+the models; this module holds only the types and the encoders of the values every shape has:
+datetimes, ids, users.
 Nothing here queries the database.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, TypedDict
+from typing import Any, TypedDict, overload
+
+from dailypapers.papers.pictures import avatar_url
 
 
+@overload
+def utc_z(value: dt.datetime | dt.date) -> str: ...
+@overload
+def utc_z(value: None) -> None: ...
+@overload
+def utc_z(value: dt.datetime | dt.date | None) -> str | None: ...
 def utc_z(value: dt.datetime | dt.date | None) -> str | None:
     """``2025-10-13T17:59:58.000Z``: the one datetime form the client parses (an offset such as
     ``+00:00`` makes it raise). A date is midnight UTC of that day."""
@@ -57,7 +64,10 @@ class AuthorDict(TypedDict, total=False):
     _id: str
     name: str
     hidden: bool
+    # Only for an author a site account has claimed and a moderator confirmed, as Hugging
+    # Face sends them: "claimed_verified", when it was decided, and the account.
     status: str
+    statusLastChangedAt: str | None
     user: UserDict
 
 
@@ -67,7 +77,7 @@ class NestedPaperDict(TypedDict):
     id: str
     authors: list[AuthorDict]
     discussionId: str
-    publishedAt: str | None
+    publishedAt: str
     title: str
     summary: str
     upvotes: int
@@ -89,13 +99,13 @@ class DailyEntryDict(TypedDict):
 
     paper: NestedPaperDict
     id: str
-    publishedAt: str | None
+    publishedAt: str
     title: str
     summary: str
-    thumbnail: str | None
+    thumbnail: str
     numComments: int
     upvotes: int
-    submittedBy: UserDict | None
+    submittedBy: UserDict
     isAuthorParticipating: bool
     mediaUrls: list[str]
     organization: OrganizationDict | None
@@ -117,7 +127,7 @@ class FlatPaperDict(TypedDict):
 
     id: str
     authors: list[AuthorDict]
-    publishedAt: str | None
+    publishedAt: str
     title: str
     summary: str
     upvotes: int
@@ -163,7 +173,7 @@ def user_dict(user: Any) -> UserDict:
     username = user.get_username()
     return {
         "_id": object_id(USER, user.pk),
-        "avatarUrl": profile.avatar_url() if profile else "",
+        "avatarUrl": avatar_url(user),
         "fullname": profile.name if profile else username,
         "isPro": False,
         "name": username,
@@ -172,14 +182,21 @@ def user_dict(user: Any) -> UserDict:
     }
 
 
-def upstream_user_dict(name: str) -> UserDict:
-    """A submitter known only by name (an entry imported from Hugging Face)."""
+def upstream_user_dict(name: str, fullname: str = "") -> UserDict:
+    """A submitter known only by name (an entry imported from Hugging Face), or one of the
+    stand-ins below: Hugging Face's clients require a submitter on every daily entry."""
     return {
         "_id": object_id(USER, 0),
-        "avatarUrl": "",
-        "fullname": name,
+        "avatarUrl": avatar_url(None),
+        "fullname": fullname or name,
         "isPro": False,
         "name": name,
         "type": "user",
         "user": name,
     }
+
+
+# Who ``submittedBy`` names when no account submitted the paper: one on no daily list (a
+# search result ingested from arXiv), or an entry whose submitter deleted their account.
+FROM_ARXIV = ("arxiv", "arXiv (not submitted to a daily list)")
+SUBMITTER_GONE = ("deleted-account", "A deleted account")

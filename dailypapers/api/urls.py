@@ -3,7 +3,7 @@ feeds. Included before the reading pages so ``/papers/date/<day>.bib`` is ours."
 
 from django.urls import path, re_path
 
-from dailypapers.api import citations, feeds, openapi, views, writing
+from dailypapers.api import citations, feeds, markdown, openapi, views, writing
 from dailypapers.papers import converters  # noqa: F401 (registers the path converters)
 
 app_name = "api"
@@ -34,7 +34,9 @@ urlpatterns = [
     re_path(r"^api/(?P<rest>[\s\S]*)$", views.not_found),  # any path, newlines too: JSON 404
     # The paper as Markdown (huggingface_hub's read_paper) and as citations.
     # Any name before .md, so that a bad id gets the API's JSON 404 rather than the HTML page.
-    re_path(r"^papers/(?P<name>[^/]+(?:/[0-9]{7})?)\.md$", views.paper_markdown, name="paper_md"),
+    re_path(
+        r"^papers/(?P<name>[^/]+(?:/[0-9]{7})?)\.md$", markdown.paper_markdown, name="paper_md"
+    ),
     path(f"papers/{ARXIV_ID}.<citation_format:form>", citations.paper, name="cite_paper"),
     re_path(rf"^papers/date/(?P<day>[^/]+){FORMAT}$", citations.day, name="cite_day"),
     re_path(rf"^papers/search{FORMAT}$", citations.search, name="cite_search"),

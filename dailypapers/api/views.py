@@ -1,8 +1,9 @@
 """The read side of the JSON API, compatible with Hugging Face's papers API (docs/api.md).
 
 Each view reads its parameters (``params``), asks ``lists`` or a model for the rows and returns
-the models' ``to_dict()`` shapes. The writing endpoints are in ``writing.py``; the OpenAPI
-document describing all of them is ``openapi.py``.
+them in the shapes ``serializers`` builds. The writing endpoints are in ``writing.py``, a
+paper's Markdown in ``markdown.py``; the OpenAPI document describing all of them is
+``openapi.py``.
 """
 
 from __future__ import annotations
@@ -12,33 +13,26 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 
 from dailypapers.api import lists, params
+from dailypapers.api.lists import get_paper
 from dailypapers.api.responses import ApiError, api_view, cached, conditional, json_response
+from dailypapers.api.serializers import (
+    daily_entry_dict,
+    entry_dict,
+    flat_paper_dict,
+    organization_dict,
+)
 from dailypapers.api.shapes import COMMENT, CommentDict, object_id, user_dict, utc_z
 from dailypapers.discussions.models import Comment
 from dailypapers.discussions.threads import discussion
 from dailypapers.papers.found_links import find_links
-from dailypapers.papers.models import Author, AuthorshipClaim, DailyEntry, Organization, Paper
+from dailypapers.papers.models import Author, DailyEntry, Organization, Paper
 from dailypapers.papers.ondemand import could_exist, pending_state, request_paper
-from dailypapers.pdfs import storage as pdf_files
 from dailypapers.search.filters import SearchFilters
 from dailypapers.search.hybrid import search as hybrid_search
 from dailypapers.sources.arxiv.errors import InvalidArxivId
 from dailypapers.sources.arxiv.ids import parse_bare_arxiv_id
 
 SORTS = ("publishedAt", "trending")
-
-
-def get_paper(arxiv_id: str) -> Paper:
-    try:
-        # The API speaks of papers, not versions: 2510.11701v2 is 2510.11701.
-        arxiv_id = parse_bare_arxiv_id(arxiv_id).arxiv_id
-    except InvalidArxivId:
-        raise ApiError(404, f"Paper {arxiv_id[:40]} not found") from None
-    paper = Paper.objects.visible().select_related("organization").filter(arxiv_id=arxiv_id)
-    found = paper.first()
-    if found is None:
-        raise ApiError(404, f"Paper {arxiv_id} not found")
-    return found
 
 
 @api_view("GET")
@@ -56,7 +50,7 @@ def daily_papers(request: HttpRequest) -> HttpResponse:
         page=params.integer(request.GET, "p", 0, 0, params.MAX_PAGE),
         limit=params.integer(request.GET, "limit", 50, 1, 100),
     )
-    return json_response([entry.to_dict() for entry in entries])
+    return json_response([daily_entry_dict(entry) for entry in entries])
 
 
 @api_view("GET")
@@ -70,7 +64,7 @@ def search(request: HttpRequest) -> HttpResponse:
         return json_response([])
     papers = hybrid_search(text, SearchFilters(category=category))[:limit]
     participating = lists.with_entries(papers)
-    items = [paper.to_entry_dict(participating=paper.pk in participating) for paper in papers]
+    items = [entry_dict(paper, participating=paper.pk in participating) for paper in papers]
     return json_response(items)
 
 
@@ -116,12 +110,8 @@ def paper(request: HttpRequest, arxiv_id: str) -> HttpResponse:
     if (waiting := on_demand(arxiv_id)) is not None:
         return waiting
     found = get_paper(arxiv_id)
-    claims = AuthorshipClaim.objects.filter(
-        paper=found, status=AuthorshipClaim.Status.CONFIRMED
-    ).select_related("author", "user__profile")
-    users = {claim.author.name: claim.user for claim in claims}
     lists.with_entries([found])
-    return json_response(found.to_flat_dict(users))
+    return json_response(flat_paper_dict(found))
 
 
 @api_view("GET")
@@ -131,39 +121,11 @@ def papers(request: HttpRequest) -> HttpResponse:
     limit = params.integer(request.GET, "limit", 50, 1, 100)
     cursor = params.text(request.GET, "cursor", 200)
     page, following = lists.papers_by_date(cursor, limit, params.category(request.GET))
-    response = json_response([found.to_flat_dict() for found in page])
+    response = json_response([flat_paper_dict(found) for found in page])
     if following:
         url = request.build_absolute_uri(reverse("api:papers"))
         response["Link"] = f'<{url}?cursor={following}&limit={limit}>; rel="next"'
     return response
-
-
-def prefers_markdown(request: HttpRequest) -> bool:
-    """Whether the client asks for Markdown over HTML (``Accept: text/markdown``)."""
-    accepted = request.headers.get("Accept", "")
-    return "text/markdown" in accepted and "text/html" not in accepted
-
-
-@api_view("GET")
-def paper_markdown(request: HttpRequest, name: str) -> HttpResponse:
-    found = get_paper(name)
-    markdown = found.to_markdown() + full_text_markdown(found.arxiv_id)
-    response = HttpResponse(markdown, content_type="text/markdown; charset=utf-8")
-    response["Vary"] = "Accept"
-    return response
-
-
-def full_text_markdown(arxiv_id: str) -> str:
-    """The "Full text" section: the PDF's text once the thumbnail worker extracted it, else a
-    line saying that this is the abstract only (docs/thumbnails.md)."""
-    text = pdf_files.read_text(arxiv_id)
-    if text is None:
-        return "## Full text\n\nNot fetched yet: this is the abstract only.\n"
-    return (
-        "## Full text\n\n*Extracted from the PDF; layout, formulas and figures are lost.*\n\n"
-        + text
-        + "\n"
-    )
 
 
 @api_view("GET")
@@ -226,7 +188,7 @@ def _page(request: HttpRequest) -> tuple[int, int]:
 @cached
 def organizations(request: HttpRequest) -> HttpResponse:
     start, stop = _page(request)
-    return json_response([org.to_dict() for org in Organization.objects.all()[start:stop]])
+    return json_response([organization_dict(org) for org in Organization.objects.all()[start:stop]])
 
 
 def _organization(name: str) -> Organization:
@@ -238,7 +200,7 @@ def _organization(name: str) -> Organization:
 
 @api_view("GET")
 def organization(request: HttpRequest, name: str) -> HttpResponse:
-    return json_response(_organization(name).to_dict())
+    return json_response(organization_dict(_organization(name)))
 
 
 @api_view("GET")
@@ -251,7 +213,7 @@ def organization_papers(request: HttpRequest, name: str) -> HttpResponse:
     entries = DailyEntry.objects.listed().filter(Q(organization=org) | Q(paper__organization=org))
     ordered = entries.order_by("-date", "-votes", "pk")  # type: ignore[misc]
     chosen = lists.shaped_entries(list(ordered[start:stop]))
-    return json_response([entry.to_dict() for entry in chosen])
+    return json_response([daily_entry_dict(entry) for entry in chosen])
 
 
 @api_view("GET")
@@ -269,7 +231,7 @@ def author_papers(request: HttpRequest, name: str) -> HttpResponse:
         .order_by("-published_at", "-pk")[start:stop]
     )
     lists.with_entries(found)
-    return json_response([paper.to_flat_dict() for paper in found])
+    return json_response([flat_paper_dict(paper) for paper in found])
 
 
 # Every method: a path that names nothing (an unknown endpoint, an id no paper can have, which

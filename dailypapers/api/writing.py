@@ -15,9 +15,9 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
+from dailypapers.api.lists import get_paper
 from dailypapers.api.responses import ApiError, api_view, json_body, json_response
 from dailypapers.api.shapes import ORGANIZATION, object_id
-from dailypapers.api.views import get_paper
 from dailypapers.core.ratelimits import RateLimited, hit
 from dailypapers.lib.links import InvalidLink, code_link, web_link
 from dailypapers.papers.models import AuthorshipClaim, Organization, Paper, PaperFetch

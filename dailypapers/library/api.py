@@ -3,7 +3,7 @@
 unfollow) and ``/api/me/library/import`` (a reference file as the request body).
 
 Everything answers about the token's own user only; the shapes are described in
-``api/openapi.py`` (``ForYouList``, ``Follow``, ``ImportReport``) and docs/api.md.
+``api/openapi_schemas.py`` (``ForYouList``, ``Follow``, ``ImportReport``) and docs/api.md.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from dailypapers.api import params
 from dailypapers.api.responses import ApiError, api_view, json_body, json_response
+from dailypapers.api.serializers import paper_dict
 from dailypapers.api.writing import token_user
 from dailypapers.lib.dates import period_containing
 from dailypapers.library.following import BadFollow, follow, unfollow
@@ -23,13 +24,14 @@ from dailypapers.library.foryou import ForYou, Pick, newest_day
 from dailypapers.library.importing import import_file
 from dailypapers.library.models import Follow
 from dailypapers.library.references import UnreadableFile
+from dailypapers.papers.people import load_claims
 
 MAX_LIMIT = 100
 
 
 def pick_dict(pick: Pick) -> dict[str, Any]:
     return {
-        "paper": pick.paper.to_dict(),
+        "paper": paper_dict(pick.paper),
         "reasons": [{"kind": r.kind, "text": str(r), "url": r.url or None} for r in pick.reasons],
     }
 
@@ -49,6 +51,7 @@ def for_you(request: HttpRequest) -> HttpResponse:
     page = params.integer(request.GET, "p", 0, 0, params.MAX_PAGE)
     ranked = ForYou(user, period)
     picks = ranked[page * limit : (page + 1) * limit]
+    load_claims(pick.paper for pick in picks)  # claimed authors, as every list of papers shows
     return json_response(
         {
             "period": {"kind": period.kind, "key": period.key},

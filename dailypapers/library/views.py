@@ -32,6 +32,7 @@ from dailypapers.library.members import library_ids, set_mark
 from dailypapers.library.models import Follow, LibraryItem, PaperMark, PendingImport
 from dailypapers.library.references import UnreadableFile, check_size
 from dailypapers.papers.models import Paper
+from dailypapers.papers.people import load_claims
 from dailypapers.papers.voting import voted_ids
 
 PER_PAGE = 30
@@ -81,6 +82,7 @@ def for_you(request: HttpRequest) -> HttpResponse:
     ranked = ForYou(request.user, period)
     page = Paginator(ranked, PER_PAGE).get_page(_page_number(request))
     picks = list(page.object_list)
+    load_claims(pick.paper for pick in picks)
     context = {
         "period": period,
         "ranked": ranked,
@@ -102,6 +104,7 @@ def following(request: HttpRequest) -> HttpResponse:
     """``/following``: what the reader follows, and the new papers it brought."""
     follows = Follow.objects.filter(user=_reader(request))
     picks = following_feed(request.user)
+    load_claims(pick.paper for pick in picks)
     context = {
         "follows": follows,
         "picks": picks,

@@ -21,23 +21,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
-from dailypapers.api.shapes import (
-    AUTHOR,
-    ORGANIZATION,
-    PAPER,
-    AuthorDict,
-    DailyEntryDict,
-    FlatPaperDict,
-    NestedPaperDict,
-    OrganizationDict,
-    UserDict,
-    object_id,
-    upstream_user_dict,
-    user_dict,
-    utc_z,
-)
 from dailypapers.lib.links import code_link_or_none, web_link_or_none
-from dailypapers.papers.found_links import find_links
 from dailypapers.papers.queries import DailyEntryQuerySet, PaperQuerySet
 
 
@@ -58,15 +42,6 @@ class Organization(models.Model):
     def avatar_link(self) -> str:
         """The avatar's URL if it is one a page may load (see ``Paper.code_link``)."""
         return web_link_or_none(self.avatar_url) or "" if self.avatar_url else ""
-
-    def to_dict(self) -> OrganizationDict:
-        return {
-            "_id": object_id(ORGANIZATION, self.pk),
-            "name": self.name,
-            "fullname": self.fullname,
-            "avatarUrl": self.avatar_link,
-            "isVerified": False,
-        }
 
 
 class Author(models.Model):
@@ -201,139 +176,6 @@ class Paper(models.Model):
         body = ",\n".join(f"      {name}={{{value}}}" for name, value in fields if value != "")
         return f"@misc{{{key},\n{body}\n}}"
 
-    # The API's shapes (dailypapers/api/shapes.py, docs/api.md). A daily entry passed in, or
-    # the paper's prefetched ``daily_entries``, saves a query per paper in a list.
-
-    def first_entry(self) -> DailyEntry | None:
-        """The paper's first daily entry (Hugging Face's "submitted on daily")."""
-        entries = list(self.daily_entries.all())
-        return min(entries, key=lambda entry: entry.date) if entries else None
-
-    def author_dicts(self, users: dict[str, Any] | None = None) -> list[AuthorDict]:
-        """Authors in order; ``users`` maps an author name to the account that claimed it."""
-        authors: list[AuthorDict] = []
-        for position, name in enumerate(self.author_names):
-            author: AuthorDict = {
-                "_id": object_id(AUTHOR, self.pk * 10_000 + position),
-                "name": name,
-                "hidden": False,
-            }
-            if users and name in users:
-                author["status"] = "claimed_verified"
-                author["user"] = user_dict(users[name])
-            authors.append(author)
-        return authors
-
-    def _links(self) -> dict[str, Any]:
-        return {
-            "ai_summary": self.ai_summary or None,
-            "ai_keywords": list(self.ai_keywords),
-            "githubRepo": self.code_link or None,
-            "githubStars": self.github_stars,
-            "projectPage": self.project_link or None,
-        }
-
-    def to_dict(self, entry: DailyEntry | None = None) -> NestedPaperDict:
-        """The ``paper`` object nested in a daily entry or a search result."""
-        entry = entry or self.first_entry()
-        organization = (entry and entry.organization) or self.organization
-        return {
-            "id": self.arxiv_id,
-            "authors": self.author_dicts(),
-            "discussionId": object_id(PAPER, self.pk),
-            "publishedAt": utc_z(self.published_at),
-            "title": self.title,
-            "summary": self.abstract,
-            "upvotes": self.upvotes,
-            **self._links(),  # type: ignore[typeddict-item]
-            "mediaUrls": [],
-            "submittedOnDailyAt": utc_z(entry.submitted_at) if entry else None,
-            "submittedOnDailyBy": entry.submitter_dict() if entry else None,
-            "withdrawnAt": utc_z(self.withdrawn_at),
-            "organization": organization.to_dict() if organization else None,
-        }
-
-    def to_entry_dict(
-        self, entry: DailyEntry | None = None, participating: bool = False
-    ) -> DailyEntryDict:
-        """A daily entry's shape: Hugging Face's top level, and the paper's title, counts and
-        links there too, since the client reads them there. A paper on no daily list (a search
-        result) has its arXiv date as ``publishedAt`` and no submitter."""
-        entry = entry or self.first_entry()
-        paper = self.to_dict(entry)
-        return {
-            "paper": paper,
-            "id": self.arxiv_id,
-            "publishedAt": utc_z(entry.submitted_at) if entry else paper["publishedAt"],
-            "title": self.title,
-            "summary": self.abstract,
-            # Absolute, as Hugging Face's: the first page, or a placeholder until it is made.
-            "thumbnail": settings.SITE_URL.rstrip("/")
-            + reverse("pdfs:thumbnail", args=[self.arxiv_id]),
-            "numComments": self.comments,
-            "upvotes": self.upvotes,
-            "submittedBy": paper["submittedOnDailyBy"],
-            "isAuthorParticipating": participating,
-            "mediaUrls": [],
-            "organization": paper["organization"],
-            **self._links(),  # type: ignore[typeddict-item]
-            "categories": list(self.categories),
-            "primaryCategory": self.primary_category,
-        }
-
-    def to_flat_dict(self, users: dict[str, Any] | None = None) -> FlatPaperDict:
-        """``/api/papers/{id}``: one flat object. Linked models, datasets and Spaces are those
-        the paper's abstract and comments point at (``found_links``)."""
-        entry = self.first_entry()
-        found = find_links(self.abstract, self.comment)
-        paper = self.to_dict(entry)
-        return {
-            "id": self.arxiv_id,
-            "authors": self.author_dicts(users),
-            "publishedAt": paper["publishedAt"],
-            "title": self.title,
-            "summary": self.abstract,
-            "upvotes": self.upvotes,
-            "discussionId": paper["discussionId"],
-            "source": "arxiv",
-            "numComments": self.comments,
-            "submittedOnDailyAt": paper["submittedOnDailyAt"],
-            "submittedOnDailyBy": paper["submittedOnDailyBy"],
-            **self._links(),  # type: ignore[typeddict-item]
-            "organization": paper["organization"],
-            "linkedModels": [{"id": repo} for repo in found.models],
-            "numTotalModels": len(found.models),
-            "linkedDatasets": [{"id": repo} for repo in found.datasets],
-            "numTotalDatasets": len(found.datasets),
-            "linkedSpaces": [{"id": repo} for repo in found.spaces],
-            "numTotalSpaces": len(found.spaces),
-            "categories": list(self.categories),
-            "primaryCategory": self.primary_category,
-            "version": self.version,
-            "doi": self.doi or None,
-            "withdrawnAt": paper["withdrawnAt"],
-        }
-
-    def to_markdown(self) -> str:
-        """The paper as Markdown, for ``/papers/{id}.md`` and ``hf papers read``."""
-        links = [f"[arXiv]({self.abs_url})", f"[PDF]({self.pdf_url})"]
-        if self.code_link:
-            links.append(f"[Code]({self.code_link})")
-        if self.project_link:
-            links.append(f"[Project page]({self.project_link})")
-        lines = [f"# {' '.join(self.title.split())}", ""]
-        if self.author_names:
-            lines += [f"**Authors:** {', '.join(self.author_names)}", ""]
-        if self.published_at:
-            lines += [f"**Published:** {self.published_at:%Y-%m-%d}", ""]
-        if self.categories:
-            lines += [f"**Categories:** {', '.join(self.categories)}", ""]
-        lines += [f"**Links:** {' · '.join(links)}", ""]
-        if self.ai_summary:
-            lines += ["## Summary", "", self.ai_summary, ""]
-        lines += ["## Abstract", "", self.abstract or "(not fetched from arXiv yet)", ""]
-        return "\n".join(lines)
-
 
 def _balanced(text: str) -> str:
     """``text`` for a braced BibTeX value: its braces kept if they pair up, else dropped,
@@ -411,15 +253,6 @@ class DailyEntry(models.Model):
     def week(self) -> str:
         year, week, _ = self.date.isocalendar()
         return f"{year}-W{week:02d}"
-
-    def submitter_dict(self) -> UserDict | None:
-        if self.submitted_by is not None:
-            return user_dict(self.submitted_by)
-        return upstream_user_dict(self.submitter_name) if self.submitter_name else None
-
-    def to_dict(self) -> DailyEntryDict:
-        participating = getattr(self, "author_participating", False)
-        return self.paper.to_entry_dict(self, participating=participating)
 
     @classmethod
     def latest_date(cls) -> dt.date | None:

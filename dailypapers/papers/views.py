@@ -1,9 +1,11 @@
 """The reading pages: a day's list, a week's and a month's top papers, trending, search, a paper.
 
 Views parse the URL, ask a QuerySet (papers/queries.py) or the search (search/hybrid.py,
-similar.py) and paginate. A day with few submissions is filled from ``announced.py``; a paper
-the site does not hold yet is answered by ``ondemand.py`` (a page that refreshes itself while
-arXiv is asked).
+similar.py) and paginate; who stands behind a paper (claimed authors, upvoters, public
+collections) comes from papers/people.py. A day with few submissions is filled from
+``announced.py``; a paper the site does not hold yet is answered by ``ondemand.py`` (a page
+that refreshes itself while arXiv is asked). A paper asked for as Markdown is answered by
+api/markdown.py.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 
-from dailypapers.api.views import paper_markdown, prefers_markdown
+from dailypapers.api.markdown import paper_markdown, prefers_markdown
 from dailypapers.core.caching import cache_for_anonymous
 from dailypapers.discussions.threads import discussion
 from dailypapers.lib.dates import Period, parse_period, period_containing
@@ -31,6 +33,13 @@ from dailypapers.papers.ondemand import (
     fetching_enabled,
     pending_state,
     request_paper,
+)
+from dailypapers.papers.people import (
+    UPVOTERS_SHOWN,
+    load_claims,
+    load_entry_people,
+    public_collections,
+    upvoters,
 )
 from dailypapers.papers.voting import voted_ids
 from dailypapers.pdfs.worker import pdf_note, queue_on_visit
@@ -85,6 +94,7 @@ def _list_page(request: HttpRequest, period: Period, is_latest: bool = False) ->
             waiting = announced.not_yet_submitted(period.first, PER_PAGE - listed)
     oldest = timezone.now().date() - dt.timedelta(days=settings.SUBMIT_MAX_AGE_DAYS)
     shown = [entry.paper_id for entry in page.object_list] + [paper.pk for paper in waiting]
+    load_entry_people(page.object_list)
     context = {
         "period": period,
         "page": page,
@@ -128,6 +138,7 @@ def trending(request: HttpRequest) -> HttpResponse:
     entries = (
         trending_by_code(timezone.now()) if by_code else DailyEntry.objects.trending(timezone.now())
     )
+    load_entry_people(entries)
     context = {
         "entries": entries,
         "by_code": by_code,
@@ -152,6 +163,7 @@ def search(request: HttpRequest) -> HttpResponse:
     page = Paginator(results, SEARCH_PER_PAGE).get_page(_page_number(request))
     stems = query_stems(results.query)
     papers = list(page.object_list)
+    load_claims(papers)
     for paper in papers:
         paper.snippet = snippet(paper.abstract, stems)  # type: ignore[attr-defined]
     context = {
@@ -194,18 +206,23 @@ def paper_detail(request: HttpRequest, arxiv_id: str) -> HttpResponse:
         return _fetching_page(request, request_paper(arxiv_id), pending=False)
     if paper.is_pending_fetch:
         return _fetching_page(request, pending_state(arxiv_id), pending=True)
+    claims = load_claims([paper])[paper.pk]
+    shown_upvoters = upvoters(paper, UPVOTERS_SHOWN)
     context: dict[str, object] = {
         "paper": paper,
-        "daily_dates": paper.daily_entries.values_list("date", flat=True),
+        "daily_entries": paper.daily_entries.select_related("submitted_by__profile").order_by(
+            "date"
+        ),
         "latest_version": paper.versions.order_by("-number").first(),
         "similar": similar_papers(paper),
         "found": find_links(paper.abstract, paper.comment),
         "pdf_note": pdf_note(paper),
         "discussion": discussion(paper),
         "voted": voted_ids(request.user, [paper.pk]),
-        "claimed_by": AuthorshipClaim.objects.filter(
-            paper=paper, status=AuthorshipClaim.Status.CONFIRMED
-        ).select_related("user", "author"),
+        "claimed_by": list(claims.values()),
+        "upvoters": shown_upvoters,
+        "more_upvoters": paper.upvote_count - len(shown_upvoters),
+        "public_collections": public_collections(paper),
     }
     if request.user.is_authenticated:
         context["my_collections"] = request.user.paper_collections.all()  # type: ignore[union-attr]
@@ -225,6 +242,7 @@ def organization(request: HttpRequest, name: str) -> HttpResponse:
         .order_by("-date", "-votes")  # type: ignore[misc]  # "votes" is annotated by listed()
     )
     page = Paginator(entries, PER_PAGE).get_page(_page_number(request))
+    load_entry_people(page.object_list)
     context = {
         "organization": org,
         "page": page,

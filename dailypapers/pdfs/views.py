@@ -11,9 +11,9 @@ from __future__ import annotations
 import datetime as dt
 
 from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseRedirect
-from django.templatetags.static import static
 from django.utils.http import http_date, parse_http_date_safe
 
+from dailypapers.papers.pictures import placeholder_thumbnail_url
 from dailypapers.pdfs import storage
 
 CACHE_SECONDS = 7 * 24 * 3600  # a first page does not change unless a new version is fetched
@@ -25,7 +25,7 @@ def thumbnail(request: HttpRequest, arxiv_id: str) -> HttpResponse:
     try:
         modified = int(path.stat().st_mtime)
     except FileNotFoundError:
-        response: HttpResponse = HttpResponseRedirect(static("dailypapers/thumbnail-pending.svg"))
+        response: HttpResponse = HttpResponseRedirect(placeholder_thumbnail_url())
         response["Cache-Control"] = f"public, max-age={PLACEHOLDER_CACHE_SECONDS}"
         return response
     since = parse_http_date_safe(request.headers.get("If-Modified-Since", ""))

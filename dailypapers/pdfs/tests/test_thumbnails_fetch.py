@@ -82,7 +82,7 @@ def test_the_thumbnail_is_served_with_caching_headers(arxiv):
     browser = Client()
     pending = browser.get(f"/papers/{paper.arxiv_id}/thumbnail.webp")
     assert pending.status_code == 302
-    assert pending["Location"].endswith("thumbnail-pending.svg")
+    assert pending["Location"].endswith("thumbnail.svg")
     assert pending["Cache-Control"] == "public, max-age=600"
     handle_one(client(FakeClock()))
     served = browser.get(f"/papers/{paper.arxiv_id}/thumbnail.webp")
