@@ -33,10 +33,9 @@ urlpatterns = [
     re_path(r"^api/authors/(?P<name>[^/]+)/papers$", views.author_papers, name="author_papers"),
     re_path(r"^api/(?P<rest>[\s\S]*)$", views.not_found),  # any path, newlines too: JSON 404
     # The paper as Markdown (huggingface_hub's read_paper) and as citations.
-    # Any name before .md, so that a bad id gets the API's JSON 404 rather than the HTML page.
-    re_path(
-        r"^papers/(?P<name>[^/]+(?:/[0-9]{7})?)\.md$", markdown.paper_markdown, name="paper_md"
-    ),
+    # Any one or two path segments before .md (an old-style id has a slash): the view reads
+    # the id (sources/arxiv/ids.py), so a bad one gets the API's JSON 404, not the HTML page.
+    re_path(r"^papers/(?P<name>[^/]+(?:/[^/]+)?)\.md$", markdown.paper_markdown, name="paper_md"),
     path(f"papers/{ARXIV_ID}.<citation_format:form>", citations.paper, name="cite_paper"),
     re_path(rf"^papers/date/(?P<day>[^/]+){FORMAT}$", citations.day, name="cite_day"),
     re_path(rf"^papers/search{FORMAT}$", citations.search, name="cite_search"),

@@ -1,8 +1,8 @@
 """A real HTTP server on 127.0.0.1 that answers each connection with the next scripted action.
 
-Raw sockets, so that resets, truncated bodies and stalls are real. Used by the client tests here
-and by the ingestion tests of ``papers``; every answer closes its connection, so the n-th request
-gets the n-th action.
+Raw sockets, so that resets, truncated bodies and stalls are real. Used by the client tests of
+``sources`` and the ingestion tests of ``papers`` (fixture ``serve``); every answer closes its
+connection, so the n-th request gets the n-th action.
 """
 
 from __future__ import annotations

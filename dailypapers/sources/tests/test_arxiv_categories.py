@@ -12,7 +12,19 @@ def test_real_categories_have_the_shape(name):
 
 @pytest.mark.parametrize(
     "text",
-    ["cs.CL\n", "CS.CL", "c", "cs.", "-cs", "cs.CL.x", "cs.-CL", "ｃｓ.CL", "", None, "cs.CL "],
+    [
+        "cs.CL\n",
+        "CS.CL",
+        "c",
+        "cs.",
+        "-cs",
+        "cs.CL.x",
+        "cs.-CL",
+        "\uff43\uff53.CL",
+        "",
+        None,
+        "cs.CL ",
+    ],
 )
 def test_anything_else_is_refused(text):
     assert not is_category(text)
