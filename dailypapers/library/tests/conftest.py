@@ -7,6 +7,7 @@ import pytest
 
 from dailypapers.core.fixtures import *  # noqa: F403 (fixtures are found by name)
 from dailypapers.digests.tests.smtp import smtp  # noqa: F401 (a real SMTP server, a fixture)
+from dailypapers.library import prepared
 from dailypapers.search import vectors
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -16,8 +17,10 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 def _fresh_vectors(settings):
     settings.SEARCH_VECTOR_REFRESH_SECONDS = 0
     vectors.reset()
+    prepared.forget()
     yield
     vectors.reset()
+    prepared.forget()
 
 
 @pytest.fixture
