@@ -20,7 +20,7 @@ from django.utils import timezone
 from dailypapers.lib.dates import Period
 from dailypapers.library import prepared
 from dailypapers.library.following import Follows
-from dailypapers.library.members import marked_ids
+from dailypapers.library.members import marked_ids, reader_papers
 from dailypapers.library.ranking import DEFAULT, Ranked, Weights, rank
 from dailypapers.papers.models import DailyEntry, Paper
 from dailypapers.search.keyword import KeywordResults
@@ -79,10 +79,10 @@ def period_candidates(period: Period, leave_out: set[int]) -> list[Candidate]:
 
 
 def _candidates(
-    period: Period, leave_out: set[int]
+    period: Period, leave_out: set[int], rows_max_age: float = 0
 ) -> tuple[list[Candidate], prepared.PeriodDetails, np.ndarray]:
     """The candidates, the period's kept details, and each candidate's position in them."""
-    rows = prepared.period_rows(period)
+    rows = prepared.period_rows(period, rows_max_age)
     details = prepared.period_details(period, rows)
     keep = ~np.isin(rows.ids, np.fromiter(leave_out, dtype=np.int64, count=len(leave_out)))
     positions = np.flatnonzero(keep)
@@ -140,15 +140,18 @@ class ForYou(Sequence[Pick]):
     """A reader's "For you" list for a period, best first, pageable like search results:
     the whole period is ranked at once, papers and reasons are loaded per page."""
 
-    def __init__(self, user, period: Period, weights: Weights = DEFAULT) -> None:
+    def __init__(
+        self, user, period: Period, weights: Weights = DEFAULT, rows_max_age: float = 0
+    ) -> None:
         self.period = period
         # The library's ids, vectors and author counts, and the period's author lists,
         # vectors and author index, are kept between requests (``prepared.py``): what is
         # left per request is a few small queries and the arithmetic.
-        profile = prepared.library_profile(user, LIBRARY_RANKING_LIMIT)
+        papers = reader_papers(user)
+        profile = prepared.library_profile(user, papers.library[:LIBRARY_RANKING_LIMIT])
         library = profile.ids
-        leave_out = marked_ids(user) | set(library)
-        self.candidates, details, positions = _candidates(period, leave_out)
+        leave_out = papers.marked() | set(library)
+        self.candidates, details, positions = _candidates(period, leave_out, rows_max_age)
         self.follows = Follows.of(user)
         self.personal = bool(library) or bool(self.follows)
         self.followed = follow_reasons(self.candidates, self.follows)

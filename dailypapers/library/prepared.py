@@ -15,9 +15,8 @@ signals):
   papers); the heavy part (author lists, categories, vectors, the author index) is rebuilt
   when any of those ids or ``modified`` stamps differ, or after ``PERIOD_SECONDS``. Votes and
   days are always the fresh ones.
-- **A reader's library**: keyed by one small query's count and newest stamp of each of its
-  sources (upvotes, collection items, imports, "not interested" marks): adding anything moves
-  a newest stamp, taking anything away lowers a count.
+- **A reader's library**: keyed by its list of paper ids, which every request reads anyway
+  (``members.reader_papers``, one statement): any addition or removal changes the list.
 - **Vectors not computed yet** (a paper embedded after it was cached) are asked of the index
   again on every use, so a paper's vector counts as soon as it exists.
 
@@ -27,7 +26,6 @@ Not here: ranking (``ranking.py``), reasons and pages (``foryou.py``).
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import hashlib
 import threading
 import time
@@ -35,16 +33,12 @@ from collections import Counter, OrderedDict
 from dataclasses import dataclass
 
 import numpy as np
-from django.db import connection
 from django.db.models import CharField
 from django.db.models.functions import Cast
 
-from dailypapers.collections.models import Collection, CollectionItem
 from dailypapers.lib.dates import Period
-from dailypapers.library.members import library_ids
-from dailypapers.library.models import LibraryItem, PaperMark
 from dailypapers.library.ranking import AuthorIndex, library_authors
-from dailypapers.papers.models import DailyEntry, Paper, Upvote
+from dailypapers.papers.models import DailyEntry, Paper
 from dailypapers.search import vectors
 
 # A period's author lists and vectors are rebuilt at least this often even when no stamp
@@ -94,6 +88,7 @@ class LibraryProfile:
 
 _periods: OrderedDict[tuple, PeriodDetails] = OrderedDict()
 _libraries: OrderedDict[tuple, LibraryProfile] = OrderedDict()
+_rows: dict[tuple, tuple[float, PeriodRows]] = {}
 
 
 def forget() -> None:
@@ -101,11 +96,32 @@ def forget() -> None:
     with _lock:
         _periods.clear()
         _libraries.clear()
+        _rows.clear()
 
 
-def period_rows(period: Period) -> PeriodRows:
+def period_rows(period: Period, max_age: float = 0) -> PeriodRows:
     """The papers of a period: announced by arXiv in it, or on one of its daily lists (or,
-    for a paper with no announcement day, published in it); hidden and withdrawn ones never."""
+    for a paper with no announcement day, published in it); hidden and withdrawn ones never.
+
+    Read anew on every call, unless ``max_age`` seconds allow the rows read by an earlier
+    call: the digests, which compose thousands of mails for one period in a few minutes
+    (as their topics' matches are kept, ``digests.compose``), not the site's pages."""
+    key = (period.kind, period.first, period.last)
+    if max_age > 0:
+        with _lock:
+            kept = _rows.get(key)
+        if kept is not None and time.monotonic() - kept[0] < max_age:
+            return kept[1]
+    rows = _read_rows(period)
+    if max_age > 0:
+        with _lock:
+            if len(_rows) > PERIODS_KEPT:
+                _rows.clear()
+            _rows[key] = (time.monotonic(), rows)
+    return rows
+
+
+def _read_rows(period: Period) -> PeriodRows:
     listed = DailyEntry.objects.filter(date__gte=period.first, date__lte=period.last)
     entry_orgs: dict[int, set[str]] = {}
     for paper_id, org in listed.values_list("paper_id", "organization__name"):
@@ -208,11 +224,12 @@ def period_details(period: Period, rows: PeriodRows) -> PeriodDetails:
     return details
 
 
-def library_profile(user, limit: int) -> LibraryProfile:
-    """``user``'s newest ``limit`` library papers with their vectors and author counts,
-    rebuilt only when the library changed (see the module's docstring)."""
+def library_profile(user, ids: list[int]) -> LibraryProfile:
+    """The vectors and author counts of ``user``'s library papers ``ids`` (as
+    ``members.reader_papers`` lists them), rebuilt only when that list changes."""
     index = vectors.index()
-    key = (user.pk, limit, index.model, id(index), _library_version(user))
+    digest = hashlib.blake2b(np.asarray(ids, dtype=np.int64).tobytes(), digest_size=16)
+    key = (user.pk, index.model, id(index), digest.hexdigest())
     with _lock:
         kept = _libraries.get(key)
         if kept is not None:
@@ -220,47 +237,16 @@ def library_profile(user, limit: int) -> LibraryProfile:
     if kept is not None:
         kept.missing = _fill_missing(kept.matrix, kept.missing, kept.ids, index)
         return kept
-    ids = library_ids(user, limit)
     matrix, missing = matrix_of(ids, index)
     authors = library_authors(
         list(Paper.objects.filter(pk__in=ids).values_list("author_names", flat=True))
     )
-    profile = LibraryProfile(ids, matrix, missing, authors)
+    profile = LibraryProfile(list(ids), matrix, missing, authors)
     with _lock:
         _libraries[key] = profile
         while len(_libraries) > LIBRARIES_KEPT:
             _libraries.popitem(last=False)
     return profile
-
-
-def _library_version(user) -> tuple:
-    """How many rows each source of the library has and its newest stamp: any addition or
-    removal changes one of them. One statement, written once per process: the four ORM
-    aggregates cost 4 ms to compile and run. Stamps are compared as the database prints
-    them, never read as times."""
-    with connection.cursor() as cursor:
-        cursor.execute(_version_sql(), [user.pk] * 4 + [PaperMark.Kind.NOT_INTERESTED.value])
-        return tuple(sorted(cursor.fetchall()))
-
-
-@functools.cache
-def _version_sql() -> str:
-    name = connection.ops.quote_name
-
-    def table(model) -> str:
-        return name(model._meta.db_table)
-
-    items, collections = table(CollectionItem), table(Collection)
-    return " UNION ALL ".join(
-        [
-            f"SELECT 0, COUNT(*), MAX(created) FROM {table(Upvote)} WHERE user_id = %s",
-            f"SELECT 1, COUNT(*), MAX(i.added) FROM {items} i INNER JOIN {collections} c"
-            " ON i.collection_id = c.id WHERE c.owner_id = %s",
-            f"SELECT 2, COUNT(*), MAX(added) FROM {table(LibraryItem)} WHERE user_id = %s",
-            f"SELECT 3, COUNT(*), MAX(created) FROM {table(PaperMark)}"
-            " WHERE user_id = %s AND kind = %s",
-        ]
-    )
 
 
 def matrix_of(ids: list[int], index=None) -> tuple[np.ndarray, list[int]]:
