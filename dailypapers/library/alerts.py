@@ -7,13 +7,14 @@ an account and leaves out every paper the address was ever mailed, so no paper a
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from django.db.models import Q
 
 from dailypapers.lib.dates import Period
 from dailypapers.library.following import Follows
 from dailypapers.library.foryou import ForYou
-from dailypapers.library.members import reader_papers
+from dailypapers.library.members import ReaderPapers, reader_papers
 from dailypapers.papers.models import Authorship, Paper, PaperVersion
 
 # arXiv announces a day or two after submission: look back this far before the period, as
@@ -25,15 +26,29 @@ MAX_ALERTS = 20
 PERIOD_ROWS_SECONDS = 300
 
 
-def follow_alerts(user, first: dt.date, last: dt.date, seen: set[str]) -> list[tuple[Paper, str]]:
+@dataclass(frozen=True)
+class Reader:
+    """What both personal sections of a digest read of the reader, read once for both."""
+
+    papers: ReaderPapers
+    follows: Follows
+
+    @classmethod
+    def of(cls, user) -> Reader:
+        return cls(reader_papers(user), Follows.of(user))
+
+
+def follow_alerts(
+    user, first: dt.date, last: dt.date, seen: set[str], reader: Reader | None = None
+) -> list[tuple[Paper, str]]:
     """New papers of followed authors and organizations, and new versions of library papers,
     from ``first`` (less the look-back) to ``last``, as (paper, reason), never one of
     ``seen`` (arXiv ids), which it extends."""
     since = first - dt.timedelta(days=LOOKBACK_DAYS)
-    reader = reader_papers(user)
-    hidden = reader.marked()
+    reader = reader or Reader.of(user)
+    hidden = reader.papers.marked()
     alerts: list[tuple[Paper, str]] = []
-    follows = Follows.of(user)
+    follows = reader.follows
     in_period = Q(announced_on__gte=since, announced_on__lte=last) | Q(
         announced_on__isnull=True, published_at__date__gte=since, published_at__date__lte=last
     )
@@ -65,7 +80,7 @@ def follow_alerts(user, first: dt.date, last: dt.date, seen: set[str]) -> list[t
         alerts.append((paper, reason))
     versions = (
         PaperVersion.objects.filter(
-            paper_id__in=reader.library,
+            paper_id__in=reader.papers.library,
             number__gt=1,
             submitted_at__date__gte=since,
             submitted_at__date__lte=last,
@@ -87,7 +102,12 @@ def follow_alerts(user, first: dt.date, last: dt.date, seen: set[str]) -> list[t
 
 
 def for_you_picks(
-    user, first: dt.date, last: dt.date, count: int, seen: set[str]
+    user,
+    first: dt.date,
+    last: dt.date,
+    count: int,
+    seen: set[str],
+    reader: Reader | None = None,
 ) -> list[tuple[Paper, str]]:
     """The reader's best ``count`` "For you" papers of the period with their reasons, never
     one of ``seen``, which it extends; none for a reader with no library and no follows (the
@@ -96,6 +116,8 @@ def for_you_picks(
         user,
         Period("week" if last - first > dt.timedelta(days=3) else "date", first, last),
         rows_max_age=PERIOD_ROWS_SECONDS,
+        papers=reader.papers if reader else None,
+        follows=reader.follows if reader else None,
     )
     if not ranked.personal:
         return []

@@ -20,7 +20,7 @@ from django.utils import timezone
 from dailypapers.lib.dates import Period
 from dailypapers.library import prepared
 from dailypapers.library.following import Follows
-from dailypapers.library.members import marked_ids, reader_papers
+from dailypapers.library.members import ReaderPapers, marked_ids, reader_papers
 from dailypapers.library.ranking import DEFAULT, Ranked, Weights, rank
 from dailypapers.papers.models import DailyEntry, Paper
 from dailypapers.search.keyword import KeywordResults
@@ -141,18 +141,26 @@ class ForYou(Sequence[Pick]):
     the whole period is ranked at once, papers and reasons are loaded per page."""
 
     def __init__(
-        self, user, period: Period, weights: Weights = DEFAULT, rows_max_age: float = 0
+        self,
+        user,
+        period: Period,
+        weights: Weights = DEFAULT,
+        rows_max_age: float = 0,
+        papers: ReaderPapers | None = None,
+        follows: Follows | None = None,
     ) -> None:
+        """``rows_max_age``: see ``prepared.period_rows``; ``papers`` and ``follows``: the
+        reader's, when the caller read them already (a digest's two personal sections)."""
         self.period = period
         # The library's ids, vectors and author counts, and the period's author lists,
         # vectors and author index, are kept between requests (``prepared.py``): what is
         # left per request is a few small queries and the arithmetic.
-        papers = reader_papers(user)
+        papers = papers or reader_papers(user)
         profile = prepared.library_profile(user, papers.library[:LIBRARY_RANKING_LIMIT])
         library = profile.ids
         leave_out = papers.marked() | set(library)
         self.candidates, details, positions = _candidates(period, leave_out, rows_max_age)
-        self.follows = Follows.of(user)
+        self.follows = follows if follows is not None else Follows.of(user)
         self.personal = bool(library) or bool(self.follows)
         self.followed = follow_reasons(self.candidates, self.follows)
         dim = details.matrix.shape[1]
@@ -196,9 +204,15 @@ class ForYou(Sequence[Pick]):
             for p in positions
             if self.ranked.nearest[p] >= 0 and self.ranked.closeness[p] >= self.close_bar
         }
-        papers = Paper.objects.select_related("organization").in_bulk(
-            wanted + list(nearest.values())
-        )
+        papers = Paper.objects.select_related("organization").in_bulk(wanted)
+        # Of a library paper a reason needs the title and the address only: not the whole
+        # row (abstract, summary, JSON lists) that a shown paper needs.
+        titled = {
+            pk: (title, reverse("papers:paper", args=[arxiv_id]))
+            for pk, title, arxiv_id in Paper.objects.filter(
+                pk__in=set(nearest.values())
+            ).values_list("id", "title", "arxiv_id")
+        }
         top_votes = max((c.votes for c in self.candidates), default=0)
         picks = []
         for position, pk in zip(positions, wanted, strict=True):
@@ -207,13 +221,9 @@ class ForYou(Sequence[Pick]):
             reasons = list(self.followed.get(pk, []))
             if not any(r.kind == "author" for r in reasons):
                 reasons += self.author_reasons(self.candidates[position])
-            library_paper = papers.get(nearest.get(position, -1))
+            library_paper = titled.get(nearest.get(position, -1))
             if library_paper is not None:
-                reasons.append(
-                    Reason(
-                        "library", "Close to", library_paper.title, library_paper.get_absolute_url()
-                    )
-                )
+                reasons.append(Reason("library", "Close to", *library_paper))
             if not reasons:
                 reasons.append(community_reason(self.candidates[position], top_votes))
             picks.append(Pick(papers[pk], reasons, float(self.ranked.score[position])))
