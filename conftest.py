@@ -43,6 +43,17 @@ def _fresh_topic_cache():
 
 
 @pytest.fixture(autouse=True)
+def _fresh_for_you_cache():
+    # "For you" keeps a period's candidates and readers' libraries per process (keyed by
+    # stamps that a rolled-back test can repeat): no test may see another's.
+    from dailypapers.library import prepared
+
+    prepared.forget()
+    yield
+    prepared.forget()
+
+
+@pytest.fixture(autouse=True)
 def _own_keyword_index(settings, tmp_path):
     # Each test's database starts afresh (rolled back), so each gets its own keyword index
     # folder too, built from that database at its first search.

@@ -9,7 +9,12 @@ matching and trending, in ``compose``), rendering (templates and CSS inlining), 
 worker processes forked from this one, whose clock is set to that morning; the stages are
 then not timed apart. Ends with ``summary: digests=<n> seconds=<s> workers=<w>``.
 
-    .venv/bin/python bench/digests.py [--count 10000] [--workers 2]
+``--readers`` of the subscriptions (all, by default) belong to signed-in readers with a
+library (``--library`` papers of the bundle, imported as ``LibraryItem`` rows) who follow one
+author and one category, so their digests also have the "From what you follow" and "For you"
+sections; those two are timed on their own too (they are part of "search").
+
+    .venv/bin/python bench/digests.py [--count 10000] [--readers N] [--library 50] [--workers 2]
 """
 
 from __future__ import annotations
@@ -62,7 +67,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--count", type=int, default=10_000)
     parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument("--readers", type=int, default=None, help="default: --count")
+    parser.add_argument("--library", type=int, default=50)
     options = parser.parse_args()
+    readers = options.count if options.readers is None else min(options.readers, options.count)
     folder = tempfile.mkdtemp()
     port = free_port()
     os.environ.update(
@@ -77,13 +85,43 @@ def main() -> None:
          "aiosmtpd.handlers.Sink"]
     )  # fmt: skip
     try:
-        run(options.count, options.workers)
+        run(options.count, readers, options.library, options.workers)
     finally:
         smtp.terminate()
         smtp.wait()
 
 
-def run(count: int, workers: int) -> None:
+def make_readers(count: int, library: int, chooser: random.Random) -> list[Any]:
+    """``count`` accounts, each with ``library`` papers of the bundle in their library and a
+    followed author and category (of one of those papers)."""
+    from django.contrib.auth import get_user_model
+
+    from dailypapers.library.models import Follow, LibraryItem
+    from dailypapers.papers.models import Paper
+
+    users = get_user_model().objects.bulk_create(
+        [
+            get_user_model()(username=f"reader{n}", email=f"reader{n}@example.org")
+            for n in range(count)
+        ],
+        batch_size=1000,
+    )
+    papers = list(Paper.objects.values_list("id", "author_names", "primary_category"))
+    items, follows = [], []
+    for user in users:
+        picked = chooser.sample(papers, min(library, len(papers)))
+        items += [LibraryItem(user=user, paper_id=pk) for pk, _, _ in picked]
+        _, authors, category = picked[0]
+        if authors:
+            follows.append(Follow(user=user, kind="author", target=authors[0]))
+        if category:
+            follows.append(Follow(user=user, kind="category", target=category))
+    LibraryItem.objects.bulk_create(items, batch_size=5000)
+    Follow.objects.bulk_create(follows, batch_size=5000)
+    return users
+
+
+def run(count: int, readers: int, library: int, workers: int) -> None:
     import django
 
     django.setup()
@@ -96,10 +134,12 @@ def run(count: int, workers: int) -> None:
     call_command("demo", "load", verbosity=0)
     due = dt.datetime(2026, 5, 29, 7, tzinfo=dt.UTC)  # Friday: covers Thursday May 28's list
     chooser = random.Random(7)
+    users = make_readers(readers, library, chooser)
     Subscription.objects.bulk_create(
         [
             Subscription(
                 email=f"reader{n}@example.org",
+                user=users[n] if n < readers else None,
                 topics=chooser.sample(TOPICS, 3),
                 confirmed_at=due,
                 next_send_at=due,
@@ -123,6 +163,9 @@ def run(count: int, workers: int) -> None:
         print(f"summary: digests={sent} seconds={elapsed:.1f} workers={workers}")
         return
     totals: dict[str, float] = defaultdict(float)
+    sections: dict[str, float] = defaultdict(float)
+    compose.follow_alerts = timed(sections, "follow alerts", compose.follow_alerts)  # type: ignore[attr-defined]
+    compose.for_you_picks = timed(sections, "for you", compose.for_you_picks)  # type: ignore[attr-defined]
     sending.compose = timed(totals, "search", compose.compose)  # type: ignore[attr-defined]
     sending.render_digest = timed(totals, "render", emails.render_digest)  # type: ignore[attr-defined]
     sending.send = timed(totals, "smtp", sending.send)  # type: ignore[attr-defined]
@@ -133,12 +176,17 @@ def run(count: int, workers: int) -> None:
             handled += 1
     elapsed = time.perf_counter() - started
     sent = Delivery.objects.filter(state="sent").count()
-    print(f"{handled:,} subscriptions handled, {sent:,} digests sent in {elapsed:.1f} s: "
+    print(f"{handled:,} subscriptions handled ({readers:,} of readers with a {library}-paper "
+          f"library), {sent:,} digests sent in {elapsed:.1f} s: "
           f"{handled / elapsed:,.0f} digests/s")  # fmt: skip
     other = elapsed - sum(totals.values())
     for name, seconds in [*totals.items(), ("claim, record, schedule", other)]:
         print(f"  {name:24} {seconds / handled * 1000:6.2f} ms per digest "
               f"({seconds / elapsed:4.0%})")  # fmt: skip
+    for name, seconds in sections.items():
+        each = seconds / max(readers, 1)
+        print(f"    of which {name:15} {each * 1000:6.2f} ms per reader's digest "
+              f"({seconds / elapsed:4.0%}); 10,000 readers: {each * 10_000:.0f} s")  # fmt: skip
     print(f"summary: digests={sent} seconds={elapsed:.1f} workers=1")
 
 

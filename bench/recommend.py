@@ -51,6 +51,8 @@ SHARED = next(
     ROOT.parent / "shared" / "data",
 )
 sys.path.insert(0, str(ROOT))
+# The embedder reads its folder from the site's settings (DAILYPAPERS_EMBEDDING_MODEL).
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dailypapers.settings")
 
 from dailypapers.library.ranking import (  # noqa: E402
     DEFAULT,

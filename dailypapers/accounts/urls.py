@@ -33,6 +33,7 @@ urlpatterns = [
         name="password_reset_complete",
     ),
     path("accounts/settings", views.settings_page, name="settings"),
+    path("accounts/export.json", views.export, name="export"),
     path("accounts/delete", views.delete_account, name="delete"),
     path("accounts/tokens/new", api_tokens.create, name="create_api_token"),
     path("accounts/tokens/<int:pk>/revoke", api_tokens.revoke, name="revoke_api_token"),

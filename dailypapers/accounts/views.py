@@ -1,6 +1,7 @@
 """Account pages: sign-up and email verification (answering the same whether or not an email
 or username is known), login (braked in the backend), password reset (Django's views, which
-answer the same too), the public profile, settings with the avatar, and account deletion."""
+answer the same too), the public profile, settings with the avatar, the account's data as
+JSON (``export.py`` assembles it) and account deletion."""
 
 from __future__ import annotations
 
@@ -8,17 +9,19 @@ from django.contrib import messages
 from django.contrib.auth import authenticate, get_user_model, login, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.encoding import force_str
 from django.utils.http import urlsafe_base64_decode
-from django.views.decorators.http import require_POST
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
 
 from dailypapers.accounts import deletion
 from dailypapers.accounts.emails import send_verification
+from dailypapers.accounts.export import account_data
 from dailypapers.accounts.forms import (
     DeleteAccountForm,
     LoginForm,
@@ -206,6 +209,17 @@ def settings_page(request: HttpRequest) -> HttpResponse:
         messages.success(request, "Your profile is saved.")
         return redirect("accounts:settings")
     return render(request, "accounts/settings.html", {"form": form, "profile": found})
+
+
+@require_GET
+@never_cache
+@login_required
+def export(request: HttpRequest) -> JsonResponse:
+    """``/accounts/export.json``: everything the account holds, to download and keep. Never
+    cached anywhere: it is private and must show the account as it is now."""
+    response = JsonResponse(account_data(request.user), json_dumps_params={"indent": 2})
+    response["Content-Disposition"] = 'attachment; filename="dailypapers-account.json"'
+    return response
 
 
 @login_required

@@ -17,7 +17,7 @@ from django.conf import settings
 from django.db.models import F
 
 from dailypapers.digests.models import Delivery, Frequency, Subscription
-from dailypapers.library.alerts import follow_alerts, for_you_picks
+from dailypapers.library.alerts import Reader, follow_alerts, for_you_picks
 from dailypapers.papers.models import DailyEntry, Paper
 from dailypapers.papers.queries import category_filter
 from dailypapers.search.filters import SearchFilters
@@ -127,12 +127,13 @@ def compose(subscription: Subscription, due: dt.datetime) -> Digest:
             seen.add(paper.arxiv_id)
     reader = subscription.user
     if reader is not None and reader.is_active:
-        for paper, reason in follow_alerts(reader, first, last, seen):
+        personal = Reader.of(reader)  # read once for both sections
+        for paper, reason in follow_alerts(reader, first, last, seen, personal):
             digest.alerts.append(Match(paper, reason))
         count = settings.DIGEST_FOR_YOU_COUNT * (
             2 if subscription.frequency == Frequency.WEEKLY else 1
         )
-        for paper, reason in for_you_picks(reader, first, last, count, seen):
+        for paper, reason in for_you_picks(reader, first, last, count, seen, personal):
             digest.for_you.append(Match(paper, reason))
     # A topic looks at papers published from a little before the period (arXiv's announcement
     # comes a day or two after submission) to its end.

@@ -18,18 +18,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from dailypapers.lib.dates import Period
+from dailypapers.library import prepared
 from dailypapers.library.following import Follows
-from dailypapers.library.members import library_ids, marked_ids
-from dailypapers.library.ranking import (
-    DEFAULT,
-    AuthorIndex,
-    Ranked,
-    Weights,
-    library_authors,
-    rank,
-)
+from dailypapers.library.members import ReaderPapers, marked_ids, reader_papers
+from dailypapers.library.ranking import DEFAULT, Ranked, Weights, rank
 from dailypapers.papers.models import DailyEntry, Paper
-from dailypapers.search import vectors
 from dailypapers.search.keyword import KeywordResults
 from dailypapers.search.query import parse_query
 
@@ -80,62 +73,34 @@ class Candidate:
 
 
 def period_candidates(period: Period, leave_out: set[int]) -> list[Candidate]:
-    """The papers of a period: announced by arXiv in it, or on one of its daily lists (or,
-    for a paper with no announcement day, published in it); hidden and withdrawn ones never."""
-    listed = DailyEntry.objects.filter(date__gte=period.first, date__lte=period.last)
-    entry_orgs: dict[int, set[str]] = {}
-    for paper_id, org in listed.values_list("paper_id", "organization__name"):
-        entry_orgs.setdefault(paper_id, set())
-        if org:
-            entry_orgs[paper_id].add(org)
-    start = dt.datetime.combine(period.first, dt.time(), dt.UTC)
-    end = dt.datetime.combine(period.last + dt.timedelta(days=1), dt.time(), dt.UTC)
-    # Three indexed lookups, not one OR: SQLite answers an OR across columns by reading the
-    # whole papers table (docs/for-you.md, Speed). "No announcement day" is checked here, not in
-    # SQL, where it made SQLite pick the announced_on index and read every unannounced row.
-    visible = Paper.objects.filter(hidden=False, withdrawn_at__isnull=True)
-    parts = [
-        (visible.filter(announced_on__gte=period.first, announced_on__lte=period.last), False),
-        (visible.filter(id__in=listed.values("paper_id")), False),
-        (visible.filter(published_at__gte=start, published_at__lt=end), True),
-    ]
-    rows = {}
-    for part, unannounced_only in parts:
-        for row in part.values_list(
-            "id",
-            "upstream_upvotes",
-            "upvote_count",
-            "announced_on",
-            "published_at",
-            "author_names",
-            "categories",
-            "primary_category",
-            "organization__name",
-        ):
-            if row[0] not in leave_out and not (unannounced_only and row[3] is not None):
-                rows[row[0]] = row
-    found = []
-    for (
-        pk,
-        upstream,
-        ours,
-        announced,
-        published,
-        authors,
-        categories,
-        primary,
-        org,
-    ) in rows.values():
-        orgs = set(entry_orgs.get(pk, ()))
-        if org:
-            orgs.add(org)
-        day = announced or (published.date() if published else None)
-        found.append(
-            Candidate(pk, upstream + ours, day, authors or [], categories or [], primary, orgs)
+    """The papers of a period (``prepared.period_rows`` says which) less ``leave_out``, most
+    upvoted first: the usual list's order, which ties fall back to."""
+    return _candidates(period, leave_out)[0]
+
+
+def _candidates(
+    period: Period, leave_out: set[int], rows_max_age: float = 0
+) -> tuple[list[Candidate], prepared.PeriodDetails, np.ndarray]:
+    """The candidates, the period's kept details, and each candidate's position in them."""
+    rows = prepared.period_rows(period, rows_max_age)
+    details = prepared.period_details(period, rows)
+    keep = ~np.isin(rows.ids, np.fromiter(leave_out, dtype=np.int64, count=len(leave_out)))
+    positions = np.flatnonzero(keep)
+    # Most upvoted first, then by id: lexsort sorts by its last key first.
+    positions = positions[np.lexsort((rows.ids[positions], -rows.votes[positions]))]
+    found = [
+        Candidate(
+            int(rows.ids[p]),
+            int(rows.votes[p]),
+            rows.days[p],
+            details.author_names[p],
+            details.categories[p],
+            details.primary_categories[p],
+            set(rows.organizations[p]),
         )
-    # The usual list's order (most upvoted first) is what ties fall back to.
-    found.sort(key=lambda c: (-c.votes, c.paper_id))
-    return found
+        for p in positions.tolist()
+    ]
+    return found, details, positions
 
 
 def follow_reasons(candidates: list[Candidate], follows: Follows) -> dict[int, list[Reason]]:
@@ -171,42 +136,44 @@ def _query_string(text: str) -> str:
     return urlencode({"q": text})
 
 
-def matrix_of(ids: list[int]) -> np.ndarray:
-    """The site's vectors of these papers, a zero row where a paper has none yet."""
-    found = vectors.index().vectors_of(ids)
-    dim = next((len(v) for v in found.values()), 0)
-    matrix = np.zeros((len(ids), dim), dtype=np.float32)
-    for row, pk in enumerate(ids):
-        if pk in found:
-            matrix[row] = found[pk]
-    return matrix
-
-
 class ForYou(Sequence[Pick]):
     """A reader's "For you" list for a period, best first, pageable like search results:
     the whole period is ranked at once, papers and reasons are loaded per page."""
 
-    def __init__(self, user, period: Period, weights: Weights = DEFAULT) -> None:
+    def __init__(
+        self,
+        user,
+        period: Period,
+        weights: Weights = DEFAULT,
+        rows_max_age: float = 0,
+        papers: ReaderPapers | None = None,
+        follows: Follows | None = None,
+    ) -> None:
+        """``rows_max_age``: see ``prepared.period_rows``; ``papers`` and ``follows``: the
+        reader's, when the caller read them already (a digest's two personal sections)."""
         self.period = period
-        library = library_ids(user, LIBRARY_RANKING_LIMIT)
-        leave_out = marked_ids(user) | set(library)
-        self.candidates = period_candidates(period, leave_out)
-        self.follows = Follows.of(user)
+        # The library's ids, vectors and author counts, and the period's author lists,
+        # vectors and author index, are kept between requests (``prepared.py``): what is
+        # left per request is a few small queries and the arithmetic.
+        papers = papers or reader_papers(user)
+        profile = prepared.library_profile(user, papers.library[:LIBRARY_RANKING_LIMIT])
+        library = profile.ids
+        leave_out = papers.marked() | set(library)
+        self.candidates, details, positions = _candidates(period, leave_out, rows_max_age)
+        self.follows = follows if follows is not None else Follows.of(user)
         self.personal = bool(library) or bool(self.follows)
         self.followed = follow_reasons(self.candidates, self.follows)
-        ids = [c.paper_id for c in self.candidates]
-        candidate_matrix = matrix_of(ids) if library else np.zeros((len(ids), 0), np.float32)
-        library_matrix = matrix_of(library) if library else np.zeros((0, 0), np.float32)
-        if library and candidate_matrix.shape[1] != library_matrix.shape[1]:
-            library_matrix = np.zeros((0, candidate_matrix.shape[1]), np.float32)
+        dim = details.matrix.shape[1]
+        if library and dim and profile.matrix.shape[1] == dim:
+            candidate_matrix = details.matrix[positions]
+            library_matrix = profile.matrix
+        else:
+            candidate_matrix = np.zeros((len(positions), 0), np.float32)
+            library_matrix = np.zeros((0, 0), np.float32)
         newest = max((c.day for c in self.candidates if c.day), default=timezone.now().date())
         self.library = library
-        self.library_authors = library_authors(
-            list(Paper.objects.filter(pk__in=library).values_list("author_names", flat=True))
-        )
-        affinity = AuthorIndex([c.author_names for c in self.candidates]).affinity(
-            self.library_authors
-        )
+        self.library_authors = profile.authors
+        affinity = details.authors.affinity(self.library_authors)[positions]
         self.ranked: Ranked = rank(
             candidate_matrix,
             library_matrix,
@@ -237,9 +204,15 @@ class ForYou(Sequence[Pick]):
             for p in positions
             if self.ranked.nearest[p] >= 0 and self.ranked.closeness[p] >= self.close_bar
         }
-        papers = Paper.objects.select_related("organization").in_bulk(
-            wanted + list(nearest.values())
-        )
+        papers = Paper.objects.select_related("organization").in_bulk(wanted)
+        # Of a library paper a reason needs the title and the address only: not the whole
+        # row (abstract, summary, JSON lists) that a shown paper needs.
+        titled = {
+            pk: (title, reverse("papers:paper", args=[arxiv_id]))
+            for pk, title, arxiv_id in Paper.objects.filter(
+                pk__in=set(nearest.values())
+            ).values_list("id", "title", "arxiv_id")
+        }
         top_votes = max((c.votes for c in self.candidates), default=0)
         picks = []
         for position, pk in zip(positions, wanted, strict=True):
@@ -248,13 +221,9 @@ class ForYou(Sequence[Pick]):
             reasons = list(self.followed.get(pk, []))
             if not any(r.kind == "author" for r in reasons):
                 reasons += self.author_reasons(self.candidates[position])
-            library_paper = papers.get(nearest.get(position, -1))
+            library_paper = titled.get(nearest.get(position, -1))
             if library_paper is not None:
-                reasons.append(
-                    Reason(
-                        "library", "Close to", library_paper.title, library_paper.get_absolute_url()
-                    )
-                )
+                reasons.append(Reason("library", "Close to", *library_paper))
             if not reasons:
                 reasons.append(community_reason(self.candidates[position], top_votes))
             picks.append(Pick(papers[pk], reasons, float(self.ranked.score[position])))

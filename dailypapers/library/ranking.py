@@ -53,7 +53,8 @@ class Ranked:
     order: np.ndarray  # candidate positions, best first
     score: np.ndarray  # the blended score of each candidate (by position)
     closeness: np.ndarray  # mean top-k cosine of each candidate to the library
-    nearest: np.ndarray  # per candidate, the position of its closest library paper (-1: none)
+    nearest: np.ndarray  # per candidate, the position (in the library given) of its closest
+    # library paper (-1: none)
     nearest_cosine: np.ndarray  # that closest library paper's cosine
 
 
@@ -70,7 +71,10 @@ def closeness(
     # A paper without a vector yet (a zero row) is neither close nor far: it gets the
     # median closeness, so it neither tops nor sinks the list.
     present = candidates.any(axis=1) if n else np.zeros(0, dtype=bool)
-    library = library[library.any(axis=1)] if len(library) else library
+    # Library rows without a vector are left out; ``kept`` maps what is left back to the
+    # caller's positions, so "nearest" names the right library paper.
+    kept = np.flatnonzero(library.any(axis=1)) if len(library) else np.zeros(0, np.int64)
+    library = library[kept] if len(library) else library
     if n == 0 or len(library) == 0 or not present.any():
         return np.zeros(n, np.float32), np.full(n, -1), np.zeros(n, np.float32)
     if center:
@@ -85,6 +89,7 @@ def closeness(
         near = best.astype(np.float32)
     else:
         near = np.partition(similarity, -k, axis=1)[:, -k:].mean(axis=1).astype(np.float32)
+    nearest = kept[nearest]
     if not present.all():
         near[~present] = np.median(near[present])
         nearest[~present] = -1

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from dailypapers.library import prepared
 from dailypapers.search import vectors
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -15,8 +16,10 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 def _fresh_vectors(settings):
     settings.SEARCH_VECTOR_REFRESH_SECONDS = 0
     vectors.reset()
+    prepared.forget()
     yield
     vectors.reset()
+    prepared.forget()
 
 
 @pytest.fixture

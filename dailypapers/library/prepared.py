@@ -1,0 +1,284 @@
+"""What "For you" reuses between requests, kept in each process: a period's candidate papers
+(authors, categories, vectors, author index) and a reader's library (ids, vectors, author
+counts). ``foryou.py`` asks for both on every request; here they are built once per change.
+
+Why per process and not in Django's cache: the vectors they hold (a 500-paper library is
+0.5 MB, a week of candidates 1 MB) would be pickled on every get, and the vector index they
+come from is per process already (``search.vectors``). Nothing here is shared between
+readers except the period's candidates, which are the same public papers for everyone.
+
+How each stays true without being told of changes (bulk ingests and imports send no
+signals):
+
+- **A period's candidates**: every request reads the period's rows without their JSON
+  columns (ids, votes, days, ``modified``, organizations: about 3 ms for a week at 170k
+  papers); the heavy part (author lists, categories, vectors, the author index) is rebuilt
+  when any of those ids or ``modified`` stamps differ, or after ``PERIOD_SECONDS``. Votes and
+  days are always the fresh ones.
+- **A reader's library**: keyed by its list of paper ids, which every request reads anyway
+  (``members.reader_papers``, one statement): any addition or removal changes the list.
+- **Vectors not computed yet** (a paper embedded after it was cached) are asked of the index
+  again on every use, so a paper's vector counts as soon as it exists.
+
+Not here: ranking (``ranking.py``), reasons and pages (``foryou.py``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import threading
+import time
+from collections import Counter, OrderedDict
+from dataclasses import dataclass
+
+import numpy as np
+from django.db.models import CharField
+from django.db.models.functions import Cast
+
+from dailypapers.lib.dates import Period
+from dailypapers.library.ranking import AuthorIndex, library_authors
+from dailypapers.papers.models import DailyEntry, Paper
+from dailypapers.search import vectors
+
+# A period's author lists and vectors are rebuilt at least this often even when no stamp
+# moved (an UPDATE that bypassed ``modified``); each rebuild costs about 15 ms for a week.
+PERIOD_SECONDS = 300
+PERIODS_KEPT = 16
+# About 0.5-1 MB each (their vectors): a few dozen readers active at once per process.
+LIBRARIES_KEPT = 64
+
+_lock = threading.Lock()
+
+
+@dataclass
+class PeriodRows:
+    """The period's visible papers, ordered by id: the light columns, read on every request."""
+
+    ids: np.ndarray  # int64, ascending
+    votes: np.ndarray  # int64
+    days: list[dt.date | None]
+    organizations: list[set[str]]
+    stamp: str  # a digest of the ids and their ``modified``: what the heavy part depends on
+
+
+@dataclass
+class PeriodDetails:
+    """The heavy part of a period's candidates, by the same positions as ``PeriodRows``."""
+
+    stamp: str
+    built: float
+    author_names: list[list[str]]
+    categories: list[list[str]]
+    primary_categories: list[str]
+    matrix: np.ndarray  # (n, dim) float32, a zero row where a paper has no vector yet
+    missing: list[int]  # positions of those zero rows
+    authors: AuthorIndex
+
+
+@dataclass
+class LibraryProfile:
+    """A reader's library as the ranking needs it, newest additions first."""
+
+    ids: list[int]
+    matrix: np.ndarray  # (len(ids), dim) float32
+    missing: list[int]
+    authors: Counter[str]
+
+
+_periods: OrderedDict[tuple, PeriodDetails] = OrderedDict()
+_libraries: OrderedDict[tuple, LibraryProfile] = OrderedDict()
+_rows: dict[tuple, tuple[float, PeriodRows]] = {}
+
+
+def forget() -> None:
+    """Drop everything kept (tests; after a change of embedding model)."""
+    with _lock:
+        _periods.clear()
+        _libraries.clear()
+        _rows.clear()
+
+
+def period_rows(period: Period, max_age: float = 0) -> PeriodRows:
+    """The papers of a period: announced by arXiv in it, or on one of its daily lists (or,
+    for a paper with no announcement day, published in it); hidden and withdrawn ones never.
+
+    Read anew on every call, unless ``max_age`` seconds allow the rows read by an earlier
+    call: the digests, which compose thousands of mails for one period in a few minutes
+    (as their topics' matches are kept, ``digests.compose``), not the site's pages."""
+    key = (period.kind, period.first, period.last)
+    if max_age > 0:
+        with _lock:
+            kept = _rows.get(key)
+        if kept is not None and time.monotonic() - kept[0] < max_age:
+            return kept[1]
+    rows = _read_rows(period)
+    if max_age > 0:
+        with _lock:
+            if len(_rows) > PERIODS_KEPT:
+                _rows.clear()
+            _rows[key] = (time.monotonic(), rows)
+    return rows
+
+
+def _read_rows(period: Period) -> PeriodRows:
+    listed = DailyEntry.objects.filter(date__gte=period.first, date__lte=period.last)
+    entry_orgs: dict[int, set[str]] = {}
+    for paper_id, org in listed.values_list("paper_id", "organization__name"):
+        entry_orgs.setdefault(paper_id, set())
+        if org:
+            entry_orgs[paper_id].add(org)
+    start = dt.datetime.combine(period.first, dt.time(), dt.UTC)
+    end = dt.datetime.combine(period.last + dt.timedelta(days=1), dt.time(), dt.UTC)
+    # Three indexed lookups, not one OR: SQLite answers an OR across columns by reading the
+    # whole papers table (0.6 s at 170k papers). "No announcement day" is checked here, not in
+    # SQL, where it made SQLite pick the announced_on index and read every unannounced row.
+    visible = Paper.objects.filter(hidden=False, withdrawn_at__isnull=True)
+    parts = [
+        (visible.filter(announced_on__gte=period.first, announced_on__lte=period.last), False),
+        (visible.filter(id__in=listed.values("paper_id")), False),
+        (visible.filter(published_at__gte=start, published_at__lt=end), True),
+    ]
+    # The two stamps are read as text: converting 2,000 datetimes cost more than the rest of
+    # the query (cProfile, a week at 170k papers). Only the date part of ``published_at`` is
+    # used, and ``modified`` is compared, never read as a time.
+    published = Cast("published_at", output_field=CharField())
+    modified = Cast("modified", output_field=CharField())
+    rows = {}
+    for part, unannounced_only in parts:
+        for row in part.values_list(
+            "id",
+            "upstream_upvotes",
+            "upvote_count",
+            "announced_on",
+            published,
+            modified,
+            "organization__name",
+        ):
+            if not (unannounced_only and row[3] is not None):
+                rows[row[0]] = row
+    ordered = [rows[pk] for pk in sorted(rows)]
+    digest = hashlib.blake2b(digest_size=16)
+    days: list[dt.date | None] = []
+    organizations = []
+    for pk, _upstream, _ours, announced, published_text, modified_text, org in ordered:
+        digest.update(f"{pk}:{modified_text};".encode())
+        days.append(announced or (_date_of(published_text) if published_text else None))
+        orgs = set(entry_orgs.get(pk, ()))
+        if org:
+            orgs.add(org)
+        organizations.append(orgs)
+    return PeriodRows(
+        np.array([row[0] for row in ordered], dtype=np.int64),
+        np.array([row[1] + row[2] for row in ordered], dtype=np.int64),
+        days,
+        organizations,
+        digest.hexdigest(),
+    )
+
+
+def _date_of(text: str) -> dt.date:
+    """The UTC day of a stored timestamp as SQLite ("2026-05-20 12:00:00") or PostgreSQL
+    ("2026-05-20 12:00:00+00", the session's time zone being UTC) print it."""
+    return dt.date.fromisoformat(text[:10])
+
+
+def period_details(period: Period, rows: PeriodRows) -> PeriodDetails:
+    """The author lists, categories, vectors and author index of ``rows``, kept while its
+    stamp holds (see the module's docstring)."""
+    index = vectors.index()
+    key = (period.kind, period.first, period.last, index.model, id(index))
+    with _lock:
+        kept = _periods.get(key)
+    if (
+        kept is not None
+        and kept.stamp == rows.stamp
+        and time.monotonic() - kept.built < PERIOD_SECONDS
+    ):
+        kept.missing = _fill_missing(kept.matrix, kept.missing, rows.ids.tolist(), index)
+        return kept
+    ids = rows.ids.tolist()
+    by_id = {
+        pk: (authors or [], categories or [], primary)
+        for pk, authors, categories, primary in Paper.objects.filter(pk__in=ids).values_list(
+            "id", "author_names", "categories", "primary_category"
+        )
+    }
+    author_names = [by_id.get(pk, ([], [], ""))[0] for pk in ids]
+    matrix, missing = matrix_of(ids, index)
+    details = PeriodDetails(
+        rows.stamp,
+        time.monotonic(),
+        author_names,
+        [by_id.get(pk, ([], [], ""))[1] for pk in ids],
+        [by_id.get(pk, ([], [], ""))[2] for pk in ids],
+        matrix,
+        missing,
+        AuthorIndex(author_names),
+    )
+    with _lock:
+        _periods[key] = details
+        _periods.move_to_end(key)
+        while len(_periods) > PERIODS_KEPT:
+            _periods.popitem(last=False)
+    return details
+
+
+def library_profile(user, ids: list[int]) -> LibraryProfile:
+    """The vectors and author counts of ``user``'s library papers ``ids`` (as
+    ``members.reader_papers`` lists them), rebuilt only when that list changes."""
+    index = vectors.index()
+    digest = hashlib.blake2b(np.asarray(ids, dtype=np.int64).tobytes(), digest_size=16)
+    key = (user.pk, index.model, id(index), digest.hexdigest())
+    with _lock:
+        kept = _libraries.get(key)
+        if kept is not None:
+            _libraries.move_to_end(key)
+    if kept is not None:
+        kept.missing = _fill_missing(kept.matrix, kept.missing, kept.ids, index)
+        return kept
+    matrix, missing = matrix_of(ids, index)
+    authors = library_authors(
+        list(Paper.objects.filter(pk__in=ids).values_list("author_names", flat=True))
+    )
+    profile = LibraryProfile(list(ids), matrix, missing, authors)
+    with _lock:
+        _libraries[key] = profile
+        while len(_libraries) > LIBRARIES_KEPT:
+            _libraries.popitem(last=False)
+    return profile
+
+
+def matrix_of(ids: list[int], index=None) -> tuple[np.ndarray, list[int]]:
+    """The site's vectors of these papers, a zero row where a paper has none yet, and the
+    positions of those rows."""
+    found = (index or vectors.index()).vectors_of(ids)
+    dim = next((len(v) for v in found.values()), 0) or _dimensions()
+    matrix = np.zeros((len(ids), dim), dtype=np.float32)
+    for row, pk in enumerate(ids):
+        if pk in found:
+            matrix[row] = found[pk]
+    return matrix, [row for row, pk in enumerate(ids) if pk not in found]
+
+
+def _dimensions() -> int:
+    from dailypapers.search import serving
+
+    return serving.serving().dim
+
+
+def _fill_missing(matrix: np.ndarray, missing: list[int], ids: list[int], index) -> list[int]:
+    """Put in the vectors computed since ``matrix`` was built; returns the rows still
+    without one. A paper's vector never changes length within one model, which the key of
+    everything kept here names."""
+    if not missing:
+        return missing
+    found = index.vectors_of([ids[row] for row in missing])
+    still = []
+    for row in missing:
+        vector = found.get(ids[row])
+        if vector is not None and len(vector) == matrix.shape[1]:
+            matrix[row] = vector
+        else:
+            still.append(row)
+    return still
