@@ -9,8 +9,6 @@ import pytest
 
 from dailypapers.accounts.models import ApiToken
 from dailypapers.collections.models import Collection, CollectionItem
-from tests.support.personas import PASSWORD
-from tests.support.testing import list_on, make_paper
 from dailypapers.digests.models import Subscription
 from dailypapers.discussions.models import Comment, CommentReport
 from dailypapers.discussions.posting import post_comment, report_comment
@@ -19,6 +17,8 @@ from dailypapers.library.members import set_mark
 from dailypapers.library.models import FeedSecret, Follow, LibraryItem, PaperMark, PendingImport
 from dailypapers.papers.models import Author, AuthorshipClaim, DailyEntry, Upvote
 from dailypapers.papers.voting import set_vote
+from tests.support.personas import PASSWORD
+from tests.support.testing import list_on, make_paper
 
 pytestmark = pytest.mark.django_db
 DAY = dt.date(2026, 5, 20)

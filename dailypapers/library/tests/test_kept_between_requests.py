@@ -9,7 +9,6 @@ import numpy as np
 import pytest
 
 from dailypapers.collections.models import Collection, CollectionItem
-from tests.support.testing import make_paper
 from dailypapers.lib.dates import period_containing
 from dailypapers.library import prepared
 from dailypapers.library.foryou import ForYou
@@ -19,6 +18,7 @@ from dailypapers.library.ranking import Weights, rank
 from dailypapers.papers.models import Paper
 from dailypapers.papers.voting import set_vote
 from dailypapers.search import vectors
+from tests.support.testing import make_paper
 
 pytestmark = pytest.mark.django_db
 DAY = dt.date(2026, 5, 20)
