@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -51,6 +52,8 @@ def people(community_site):
         **os.environ,
         "DAILYPAPERS_DATA_DIR": str(community_site.data_dir),
         **database_env(community_site.data_dir),
+        # The script imports the test harness (tests/support/) from the repository root.
+        "PYTHONPATH": str(Path(__file__).resolve().parent.parent),
     }
     done = subprocess.run(
         [sys.executable, "-m", "dailypapers", "shell", "-c", SETUP],

@@ -123,7 +123,8 @@ def site(papers, alice, bob):
 
 def test_every_daily_paper_fits_the_schema(client, site):
     items = client.get("/api/daily_papers?limit=100").json()
-    assert len(items) == 4
+    # The paper not fetched yet waits for arXiv on no list (docs/api.md, papers on demand).
+    assert sorted(item["id"] for item in items) == ["2605.01001", "2605.01002", "2605.01003"]
     for item in items:
         assert errors(DAILY_PAPER, item) == [], item["id"]
 
@@ -135,7 +136,7 @@ def test_every_search_result_fits_the_schema(client, site):
         assert errors(DAILY_PAPER, item) == [], item["id"]
 
 
-@pytest.mark.parametrize("arxiv_id", ["2605.01001", "2605.01002", "2605.01009", "2605.01010"])
+@pytest.mark.parametrize("arxiv_id", ["2605.01001", "2605.01002", "2605.01010"])
 def test_every_flat_paper_fits_the_schema(client, site, arxiv_id):
     assert errors(FLAT_PAPER, client.get(f"/api/papers/{arxiv_id}").json()) == []
 
@@ -172,9 +173,10 @@ def test_thumbnail_and_submitter_are_never_null_and_say_what_they_are(client, si
     assert never_listed["paper"]["submittedOnDailyBy"] is None
 
 
-def test_a_paper_not_fetched_yet_dates_from_its_daily_entry(client, site):
-    pending = client.get("/api/papers/2605.01009").json()
-    assert pending["publishedAt"] == "2026-05-21T00:00:00.000Z"
+def test_a_paper_not_fetched_yet_is_no_paper_shape_but_a_wait(client, site):
+    answer = client.get("/api/papers/2605.01009")
+    assert answer.status_code == 202 and int(answer["Retry-After"]) > 0
+    assert answer.json()["id"] == "2605.01009" and "authors" not in answer.json()
 
 
 def test_the_shapes_answer_without_collected_static_files(client, site, settings):
