@@ -17,26 +17,23 @@ import time
 from typing import Any
 
 from django import db
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import CommandParser
 from django.utils import timezone
 from tqdm import tqdm
 
+from dailypapers.core.workers import WorkerCommand
 from dailypapers.digests.models import Subscription
 from dailypapers.digests.sending import due, handle_one, smtp_session
 
 PARALLEL_FROM = 100
 
 
-class Command(BaseCommand):
+class Command(WorkerCommand):
     help = "Send the email digests that are due."
-    stopping = False
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("action", choices=["send"], help="send: mail what is due")
-        parser.add_argument("--loop", action="store_true", help="keep running; stop on SIGTERM")
-        parser.add_argument(
-            "--sleep", type=float, default=30.0, help="seconds to wait when idle (with --loop)"
-        )
+        self.add_worker_arguments(parser)
         parser.add_argument(
             "--workers",
             type=int,
@@ -45,7 +42,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        signal.signal(signal.SIGTERM, self.stop)
+        self.stop_on_sigterm()
         workers = max(1, options["workers"])
         waiting = Subscription.objects.filter(due(timezone.now())).count()
         if workers == 1 or (waiting < PARALLEL_FROM and not options["loop"]):
@@ -70,9 +67,7 @@ class Command(BaseCommand):
                 continue
             if not options["loop"]:
                 break
-            deadline = time.monotonic() + options["sleep"]
-            while time.monotonic() < deadline and not self.stopping:
-                time.sleep(0.2)
+            self.idle(options["sleep"])
         return sent
 
     def in_parallel(self, workers: int, waiting: int, options: dict[str, Any]) -> int:
@@ -107,14 +102,10 @@ class Command(BaseCommand):
         return int(counter.value)
 
     def child(self, options: dict[str, Any], counter: Any) -> None:
-        self.stopping = False
-        signal.signal(signal.SIGTERM, self.stop)
+        self.stop_on_sigterm()
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent passes Ctrl-C on as SIGTERM
         try:
             with smtp_session():
                 self.loop(options, counter=counter)
         finally:
             db.connections.close_all()
-
-    def stop(self, signum: int, frame: object) -> None:
-        self.stopping = True

@@ -9,29 +9,27 @@ these workers may run: rows are claimed with a filtered UPDATE and a lease.
 
 from __future__ import annotations
 
-import signal
-import time
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import CommandParser
 
+from dailypapers.core.workers import WorkerCommand
 from dailypapers.papers.ingest import fetch_queue
 from dailypapers.papers.ingest.clients import arxiv_client
 
 
-class Command(BaseCommand):
+class Command(WorkerCommand):
     help = "Fetch from arXiv the papers waiting by id: pending submissions, on-demand visits."
-    stopping = False
+    # A visitor waits on this: look again soon (the queue's own next_attempt_at keeps failed
+    # ids from being asked too often).
+    idle_seconds = 1.0
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("action", choices=["fetch"], help="fetch: fill what is due")
-        parser.add_argument("--loop", action="store_true", help="keep running; stop on SIGTERM")
-        parser.add_argument(
-            "--sleep", type=float, default=1.0, help="seconds to wait when idle (with --loop)"
-        )
+        self.add_worker_arguments(parser)
 
     def handle(self, *args: Any, **options: Any) -> None:
-        signal.signal(signal.SIGTERM, self.stop)
+        self.stop_on_sigterm()
         fetched = missing = 0
         with arxiv_client(retry=fetch_queue.ONE_ATTEMPT) as client:
             while not self.stopping:
@@ -44,12 +42,5 @@ class Command(BaseCommand):
                         continue
                 if not options["loop"]:
                     break
-                # Idle (or arXiv failing): a visitor waits on this, so look again soon; the
-                # queue's own next_attempt_at keeps failed ids from being asked too often.
-                deadline = time.monotonic() + options["sleep"]
-                while time.monotonic() < deadline and not self.stopping:
-                    time.sleep(0.1)
+                self.idle(options["sleep"])  # idle, or arXiv failing
         self.stdout.write(f"{fetched} paper(s) fetched, {missing} unknown to arXiv")
-
-    def stop(self, signum: int, frame: object) -> None:
-        self.stopping = True

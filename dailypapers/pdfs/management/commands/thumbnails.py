@@ -8,30 +8,26 @@ number may run at once: they share arXiv's pace through the database.
 
 from __future__ import annotations
 
-import signal
-import time
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import CommandParser
 
+from dailypapers.core.workers import WorkerCommand
 from dailypapers.papers.ingest.clients import arxiv_client
 from dailypapers.pdfs.worker import handle_one
 
 
-class Command(BaseCommand):
+class Command(WorkerCommand):
     help = "Fetch due papers' PDFs from arXiv; store a first-page thumbnail and the text."
-    stopping = False
+    idle_seconds = 60.0
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("action", choices=["fetch"], help="fetch: work through what is due")
-        parser.add_argument("--loop", action="store_true", help="keep running; stop on SIGTERM")
         parser.add_argument("--limit", type=int, default=0, help="stop after this many papers")
-        parser.add_argument(
-            "--sleep", type=float, default=60.0, help="seconds to wait when idle (with --loop)"
-        )
+        self.add_worker_arguments(parser)
 
     def handle(self, *args: Any, **options: Any) -> None:
-        signal.signal(signal.SIGTERM, self.stop)
+        self.stop_on_sigterm()
         handled = 0
         with arxiv_client() as client:
             while not self.stopping:
@@ -44,10 +40,5 @@ class Command(BaseCommand):
                     continue
                 if not options["loop"]:
                     break
-                deadline = time.monotonic() + options["sleep"]
-                while time.monotonic() < deadline and not self.stopping:
-                    time.sleep(0.2)
+                self.idle(options["sleep"])
         self.stdout.write(f"{handled} paper(s) handled")
-
-    def stop(self, signum: int, frame: object) -> None:
-        self.stopping = True

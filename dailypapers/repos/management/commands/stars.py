@@ -8,32 +8,28 @@ nothing is due until its reset.
 
 from __future__ import annotations
 
-import signal
-import time
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import CommandParser
 from django.utils import timezone
 
+from dailypapers.core.workers import WorkerCommand
 from dailypapers.repos.stars import github_client, handle_one, paused_until, sync_from_papers
 
 
-class Command(BaseCommand):
+class Command(WorkerCommand):
     help = "Fetch GitHub star counts of papers' repositories when due (ETag, rate limits)."
-    stopping = False
+    idle_seconds = 300.0
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("action", choices=["fetch"], help="fetch: refresh what is due")
-        parser.add_argument("--loop", action="store_true", help="keep running; stop on SIGTERM")
         parser.add_argument(
             "--limit", type=int, default=0, help="stop after this many repositories"
         )
-        parser.add_argument(
-            "--sleep", type=float, default=300.0, help="seconds to wait when idle (with --loop)"
-        )
+        self.add_worker_arguments(parser)
 
     def handle(self, *args: Any, **options: Any) -> None:
-        signal.signal(signal.SIGTERM, self.stop)
+        self.stop_on_sigterm()
         handled = 0
         with github_client() as client:
             while not self.stopping:
@@ -52,10 +48,5 @@ class Command(BaseCommand):
                         self.stopping = True
                 if not options["loop"] or self.stopping:
                     break
-                deadline = time.monotonic() + options["sleep"]
-                while time.monotonic() < deadline and not self.stopping:
-                    time.sleep(0.2)
+                self.idle(options["sleep"])
         self.stdout.write(f"{handled} repositories checked")
-
-    def stop(self, signum: int, frame: object) -> None:
-        self.stopping = True
