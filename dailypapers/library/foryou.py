@@ -16,6 +16,9 @@ import numpy as np
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+from django.utils.text import Truncator
 
 from dailypapers.lib.dates import Period
 from dailypapers.library import prepared
@@ -36,6 +39,9 @@ CLOSE_Z = 1.0
 SEARCHES_MATCHED = 20
 FOLLOWING_DAYS = 30
 FOLLOWING_LIMIT = 100
+# Reasons whose subject is shown in quotes, and those that name something the reader follows.
+QUOTED_KINDS = frozenset({"library", "search"})
+FOLLOWED_KINDS = frozenset({"author", "organization", "category"})
 
 
 @dataclass(frozen=True)
@@ -50,6 +56,28 @@ class Reason:
 
     def __str__(self) -> str:
         return f"{self.text} {self.subject}".strip() + self.after
+
+    def html(self) -> SafeString:
+        """The reason as the pages show it: the subject linked (a library paper's title or a
+        search in quotes), "which you follow" after a followed subject. Made here, not in
+        the template: 30 picks' reasons were a fifth of the page's rendering."""
+        subject: str = ""
+        if self.subject and self.url:
+            shown = self.subject
+            if self.kind in QUOTED_KINDS:
+                shown = f"“{Truncator(self.subject).chars(90)}”"
+            subject = format_html(' <a href="{}">{}</a>', self.url, shown)
+        elif self.subject:
+            subject = format_html(" {}", self.subject)
+        followed = ", which you follow" if self.kind in FOLLOWED_KINDS else ""
+        return format_html(
+            '<span class="reason {}">{}{}{}{}</span>',
+            self.kind,
+            self.text,
+            subject,
+            followed,
+            self.after,
+        )
 
 
 @dataclass

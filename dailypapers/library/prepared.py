@@ -18,7 +18,9 @@ signals):
 - **A reader's library**: keyed by its list of paper ids, which every request reads anyway
   (``members.reader_papers``, one statement): any addition or removal changes the list.
 - **Vectors not computed yet** (a paper embedded after it was cached) are asked of the index
-  again on every use, so a paper's vector counts as soon as it exists.
+  again on every use, so a paper's vector counts as soon as it exists. Everything is keyed by
+  the serving model's name, not by the index object: on PostgreSQL ``vectors.index()`` makes
+  a new one every call, and a model's vector of a paper never changes under the same name.
 
 Not here: ranking (``ranking.py``), reasons and pages (``foryou.py``).
 """
@@ -187,7 +189,7 @@ def period_details(period: Period, rows: PeriodRows) -> PeriodDetails:
     """The author lists, categories, vectors and author index of ``rows``, kept while its
     stamp holds (see the module's docstring)."""
     index = vectors.index()
-    key = (period.kind, period.first, period.last, index.model, id(index))
+    key = (period.kind, period.first, period.last, index.model)
     with _lock:
         kept = _periods.get(key)
     if (
@@ -229,7 +231,7 @@ def library_profile(user, ids: list[int]) -> LibraryProfile:
     ``members.reader_papers`` lists them), rebuilt only when that list changes."""
     index = vectors.index()
     digest = hashlib.blake2b(np.asarray(ids, dtype=np.int64).tobytes(), digest_size=16)
-    key = (user.pk, index.model, id(index), digest.hexdigest())
+    key = (user.pk, index.model, digest.hexdigest())
     with _lock:
         kept = _libraries.get(key)
         if kept is not None:
