@@ -17,9 +17,9 @@ from tests.support.processdb import database_env
 
 pytestmark = pytest.mark.browser
 
-# Run in the site's own database (the server processes read it): a reader, Erin, whose
+# Run in the site's own database (the server processes read it): a reader, Nora, whose
 # claim of the first author of the newest list's top paper is confirmed, who upvoted it and
-# keeps it in a public and a private collection; Frank submitted it and upvoted it too.
+# keeps it in a public and a private collection; Oscar submitted it and upvoted it too.
 SETUP = """
 from django.utils import timezone
 from dailypapers.collections.models import Collection, CollectionItem
@@ -30,16 +30,16 @@ from dailypapers.papers.voting import set_vote
 day = DailyEntry.latest_date()
 entry = DailyEntry.objects.filter(date=day).order_by("-paper__upstream_upvotes", "pk").first()
 paper = entry.paper
-erin, frank = make_user("erin", first_name="Erin"), make_user("frank")
+nora, oscar = make_user("nora", first_name="Nora"), make_user("oscar")
 AuthorshipClaim.objects.create(
-    user=erin, paper=paper, author=Author.objects.get(name=paper.author_names[0]),
+    user=nora, paper=paper, author=Author.objects.get(name=paper.author_names[0]),
     status=AuthorshipClaim.Status.CONFIRMED, decided_at=timezone.now(),
 )
-DailyEntry.objects.filter(pk=entry.pk).update(submitted_by=frank)
-set_vote(erin, paper, True)
-set_vote(frank, paper, True)
-shared = Collection.objects.create(owner=erin, name="Erin reads", public=True)
-secret = Collection.objects.create(owner=erin, name="Erin secret pile", public=False)
+DailyEntry.objects.filter(pk=entry.pk).update(submitted_by=oscar)
+set_vote(nora, paper, True)
+set_vote(oscar, paper, True)
+shared = Collection.objects.create(owner=nora, name="Nora reads", public=True)
+secret = Collection.objects.create(owner=nora, name="Nora secret pile", public=False)
 CollectionItem.objects.create(collection=shared, paper=paper)
 CollectionItem.objects.create(collection=secret, paper=paper)
 print(paper.arxiv_id, day.isoformat(), paper.author_names[0], sep="|")
@@ -71,13 +71,13 @@ def test_the_paper_page_shows_its_people(community_site, people, page, tmp_path)
     page.goto(f"{community_site.base}/papers/{people['arxiv_id']}")
     authors = page.locator("p.authors")
     expect(authors.locator("a.claimed-author")).to_have_text(people["author"])
-    expect(authors.locator("a.claim-mark")).to_have_attribute("href", "/users/erin")
+    expect(authors.locator("a.claim-mark")).to_have_attribute("href", "/users/nora")
     upvoters = page.locator("section.upvoters")
-    expect(upvoters.get_by_role("link", name="erin")).to_be_visible()
-    expect(upvoters.get_by_role("link", name="frank")).to_be_visible()
+    expect(upvoters.get_by_role("link", name="nora")).to_be_visible()
+    expect(upvoters.get_by_role("link", name="oscar")).to_be_visible()
     collections = page.locator("section.in-collections")
-    expect(collections.get_by_role("link", name="Erin reads")).to_be_visible()
-    expect(page.get_by_text("Erin secret pile")).to_have_count(0)
+    expect(collections.get_by_role("link", name="Nora reads")).to_be_visible()
+    expect(page.get_by_text("Nora secret pile")).to_have_count(0)
     page.screenshot(path=tmp_path / "paper-page.png", full_page=True)
     assert (tmp_path / "paper-page.png").stat().st_size > 10_000
 
@@ -90,7 +90,7 @@ def test_a_daily_list_shows_the_submitter_and_the_claimed_author(
     card = page.locator("li.entry", has=page.locator("a.claim-mark")).first
     expect(card.locator(".submitter")).to_contain_text("Submitted by")
     expect(card.locator(".submitter .avatar")).to_be_visible()
-    expect(card.locator(".submitter a")).to_have_text("frank")
+    expect(card.locator(".submitter a")).to_have_text("oscar")
     expect(card.locator(".claimed-author a").first).to_have_text(people["author"])
     card.screenshot(path=tmp_path / "list-card.png")
     page.screenshot(path=tmp_path / "list.png")

@@ -31,6 +31,10 @@ def parse_xml(body: bytes | str, what: str) -> Element:
         raise MalformedResponse(f"{what}: not well-formed XML ({exc})") from exc
     except DefusedXmlException as exc:
         raise MalformedResponse(f"{what}: refused unsafe XML ({exc!r})") from exc
+    except (LookupError, ValueError) as exc:
+        # An XML declaration naming an encoding Python does not know ("U-TF-8"), found by
+        # the property test: the parser raises LookupError, not ParseError.
+        raise MalformedResponse(f"{what}: unreadable XML ({exc})") from exc
 
 
 def collapse_whitespace(text: str | None) -> str | None:

@@ -110,6 +110,8 @@ def test_it_reads_an_unknown_id_as_an_empty_page(fixture_bytes: Read) -> None:
         b"<feed xmlns='http://www.w3.org/2005/Atom'><entry>",
         b"<html><body>Service Unavailable</body></html>",
         b"\xff\xfe not xml",
+        # An encoding Python does not know: LookupError, not ParseError (found by hypothesis).
+        b'<?xml version="1.0" encoding="U-TF-8"?><feed/>',
     ],
 )
 def test_it_rejects_what_is_not_an_atom_feed(body: bytes) -> None:
