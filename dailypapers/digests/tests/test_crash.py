@@ -28,6 +28,8 @@ SETUP = textwrap.dedent(
     now = timezone.now()
     yesterday = (now - dt.timedelta(days=1)).date()
     list_on(make_paper("A paper worth mailing", upstream_upvotes=9), yesterday)
+    # And one on today's list: a digest sent after midnight covers today's date instead.
+    list_on(make_paper("A paper worth mailing after midnight"), now.date())
     Subscription.objects.create(email="alice@example.org", confirmed_at=now,
                                 next_send_at=now - dt.timedelta(minutes=1))
     """

@@ -20,6 +20,8 @@ SETUP = textwrap.dedent(
     now = timezone.now()
     yesterday = (now - dt.timedelta(days=1)).date()
     list_on(make_paper("A paper for every inbox", upstream_upvotes=9), yesterday)
+    # And one on today's list: a digest sent after midnight covers today's date instead.
+    list_on(make_paper("A paper for every inbox after midnight"), now.date())
     Subscription.objects.bulk_create(
         Subscription(email=f"reader{{n}}@example.org", confirmed_at=now,
                      next_send_at=now - dt.timedelta(minutes=1))
