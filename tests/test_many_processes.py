@@ -38,15 +38,14 @@ SETUP = textwrap.dedent(
     import datetime as dt, django
     django.setup()
     from django.utils import timezone
-    from tests.support.testing import list_on, make_paper
+    from tests.support.testing import list_for_a_digest_due_now, make_paper
     from dailypapers.digests.models import Subscription
     now = timezone.now()
-    yesterday = (now - dt.timedelta(days=1)).date()
     # Ids of a month the demo papers do not have: make_paper's own could be theirs.
-    paper = make_paper("Many workers, one queue", arxiv_id="2611.80000", upstream_upvotes=9)
-    list_on(paper, yesterday)
-    # And one on today's list: a digest sent after midnight covers today's date instead.
-    list_on(make_paper("Many workers, after midnight", arxiv_id="2611.80001"), now.date())
+    list_for_a_digest_due_now(
+        make_paper("Many workers, one queue", arxiv_id="2611.80000", upstream_upvotes=9),
+        make_paper("Many workers, after midnight", arxiv_id="2611.80001"),
+    )
     for number in range({papers}):
         make_paper(f"A paper nobody has embedded yet, {{number}}", arxiv_id=f"2611.{{number:05d}}")
     Subscription.objects.bulk_create(

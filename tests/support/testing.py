@@ -9,6 +9,8 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 
+from django.utils import timezone
+
 from dailypapers.papers.models import DailyEntry, Paper
 from dailypapers.papers.writing import save_daily_entries, save_papers
 from dailypapers.sources.records import DailyRecord, PaperRecord
@@ -31,3 +33,12 @@ def list_on(paper: Paper, day: dt.date, organization: str | None = None) -> Dail
     submitted = dt.datetime.combine(day, dt.time(), dt.UTC)
     save_daily_entries([DailyRecord(paper.arxiv_id, day, submitted, organization=organization)])
     return DailyEntry.objects.get(paper=paper, date=day)
+
+
+def list_for_a_digest_due_now(first: Paper, second: Paper) -> None:
+    """Put ``first`` on yesterday's list, which a daily digest due now covers, and ``second``
+    on today's, which it covers instead once midnight (UTC) has passed: a test that sets up
+    in one process and sends from another may straddle midnight."""
+    today = timezone.now().date()
+    list_on(first, today - dt.timedelta(days=1))
+    list_on(second, today)

@@ -23,13 +23,13 @@ SETUP = textwrap.dedent(
     import datetime as dt, django
     django.setup()
     from django.utils import timezone
-    from tests.support.testing import list_on, make_paper
+    from tests.support.testing import list_for_a_digest_due_now, make_paper
     from dailypapers.digests.models import Subscription
     now = timezone.now()
-    yesterday = (now - dt.timedelta(days=1)).date()
-    list_on(make_paper("A paper worth mailing", upstream_upvotes=9), yesterday)
-    # And one on today's list: a digest sent after midnight covers today's date instead.
-    list_on(make_paper("A paper worth mailing after midnight"), now.date())
+    list_for_a_digest_due_now(
+        make_paper("A paper worth mailing", upstream_upvotes=9),
+        make_paper("A paper worth mailing after midnight"),
+    )
     Subscription.objects.create(email="alice@example.org", confirmed_at=now,
                                 next_send_at=now - dt.timedelta(minutes=1))
     """

@@ -15,13 +15,13 @@ SETUP = textwrap.dedent(
     import datetime as dt, django
     django.setup()
     from django.utils import timezone
-    from tests.support.testing import list_on, make_paper
+    from tests.support.testing import list_for_a_digest_due_now, make_paper
     from dailypapers.digests.models import Subscription
     now = timezone.now()
-    yesterday = (now - dt.timedelta(days=1)).date()
-    list_on(make_paper("A paper for every inbox", upstream_upvotes=9), yesterday)
-    # And one on today's list: a digest sent after midnight covers today's date instead.
-    list_on(make_paper("A paper for every inbox after midnight"), now.date())
+    list_for_a_digest_due_now(
+        make_paper("A paper for every inbox", upstream_upvotes=9),
+        make_paper("A paper for every inbox after midnight"),
+    )
     Subscription.objects.bulk_create(
         Subscription(email=f"reader{{n}}@example.org", confirmed_at=now,
                      next_send_at=now - dt.timedelta(minutes=1))
