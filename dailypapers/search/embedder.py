@@ -6,11 +6,13 @@ rest of the folder (``KINDS``; ``"static"`` when missing). ``DAILYPAPERS_EMBEDDI
 the folder a site embeds with (default: the shipped ``search/model/``). Adding a kind is one
 class with ``name``, ``dim`` and ``embed`` plus one entry in ``KINDS``.
 
-The shipped model (``search/model/``, made by ``bench/search_train_static.py``) is a static
-model distilled from all-MiniLM-L6-v2 and then trained on the teacher's embeddings of real arXiv
-abstracts: a vector per sub-word token, averaged and normalised. It needs numpy and
-``tokenizers`` only, loads in milliseconds from the package, runs offline and embeds thousands
-of abstracts a second (docs/search.md). ``transformer_embedder.py`` runs the teacher itself.
+The shipped model (``search/model/``) joins two static models (``ConcatEmbedder``): one
+distilled from all-MiniLM-L6-v2 and trained on the teacher's embeddings of real arXiv abstracts
+(``model/trained``, made by ``bench/search_train_static.py``), and WordLlama's token vectors
+(``model/wordllama``). A static model is a vector per sub-word token, averaged and
+normalised: numpy and ``tokenizers`` only, loaded in milliseconds from the package, offline,
+about a thousand abstracts a second for the two (docs/search.md). ``transformer_embedder.py``
+runs the teacher itself.
 
 Which model *serves* searches (the configured one, or the previous one until the configured
 one has a vector for every paper) is ``serving.py``'s business; storing and searching vectors
@@ -21,6 +23,7 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, Protocol
@@ -34,6 +37,10 @@ from dailypapers.search.transformer_embedder import TransformerEmbedder
 MODEL_DIR = Path(__file__).resolve().parent / "model"
 # Tokens beyond this many add little to a mean and cost time; the teacher saw at most 256.
 MAX_TOKENS = 512
+# Tokens left out of a mean: the unknown token, a byte a vocabulary spells byte by byte
+# (``<0xE2>``) and bare word-boundary marks (``▁``): they say nothing about a text's meaning, so
+# a text of nothing else (control characters, stray symbols) gets no vector rather than noise.
+MEANINGLESS = re.compile(r"\[UNK\]|<unk>|<0x[0-9A-Fa-f]{2}>|▁+")
 
 
 class Embedder(Protocol):
@@ -59,15 +66,46 @@ class StaticEmbedder:
         self.tokenizer.no_padding()
         self.vectors = np.load(folder / "embeddings.npy").astype(np.float32)
         self.dim: int = self.vectors.shape[1]
-        self.unknown = self.tokenizer.token_to_id("[UNK]")
+        self.meaningful = np.ones(len(self.vectors), dtype=bool)
+        for token, token_id in self.tokenizer.get_vocab().items():
+            if token_id < len(self.meaningful) and MEANINGLESS.fullmatch(token):
+                self.meaningful[token_id] = False
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
         encodings = self.tokenizer.encode_batch_fast(list(texts), add_special_tokens=False)
         for row, encoding in enumerate(encodings):
-            ids = [i for i in encoding.ids[:MAX_TOKENS] if i != self.unknown]
-            if ids:
+            ids = np.asarray(encoding.ids[:MAX_TOKENS], dtype=np.int64)
+            ids = ids[self.meaningful[ids]]
+            if len(ids):
                 out[row] = self.vectors[ids].mean(axis=0)
+        norms = np.linalg.norm(out, axis=1, keepdims=True)
+        return out / np.maximum(norms, 1e-12)
+
+
+class ConcatEmbedder:
+    """Several models side by side: each text's vector is the parts' unit vectors joined end to
+    end, scaled so that the whole has unit length, so a cosine is the mean of the parts'
+    cosines. ``config.json`` lists the parts, each a model folder inside this one (``"parts":
+    ["trained", "wordllama"]``). Two static models trained apart make different mistakes:
+    joined, they rank better than either (docs/search.md, the candidates' table)."""
+
+    def __init__(self, folder: Path) -> None:
+        config = read_config(folder)
+        self.name: str = config["name"]
+        parts = config.get("parts")
+        if not isinstance(parts, list) or not parts:
+            raise ModelFolderError(f"{folder}/config.json: a concat model lists its parts")
+        folder = Path(folder).resolve()
+        paths = [(folder / str(part)).resolve() for part in parts]
+        if any(path.parent != folder for path in paths):
+            raise ModelFolderError(f"{folder}/config.json: parts are folders inside it")
+        self.parts = [load_embedder(path) for path in paths]
+        self.dim: int = sum(part.dim for part in self.parts)
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        out = np.hstack([part.embed(texts) for part in self.parts])
+        # A part that knows no token of a text gives a zero row: the others still count.
         norms = np.linalg.norm(out, axis=1, keepdims=True)
         return out / np.maximum(norms, 1e-12)
 
@@ -76,6 +114,7 @@ class StaticEmbedder:
 KINDS: dict[str, Callable[[Path], Embedder]] = {
     "static": StaticEmbedder,
     "transformer": TransformerEmbedder,
+    "concat": ConcatEmbedder,
 }
 DEFAULT_KIND = "static"
 

@@ -4,10 +4,12 @@
 fusion (RRF) of two lists: the top ``CANDIDATES`` keyword matches by bm25, and the top
 ``CANDIDATES`` papers by cosine similarity of their vector to the query's (or, for
 ``like:<id>``, to that paper's). A paper's score is ``sum(weight / (RRF_K + rank))`` over the
-lists it is in. Meaning weighs only in queries of more than ``SHORT_QUERY_WORDS`` words: a
-word or two is what the reader wants matched (a name, a method), and a static model's vector
-of one or two words is its weakest; such a query is searched by meaning only when no paper
-has its words. The constants were chosen by cross-validation on the CACM dev judgments
+lists it is in. Meaning weighs more as the query grows: nothing in a query of up to
+``SHORT_QUERY_WORDS`` words (a word or two is what the reader wants matched, a name or a
+method, and a static model's vector of one or two words is its weakest; such a query is
+searched by meaning only when no paper has its words), a little up to ``LONG_QUERY_WORDS``,
+more than the words beyond (a question in plain language, where the words a reader chose are
+the least sure guide). The weights were chosen by cross-validation on the CACM dev judgments
 (bench/search_quality.py, docs/search.md). Past the fused head, the remaining keyword matches
 follow in bm25 order, so every keyword match can still be paged to. When the query asks for
 exact matches (a phrase, a field, a prefix, an exclusion), meaning only re-orders the keyword
@@ -37,9 +39,12 @@ from dailypapers.search.restrict import Scope, match_terms
 CANDIDATES = 100
 RRF_K = 60
 KEYWORD_WEIGHT = 1.0
-SEMANTIC_WEIGHT = 0.5
+SEMANTIC_WEIGHT = 0.25
 # Queries of at most this many words (stopwords aside) are ranked by their words alone.
 SHORT_QUERY_WORDS = 2
+# Meaning weighs LONG_SEMANTIC_WEIGHT in queries of more words than this.
+LONG_QUERY_WORDS = 8
+LONG_SEMANTIC_WEIGHT = 1.5
 # A paper found by meaning alone joins the results only this close to the query (cosine),
 # so a query about one topic does not list the whole corpus: the highest floor that ranks the
 # CACM dev queries as well as none (0.2 and 0.3 do; 0.4 costs 0.011 nDCG@10).
@@ -133,12 +138,14 @@ class SearchResults(Sequence[Paper]):
 
     @cached_property
     def semantic_weight(self) -> float:
-        """How much meaning weighs: nothing in a short query whose words match papers."""
+        """How much meaning weighs: nothing in a short query whose words match papers, more
+        in a long one."""
         if self.like is not None or not self.query.terms:
             return SEMANTIC_WEIGHT
-        if len(match_terms(self.query)) <= SHORT_QUERY_WORDS and self.keyword.total:
+        words = len(match_terms(self.query))
+        if words <= SHORT_QUERY_WORDS and self.keyword.total:
             return 0.0
-        return SEMANTIC_WEIGHT
+        return LONG_SEMANTIC_WEIGHT if words > LONG_QUERY_WORDS else SEMANTIC_WEIGHT
 
     @cached_property
     def head(self) -> list[int]:
@@ -146,7 +153,9 @@ class SearchResults(Sequence[Paper]):
             return [self.found.pk] if self.found else []
         if not self.semantic_weight:
             return self.keyword_head
-        return fuse([(KEYWORD_WEIGHT, self.keyword_head), (SEMANTIC_WEIGHT, self.semantic_head)])
+        return fuse(
+            [(KEYWORD_WEIGHT, self.keyword_head), (self.semantic_weight, self.semantic_head)]
+        )
 
     @cached_property
     def total(self) -> int:

@@ -30,7 +30,7 @@ SIMILAR_COUNT = 6
 CANDIDATES = 20
 # Constants chosen by cross-validation on the CSFCube dev judgments (bench/search_quality.py).
 TITLE_WEIGHT = 0.3
-MEANING_WEIGHT = 0.4
+MEANING_WEIGHT = 0.6
 
 
 def query_vector(paper: Paper, index: VectorIndex | None = None) -> np.ndarray | None:

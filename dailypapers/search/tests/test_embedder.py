@@ -1,6 +1,17 @@
-import numpy as np
+import json
 
-from dailypapers.search.embedder import get_embedder, paper_text
+import numpy as np
+import pytest
+
+from dailypapers.search.embedder import (
+    MODEL_DIR,
+    ConcatEmbedder,
+    ModelFolderError,
+    get_embedder,
+    load_embedder,
+    paper_text,
+)
+from dailypapers.search.tests.toy_models import toy_model
 
 
 def test_it_embeds_offline_into_unit_vectors_of_the_models_size():
@@ -24,3 +35,34 @@ def test_a_text_with_no_known_token_gives_a_zero_vector_not_an_error():
 
 def test_a_papers_text_is_its_title_then_its_abstract():
     assert paper_text("Title", "Abstract.") == "Title. Abstract."
+
+
+def test_the_shipped_model_joins_two_static_models_and_its_cosine_is_their_mean():
+    model = load_embedder(MODEL_DIR)
+    assert isinstance(model, ConcatEmbedder)
+    assert [part.dim for part in model.parts] == [256, 256] and model.dim == 512
+    texts = ["Graph neural networks for molecules", "Message passing on chemical graphs"]
+    first, second = model.embed(texts)
+    by_part = [float(np.dot(*part.embed(texts))) for part in model.parts]
+    assert float(first @ second) == pytest.approx(sum(by_part) / 2, abs=1e-5)
+
+
+def test_a_concat_model_takes_parts_from_inside_its_own_folder_only(tmp_path):
+    toy_model(tmp_path / "outside", "outside-32")
+    folder = tmp_path / "joined"
+    folder.mkdir()
+    toy_model(folder / "inside", "inside-32")
+    for parts in (["../outside"], [], "inside", ["inside", "/etc"]):
+        (folder / "config.json").write_text(
+            json.dumps({"name": "joined", "kind": "concat", "parts": parts})
+        )
+        with pytest.raises(ModelFolderError):
+            load_embedder(folder)
+    (folder / "config.json").write_text(
+        json.dumps({"name": "joined", "kind": "concat", "parts": ["inside", "inside"]})
+    )
+    joined, alone = load_embedder(folder), load_embedder(folder / "inside")
+    assert joined.dim == 64
+    vector = joined.embed(["car engines"])[0]
+    assert np.allclose(vector[:32], vector[32:])
+    assert np.allclose(vector[:32] * 2**0.5, alone.embed(["car engines"])[0], atol=1e-5)
