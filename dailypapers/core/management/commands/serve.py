@@ -75,6 +75,11 @@ class Command(BaseCommand):
                 "workers": options["workers"],
                 "threads": options["threads"],
                 "worker_class": "gthread",
+                # Each worker listens on a socket of its own (SO_REUSEPORT), so the kernel
+                # spreads new connections over the workers. On one shared socket, the worker
+                # that wakes first accepts a burst of keep-alive connections and keeps them:
+                # at 32 clients one worker served them all while the other sat idle.
+                "reuse_port": True,
                 "accesslog": os.getenv("ACCESS_LOG") or None,
                 "errorlog": "-",
                 "graceful_timeout": 10,
