@@ -148,7 +148,9 @@ def writer(
 
 
 def server_memory(port: int) -> int:
-    """Resident memory (bytes) of the process listening on ``port`` and its children."""
+    """Resident memory (bytes) of the server listening on ``port``: its master and workers.
+    Prints each process's resident, private (USS) and file-backed shares, which tell a
+    growing heap from mapped files (index segments, vectors) that the kernel may drop."""
     for connection in psutil.net_connections("tcp"):
         if connection.laddr and connection.laddr.port == port and connection.status == "LISTEN":
             if connection.pid is None:
@@ -157,6 +159,10 @@ def server_memory(port: int) -> int:
             while master.parent() and "serve" in " ".join(master.parent().cmdline()):
                 master = master.parent()
             processes = [master, *master.children(recursive=True)]
+            for process in processes:
+                full = process.memory_full_info()
+                print(f"  pid {process.pid}: rss {full.rss / 2**20:.0f} MiB, private "
+                      f"{full.uss / 2**20:.0f}, file-backed {full.shared / 2**20:.0f}")  # fmt: skip
             return sum(process.memory_info().rss for process in processes)
     return 0
 

@@ -1,14 +1,15 @@
 """Template filters for paper lists: Hugging Face style short dates, one-line summaries,
-claimed authors."""
+claimed authors; the ``card`` tag of a list's paper card (``papers/cards.py``)."""
 
 import datetime as dt
 from typing import Any
 
 from django import template
 from django.utils import timezone
+from django.utils.safestring import SafeString
 
 from dailypapers.lib.dates import short_date as format_short_date
-from dailypapers.papers import people
+from dailypapers.papers import cards, people
 from dailypapers.papers.models import Paper
 from dailypapers.papers.summaries import OneLine
 from dailypapers.papers.summaries import one_line as summary_line
@@ -41,3 +42,11 @@ def claimed_account(name: str, paper: Paper) -> Any:
     """The account that claimed author ``name`` of ``paper``, or None."""
     claim = getattr(paper, "confirmed_claims", {}).get(name)
     return claim.user if claim is not None else None
+
+
+@register.simple_tag(takes_context=True)
+def card(context, entry) -> SafeString:
+    """The card of a list entry (for a signed-in reader, without its vote button), rendered
+    once per process."""
+    user = context.get("user")
+    return cards.render_card(entry, anonymous=not (user and user.is_authenticated))
