@@ -35,11 +35,17 @@ _cards: OrderedDict[tuple[int, int], str] = OrderedDict()
 _lock = threading.Lock()
 
 
+def _hashable(value: Any) -> Any:
+    # JSON columns (lists, dicts) are not hashable: their text stands for them.
+    return repr(value) if isinstance(value, list | dict) else value
+
+
 def _columns(row: models.Model | None) -> tuple[Any, ...] | None:
     """Every stored column of ``row`` (all are loaded: the list queries defer none)."""
     if row is None:
         return None
-    return tuple(row.__dict__.get(field.attname) for field in row._meta.concrete_fields)
+    values = row.__dict__
+    return tuple(_hashable(values.get(field.attname)) for field in row._meta.concrete_fields)
 
 
 def card_key(entry: DailyEntry, anonymous: bool) -> tuple[int, int]:
@@ -53,14 +59,17 @@ def card_key(entry: DailyEntry, anonymous: bool) -> tuple[int, int]:
         _columns(organization),
         _columns(submitter),
         _columns(getattr(submitter, "profile", None)) if submitter else None,
-        sorted((name, claim.user.get_username()) for name, claim in claims.items()),
+        tuple(sorted((name, claim.user.get_username()) for name, claim in claims.items())),
         getattr(entry, "stars_per_day", None),  # trending by code annotates it
         timezone.now().year,  # dates of other years show their year
         anonymous,
     )
-    # A 64-bit hash of the values' text: two different cards of one paper sharing it is a
-    # chance of about one in 10^19 per pair.
-    return paper.pk, hash(repr(shown))
+    # A 64-bit hash of the values (hashing text is far cheaper than spelling it out with
+    # repr): two different cards of one paper sharing it is a chance of about one in 10^19.
+    try:
+        return paper.pk, hash(shown)
+    except TypeError:  # a column of a type with no hash (a JSON column holding another kind)
+        return paper.pk, hash(repr(shown))
 
 
 def render_card(entry: DailyEntry, anonymous: bool) -> SafeString:

@@ -60,3 +60,29 @@ def test_a_short_text_or_a_query_without_words_is_marked_whole():
     )
     long = " ".join(["word"] * 60)
     assert snippet(long, Stems()).endswith("word …")
+
+
+def reference_window(text: str, stems: set[str], size: int) -> str:
+    """The window the first version chose, word by word: (begin, end) of the text."""
+    words = list(WORD.finditer(text))
+    hits = [1 if is_hit(w.group(), stems) else 0 for w in words]
+    best, best_start, window = -1, 0, sum(hits[:size])
+    for start in range(len(words) - size + 1):
+        if start:
+            window += hits[start + size - 1] - hits[start - 1]
+        if window > best:
+            best, best_start = window, start
+    return text[words[best_start].start() : words[best_start + size - 1].end()]
+
+
+@given(
+    words=st.lists(ascii_words, min_size=11, max_size=80),
+    separators=st.lists(st.sampled_from([" ", ", ", " - ", ". ", "  "]), min_size=80),
+    query=st.lists(ascii_words, min_size=1, max_size=3),
+)
+def test_the_window_is_the_one_the_word_by_word_rule_chose(words, separators, query):
+    stems = Stems(_stem(word) for word in query)
+    text = "".join(word + separator for word, separator in zip(words, separators, strict=False))
+    expected = reference_window(text, stems, 10)
+    html = str(snippet(text, stems, size=10)).removeprefix("… ").removesuffix(" …")
+    assert re.sub(r"</?mark>", "", html) == expected
