@@ -178,7 +178,7 @@ def main() -> None:
     options = parser.parse_args()
     wanted = options.cases.split(",")
     if options.url:
-        run(options.url.rstrip("/"), options.seconds, wanted)
+        run(options.url.rstrip("/"), options.seconds, wanted, watch=True)
         return
     env = {"PAGE_CACHE_SECONDS": str(options.page_cache_seconds)}
     with contextlib.ExitStack() as stack:

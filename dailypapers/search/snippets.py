@@ -11,6 +11,7 @@ than a Python test per word and stem: that test was half of a search page's time
 from __future__ import annotations
 
 import re
+from collections.abc import Set as AbstractSet
 from functools import cached_property
 from itertools import accumulate
 
@@ -57,11 +58,11 @@ def query_stems(query: ParsedQuery) -> Stems:
     return Stems(_stem(word) for term in query.terms for word in term.words)
 
 
-def _pattern(stems: set[str]) -> re.Pattern[str] | None:
+def _pattern(stems: AbstractSet[str]) -> re.Pattern[str] | None:
     return (stems if isinstance(stems, Stems) else Stems(stems)).pattern
 
 
-def mark(text: str, stems: set[str]) -> SafeString:
+def mark(text: str, stems: AbstractSet[str]) -> SafeString:
     """``text`` escaped, with each query word wrapped in <mark>."""
     pattern = _pattern(stems)
     if pattern is None:
@@ -74,7 +75,7 @@ def mark(text: str, stems: set[str]) -> SafeString:
     return mark_safe("".join(out))  # every piece of it was escaped above
 
 
-def snippet(text: str, stems: set[str], size: int = SNIPPET_WORDS) -> SafeString:
+def snippet(text: str, stems: AbstractSet[str], size: int = SNIPPET_WORDS) -> SafeString:
     """The ``size``-word window of ``text`` holding the most query words, marked."""
     # Words and what lies between them, split in C: [between, word, between, word, ...,
     # between]; offsets[n] is where part n + 1 begins. A Python object per word match cost

@@ -2,6 +2,7 @@
 escape everything else."""
 
 import re
+from collections.abc import Set as AbstractSet
 
 from hypothesis import given
 from hypothesis import strategies as st
@@ -10,7 +11,7 @@ from dailypapers.search.query import parse_query
 from dailypapers.search.snippets import WORD, Stems, _stem, mark, query_stems, snippet
 
 
-def is_hit(word: str, stems: set[str]) -> bool:
+def is_hit(word: str, stems: AbstractSet[str]) -> bool:
     """The rule, word by word, as the first version tested it."""
     return _stem(word) in stems or any(
         len(stem) >= 4 and word.lower().startswith(stem) for stem in stems
@@ -62,7 +63,7 @@ def test_a_short_text_or_a_query_without_words_is_marked_whole():
     assert snippet(long, Stems()).endswith("word …")
 
 
-def reference_window(text: str, stems: set[str], size: int) -> str:
+def reference_window(text: str, stems: AbstractSet[str], size: int) -> str:
     """The window the first version chose, word by word: (begin, end) of the text."""
     words = list(WORD.finditer(text))
     hits = [1 if is_hit(w.group(), stems) else 0 for w in words]
