@@ -193,18 +193,13 @@ DATABASES = {
         conn_max_age=envint("DATABASE_CONN_MAX_AGE", 60),
     )
 }
-# SQLite's page cache is per connection, and a server has one connection per thread (4 per
-# worker): at 64 MiB each, a soak grew each worker by ~140 MiB of private memory as the caches
-# filled, and never gave it back. The database file stays in the kernel's page cache, shared
-# by every process, so a page missing here costs a read from memory, not from disk.
-SQLITE_CACHE_KIB = 16 * 1024
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers run beside the one writer; IMMEDIATE transactions take the write lock
     # up front, so two writers queue on the busy timeout instead of failing with "locked".
     DATABASES["default"]["OPTIONS"] = {
         "init_command": (
             "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; "
-            f"PRAGMA cache_size=-{SQLITE_CACHE_KIB}; PRAGMA temp_store=MEMORY;"
+            "PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY;"
         ),
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
