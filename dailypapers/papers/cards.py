@@ -36,7 +36,10 @@ _lock = threading.Lock()
 
 
 def _hashable(value: Any) -> Any:
-    # JSON columns (lists, dicts) are not hashable: their text stands for them.
+    # JSON columns (lists, dicts) are not hashable: their text stands for them. A binary
+    # column may come as a memoryview (PostgreSQL), whose repr is its address.
+    if isinstance(value, memoryview):
+        return bytes(value)
     return repr(value) if isinstance(value, list | dict) else value
 
 
