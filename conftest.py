@@ -43,6 +43,17 @@ def _fresh_topic_cache():
 
 
 @pytest.fixture(autouse=True)
+def _fresh_paper_cards():
+    # List pages keep rendered cards per process, keyed by the rows they show; a test that
+    # changes a setting a card depends on must not be shown another test's card.
+    from dailypapers.papers import cards
+
+    cards.forget()
+    yield
+    cards.forget()
+
+
+@pytest.fixture(autouse=True)
 def _fresh_for_you_cache():
     # "For you" keeps a period's candidates and readers' libraries per process (keyed by
     # stamps that a rolled-back test can repeat): no test may see another's.

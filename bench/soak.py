@@ -147,8 +147,35 @@ def writer(
         traffic.record(route, time.perf_counter() - started, response.status_code)
 
 
+def resident_by_kind(pid: int) -> dict[str, int]:
+    """Resident bytes of the main heap (``[heap]``, brk), of anonymous mappings (other
+    threads' malloc arenas, large arrays, native libraries' buffers) and of mapped files."""
+    kinds = {"heap": 0, "anonymous": 0, "files": 0}
+    kind = "files"
+    try:
+        with open(f"/proc/{pid}/smaps") as smaps:
+            for line in smaps:
+                if line[0] in "0123456789abcdef" and "-" in line.split(" ", 1)[0]:
+                    fields = line.split()
+                    name = fields[5] if len(fields) > 5 else ""
+                    kind = (
+                        "heap"
+                        if name == "[heap]"
+                        else "files"
+                        if name.startswith("/")
+                        else ("anonymous")
+                    )
+                elif line.startswith("Rss:"):
+                    kinds[kind] += int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return kinds
+
+
 def server_memory(port: int) -> int:
-    """Resident memory (bytes) of the process listening on ``port`` and its children."""
+    """Resident memory (bytes) of the server listening on ``port``: its master and workers.
+    Prints each process's resident, private (USS) and file-backed shares, which tell a
+    growing heap from mapped files (index segments, vectors) that the kernel may drop."""
     for connection in psutil.net_connections("tcp"):
         if connection.laddr and connection.laddr.port == port and connection.status == "LISTEN":
             if connection.pid is None:
@@ -157,6 +184,12 @@ def server_memory(port: int) -> int:
             while master.parent() and "serve" in " ".join(master.parent().cmdline()):
                 master = master.parent()
             processes = [master, *master.children(recursive=True)]
+            for process in processes:
+                full = process.memory_full_info()
+                kinds = resident_by_kind(process.pid)
+                print(f"  pid {process.pid}: rss {full.rss / 2**20:.0f} MiB, private "
+                      f"{full.uss / 2**20:.0f}, file-backed {full.shared / 2**20:.0f}; "
+                      + ", ".join(f"{k} {v / 2**20:.0f}" for k, v in kinds.items()))  # fmt: skip
             return sum(process.memory_info().rss for process in processes)
     return 0
 
