@@ -9,15 +9,13 @@ three includes and five addresses each were about a third of the For-you page
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.urls import get_script_prefix, reverse
 from django.utils.html import format_html_join
 from django.utils.safestring import SafeString
 
-from dailypapers.library.foryou import Pick
+from dailypapers.library.foryou import Pick, address
 
 # "A, B, C and 4 more": the card names the first three authors, as the daily lists do.
 AUTHORS_SHOWN = 3
@@ -54,24 +52,13 @@ def cards(picks: Iterable[Pick], voted: set[int]) -> list[Card]:
         made.append(
             Card(
                 pick,
-                _url("papers:paper", paper.arxiv_id),
-                _url("papers:vote", paper.arxiv_id),
-                _url("library:mark", paper.arxiv_id),
-                _url("papers:organization", organization) if organization else "",
+                address("papers:paper", paper.arxiv_id),
+                address("papers:vote", paper.arxiv_id),
+                address("library:mark", paper.arxiv_id),
+                address("papers:organization", organization) if organization else "",
                 authors,
                 format_html_join("", "{}", ((reason.html(),) for reason in pick.reasons)),
                 paper.pk in voted,
             )
         )
     return made
-
-
-def _url(name: str, argument: str) -> str:
-    # A paper's addresses never change while the process runs; reverse() costs about 25 µs
-    # each, four a card. The script prefix is part of the key as reverse() puts it in.
-    return _reversed(get_script_prefix(), name, argument)
-
-
-@functools.lru_cache(maxsize=8192)
-def _reversed(prefix: str, name: str, argument: str) -> str:
-    return reverse(name, args=[argument])

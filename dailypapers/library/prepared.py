@@ -32,14 +32,14 @@ import hashlib
 import threading
 import time
 from collections import Counter, OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from django.db.models import CharField
 from django.db.models.functions import Cast
 
 from dailypapers.lib.dates import Period
-from dailypapers.library.ranking import AuthorIndex, library_authors
+from dailypapers.library.ranking import AuthorIndex, closeness, library_authors
 from dailypapers.papers.models import DailyEntry, Paper
 from dailypapers.search import vectors
 
@@ -76,6 +76,10 @@ class PeriodDetails:
     matrix: np.ndarray  # (n, dim) float32, a zero row where a paper has no vector yet
     missing: list[int]  # positions of those zero rows
     authors: AuthorIndex
+    in_category: dict[str, list[int]]  # positions of the papers of each category
+    # The paper ids each followed search matches among these papers, by the search's text:
+    # kept with the rest, as the papers' text is what their stamps vouch for.
+    searches: dict[str, frozenset[int]] = field(default_factory=dict)
 
 
 @dataclass
@@ -86,6 +90,9 @@ class LibraryProfile:
     matrix: np.ndarray  # (len(ids), dim) float32
     missing: list[int]
     authors: Counter[str]
+    # Closeness to a period's candidates and their library-author affinity, which depend on
+    # nothing else (``derived``): a reader's next page, or the same page again, reuses them.
+    derived: OrderedDict[tuple, tuple] = field(default_factory=OrderedDict)
 
 
 _periods: OrderedDict[tuple, PeriodDetails] = OrderedDict()
@@ -207,16 +214,22 @@ def period_details(period: Period, rows: PeriodRows) -> PeriodDetails:
         )
     }
     author_names = [by_id.get(pk, ([], [], ""))[0] for pk in ids]
+    categories = [by_id.get(pk, ([], [], ""))[1] for pk in ids]
+    in_category: dict[str, list[int]] = {}
+    for position, names in enumerate(categories):
+        for name in set(names):
+            in_category.setdefault(name, []).append(position)
     matrix, missing = matrix_of(ids, index)
     details = PeriodDetails(
         rows.stamp,
         time.monotonic(),
         author_names,
-        [by_id.get(pk, ([], [], ""))[1] for pk in ids],
+        categories,
         [by_id.get(pk, ([], [], ""))[2] for pk in ids],
         matrix,
         missing,
         AuthorIndex(author_names),
+        in_category,
     )
     with _lock:
         _periods[key] = details
@@ -284,3 +297,60 @@ def _fill_missing(matrix: np.ndarray, missing: list[int], ids: list[int], index)
         else:
             still.append(row)
     return still
+
+
+def search_matches(details: PeriodDetails, ids: np.ndarray, text: str) -> frozenset[int]:
+    """Which of the period's papers ``ids`` (as ``details`` was built from) the followed
+    search ``text`` matches; one keyword search per period and text while the details hold,
+    not one per request (with a week's 1,000 ids as its scope, the costliest step of a
+    request's ranking: cProfile, bench/for_you_speed.py --profile)."""
+    found = details.searches.get(text)
+    if found is None:
+        from dailypapers.search.keyword import KeywordResults
+        from dailypapers.search.query import parse_query
+
+        found = frozenset(KeywordResults(parse_query(text)).matching(ids.tolist()))
+        details.searches[text] = found
+    return found
+
+
+def library_closeness(
+    profile: LibraryProfile,
+    details: PeriodDetails,
+    positions: np.ndarray,
+    candidates: np.ndarray,
+    library: np.ndarray,
+    top_k: int,
+    center: bool,
+) -> tuple[tuple[np.ndarray, np.ndarray, np.ndarray], np.ndarray]:
+    """``ranking.closeness(candidates, library, top_k, center)``, where ``candidates`` are
+    the rows of ``details.matrix`` at ``positions`` and ``library`` the profile's, and
+    ``AuthorIndex.affinity`` of the period's papers to the library's authors. Kept on the
+    profile for these details, positions (the library and marks decide which are left out)
+    and vectors present (a vector filled in since counts): a reader's other pages of the
+    period, or the same page again, skip the arithmetic (a week's 1,000 candidates against
+    500 library papers: the matrix product and the author lookups, about 5 ms)."""
+    digest = hashlib.blake2b(positions.tobytes(), digest_size=16).hexdigest()
+    key = (
+        id(details),
+        details.stamp,
+        details.built,
+        digest,
+        len(details.missing),
+        len(profile.missing),
+        top_k,
+        center,
+    )
+    with _lock:
+        kept = profile.derived.get(key)
+    if kept is not None:
+        return kept
+    made = (
+        closeness(candidates, library, top_k, center),
+        details.authors.affinity(profile.authors),
+    )
+    with _lock:
+        profile.derived[key] = made
+        while len(profile.derived) > PERIODS_KEPT:
+            profile.derived.popitem(last=False)
+    return made
