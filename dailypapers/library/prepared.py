@@ -28,6 +28,7 @@ Not here: ranking (``ranking.py``), reasons and pages (``foryou.py``).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import threading
 import time
@@ -35,13 +36,11 @@ from collections import Counter, OrderedDict
 from dataclasses import dataclass, field
 
 import numpy as np
-from django.db import connections
-from django.db.models import CharField, Value
-from django.db.models.functions import Cast
+from django.db import connection
 
 from dailypapers.lib.dates import Period
 from dailypapers.library.ranking import AuthorIndex, closeness, library_authors
-from dailypapers.papers.models import DailyEntry, Paper
+from dailypapers.papers.models import DailyEntry, Organization, Paper
 from dailypapers.search import vectors
 
 # A period's author lists and vectors are rebuilt at least this often even when no stamp
@@ -56,13 +55,35 @@ _lock = threading.Lock()
 
 @dataclass
 class PeriodRows:
-    """The period's visible papers, ordered by id: the light columns, read on every request."""
+    """The period's visible papers, ordered by id: the light columns, read on every request.
+    Days and organizations are made from what was read when first asked for: a request
+    needs them of its 30 shown papers, or not at all."""
 
     ids: np.ndarray  # int64, ascending
     votes: np.ndarray  # int64
-    days: list[dt.date | None]
-    organizations: list[set[str]]
     stamp: str  # a digest of the ids and their ``modified``: what the heavy part depends on
+    # Per paper: its announcement day, else its publication stamp, as the driver gave them
+    # (text or date); its organization's name or None; and the daily lists' organizations.
+    day_values: list = field(default_factory=list, repr=False)
+    organization_names: list = field(default_factory=list, repr=False)
+    entry_organizations: dict[int, set[str]] = field(default_factory=dict, repr=False)
+
+    @functools.cached_property
+    def days(self) -> list[dt.date | None]:
+        return [
+            value if isinstance(value, dt.date) else _date_of(value) if value else None
+            for value in self.day_values
+        ]
+
+    @functools.cached_property
+    def organizations(self) -> list[set[str]]:
+        made = []
+        for pk, name in zip(self.ids.tolist(), self.organization_names, strict=True):
+            names = set(self.entry_organizations.get(pk, ()))
+            if name:
+                names.add(name)
+            made.append(names)
+        return made
 
 
 @dataclass
@@ -132,76 +153,95 @@ def period_rows(period: Period, max_age: float = 0) -> PeriodRows:
 
 
 def _read_rows(period: Period) -> PeriodRows:
-    listed = DailyEntry.objects.filter(date__gte=period.first, date__lte=period.last)
     entry_orgs: dict[int, set[str]] = {}
-    for paper_id, org in _fetch(listed.values_list("paper_id", "organization__name")):
-        entry_orgs.setdefault(paper_id, set())
-        if org:
-            entry_orgs[paper_id].add(org)
+    first, last = (connection.ops.adapt_datefield_value(d) for d in (period.first, period.last))
     start = dt.datetime.combine(period.first, dt.time(), dt.UTC)
     end = dt.datetime.combine(period.last + dt.timedelta(days=1), dt.time(), dt.UTC)
-    # Three indexed lookups, not one OR: SQLite answers an OR across columns by reading the
-    # whole papers table (0.6 s at 170k papers). "No announcement day" is checked here, not in
-    # SQL, where it made SQLite pick the announced_on index and read every unannounced row.
-    # The three go in one statement (UNION ALL), each row saying which part it came from.
-    visible = Paper.objects.filter(hidden=False, withdrawn_at__isnull=True).order_by()
-    # The two stamps are read as text: converting 2,000 datetimes cost more than the rest of
-    # the query (cProfile, a week at 170k papers). Only the date part of ``published_at`` is
-    # used, and ``modified`` is compared, never read as a time.
-    columns = (
-        "id",
-        "upstream_upvotes",
-        "upvote_count",
-        "announced_on",
-        Cast("published_at", output_field=CharField()),
-        Cast("modified", output_field=CharField()),
-        "organization__name",
-        "unannounced_only",
-    )
-    parts = [
-        visible.filter(announced_on__gte=period.first, announced_on__lte=period.last)
-        .annotate(unannounced_only=Value(False))
-        .values_list(*columns),
-        visible.filter(id__in=listed.values("paper_id"))
-        .annotate(unannounced_only=Value(False))
-        .values_list(*columns),
-        visible.filter(published_at__gte=start, published_at__lt=end)
-        .annotate(unannounced_only=Value(True))
-        .values_list(*columns),
-    ]
+    with connection.cursor() as cursor:
+        cursor.execute(_entries_sql(), [first, last])
+        for paper_id, org in cursor.fetchall():
+            entry_orgs.setdefault(paper_id, set())
+            if org:
+                entry_orgs[paper_id].add(org)
+        bounds = [connection.ops.adapt_datetimefield_value(t) for t in (start, end)]
+        cursor.execute(_papers_sql(), [first, last, first, last, *bounds])
+        found = cursor.fetchall()
     rows = {}
-    for row in _fetch(parts[0].union(*parts[1:], all=True)):
+    for row in found:
+        # "No announcement day" is checked here, not in SQL (see ``_papers_sql``).
         if not (row[7] and row[3] is not None):
             rows[row[0]] = row
     ordered = [rows[pk] for pk in sorted(rows)]
-    digest = hashlib.blake2b(digest_size=16)
-    days: list[dt.date | None] = []
-    organizations = []
-    for pk, _upstream, _ours, announced, published_text, modified_text, org, _ in ordered:
-        digest.update(f"{pk}:{modified_text};".encode())
-        day = announced or published_text
-        days.append(day if isinstance(day, dt.date) else _date_of(day) if day else None)
-        orgs = set(entry_orgs.get(pk, ()))
-        if org:
-            orgs.add(org)
-        organizations.append(orgs)
+    digest = hashlib.blake2b(
+        "".join([f"{row[0]}:{row[5]};" for row in ordered]).encode(), digest_size=16
+    )
     return PeriodRows(
         np.array([row[0] for row in ordered], dtype=np.int64),
         np.array([row[1] + row[2] for row in ordered], dtype=np.int64),
-        days,
-        organizations,
         digest.hexdigest(),
+        [row[3] or row[4] for row in ordered],
+        [row[6] for row in ordered],
+        entry_orgs,
     )
 
 
-def _fetch(queryset) -> list[tuple]:
-    """The rows of ``queryset`` as the database driver gives them, without Django's
-    converter calls on every value (a third of reading a week's rows, cProfile): a date
-    comes as text on SQLite and as a date on PostgreSQL, which ``_read_rows`` takes both."""
-    sql, params = queryset.query.sql_with_params()
-    with connections[queryset.db].cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall()
+@functools.cache
+def _entries_sql() -> str:
+    entry, organization = DailyEntry._meta, Organization._meta
+    return (
+        f"SELECT e.{_column(DailyEntry, 'paper')}, o.{_column(Organization, 'name')}"
+        f" FROM {_quoted(entry.db_table)} e LEFT JOIN {_quoted(organization.db_table)} o"
+        f" ON e.{_column(DailyEntry, 'organization')} = o.{_column(Organization, 'id')}"
+        f" WHERE e.{_column(DailyEntry, 'date')} >= %s AND e.{_column(DailyEntry, 'date')} <= %s"
+    )
+
+
+@functools.cache
+def _papers_sql() -> str:
+    """The period's visible papers, written out rather than built by the ORM per request
+    (building and compiling the three querysets cost as much as running them: cProfile),
+    read without Django's converters (a third of reading a week's rows): a date comes as
+    text on SQLite and as a date on PostgreSQL, which ``PeriodRows.days`` takes both.
+
+    Three indexed lookups in a UNION ALL, not one OR: SQLite answers an OR across columns
+    by reading the whole papers table (0.6 s at 170k papers). The last column says the row
+    counts only without an announcement day, which is checked in Python: in SQL it made
+    SQLite pick the announced_on index and read every unannounced row. The two stamps are
+    read as text: converting 2,000 datetimes cost more than the rest of the query; only the
+    date part of ``published_at`` is used, and ``modified`` is compared, never read as a time.
+    """
+    paper, organization = _quoted(Paper._meta.db_table), _quoted(Organization._meta.db_table)
+
+    def c(name: str) -> str:
+        return f"p.{_column(Paper, name)}"
+
+    select = (
+        f"SELECT {c('id')}, {c('upstream_upvotes')}, {c('upvote_count')}, {c('announced_on')},"
+        f" CAST({c('published_at')} AS TEXT), CAST({c('modified')} AS TEXT),"
+        f" o.{_column(Organization, 'name')}, {{}}"
+        f" FROM {paper} p LEFT JOIN {organization} o"
+        f" ON {c('organization')} = o.{_column(Organization, 'id')}"
+        f" WHERE NOT {c('hidden')} AND {c('withdrawn_at')} IS NULL AND "
+    )
+    listed = (
+        f"SELECT {_column(DailyEntry, 'paper')} FROM {_quoted(DailyEntry._meta.db_table)}"
+        f" WHERE {_column(DailyEntry, 'date')} >= %s AND {_column(DailyEntry, 'date')} <= %s"
+    )
+    return " UNION ALL ".join(
+        [
+            select.format(0) + f"{c('announced_on')} >= %s AND {c('announced_on')} <= %s",
+            select.format(0) + f"{c('id')} IN ({listed})",
+            select.format(1) + f"{c('published_at')} >= %s AND {c('published_at')} < %s",
+        ]
+    )
+
+
+def _column(model, name: str) -> str:
+    return _quoted(model._meta.get_field(name).column)
+
+
+def _quoted(name: str) -> str:
+    return connection.ops.quote_name(name)
 
 
 def _date_of(text: str) -> dt.date:
