@@ -48,7 +48,7 @@ def cards(picks: Iterable[Pick], voted: set[int]) -> list[Card]:
         authors = ", ".join(names[:AUTHORS_SHOWN])
         if len(names) > AUTHORS_SHOWN:
             authors += f" and {len(names) - AUTHORS_SHOWN} more"
-        organization = paper.organization.name if paper.organization_id else ""
+        organization = paper.organization.name if paper.organization else ""
         made.append(
             Card(
                 pick,
