@@ -11,9 +11,11 @@ who follows an author, a category and a search, and times the whole page through
 client (login session, ranking, reasons, template) for the newest day, week and month of the
 listings: ``--runs`` requests each after one warm-up, p50 and p95; and the ranking alone
 (``ForYou(...)[:30]``: candidates, library, follows, vectors, ranking, the first page's
-papers and reasons, without the template). ``--profile`` instead runs cProfile over the
-whole page's requests of each period and prints where the time goes, and the queries one
-page makes.
+papers and reasons, without the template), and the ranking of a reader's first view of the
+period (the library's closeness to the period, which a process keeps, made anew). Prints the
+load average before and after: on a shared machine the figures mean little without it.
+``--profile`` instead runs cProfile over the whole page's requests of each period and prints
+where the time goes, and the queries one page makes.
 """
 
 from __future__ import annotations
@@ -68,6 +70,7 @@ def main() -> None:
     from django.test import Client
 
     from dailypapers.lib.dates import period_containing
+    from dailypapers.library import prepared
     from dailypapers.library.following import follow
     from dailypapers.library.foryou import ForYou, newest_day
     from dailypapers.library.models import LibraryItem
@@ -106,23 +109,31 @@ def main() -> None:
     if args.profile:
         profile(client, day, args.runs)
         return
-    print("| period | candidates | ranking p50 ms | ranking p95 ms | page p50 ms | page p95 ms |")
-    print("|---|---:|---:|---:|---:|---:|")
+    print(f"load average before: {', '.join(f'{load:.2f}' for load in os.getloadavg())}\n")
+    print(
+        "| period | candidates | ranking p50 ms | ranking p95 ms | first view p50 ms"
+        " | first view p95 ms | page p50 ms | page p95 ms |"
+    )
+    print("|---|---:|---:|---:|---:|---:|---:|---:|")
     for kind in ("date", "week", "month"):
         key = period_containing(kind, day).key
         url = f"/papers/for-you?{kind}={key}"
         first = client.get(url)
         assert first.status_code == 200, first.status_code
         candidates = len(ForYou(user, period_containing(kind, day)))
-        ranking, page = [], []
+        ranking, first_view, page = [], [], []
         for _ in range(args.runs):
             started = time.perf_counter()
             ForYou(user, period_containing(kind, day))[:30]
             ranking.append((time.perf_counter() - started) * 1000)
+            prepared.forget_closeness()
+            started = time.perf_counter()
+            ForYou(user, period_containing(kind, day))[:30]
+            first_view.append((time.perf_counter() - started) * 1000)
             started = time.perf_counter()
             client.get(url)
             page.append((time.perf_counter() - started) * 1000)
-        timings = f"{median_and_p95(ranking)} | {median_and_p95(page)}"
+        timings = " | ".join(median_and_p95(t) for t in (ranking, first_view, page))
         print(f"| {kind} {key} | {candidates:,} | {timings} |")
     # A yardstick for a shared machine: the site's own hybrid search, which docs/search.md
     # times at 6.7-8.9 ms p50 at 170k on the idle machine.
@@ -136,6 +147,7 @@ def main() -> None:
         list(search(words[run % 3], SearchFilters())[:20])
         searches.append((time.perf_counter() - started) * 1000)
     print(f"\nyardstick, hybrid search now (p50 | p95 ms): {median_and_p95(searches)}")
+    print(f"load average after: {', '.join(f'{load:.2f}' for load in os.getloadavg())}")
 
 
 def profile(client, day, runs: int) -> None:

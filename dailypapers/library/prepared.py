@@ -130,6 +130,14 @@ def forget() -> None:
         _rows.clear()
 
 
+def forget_closeness() -> None:
+    """Drop the libraries' kept closeness only (bench/for_you_speed.py: what a reader's first
+    view of a period costs)."""
+    with _lock:
+        for profile in _libraries.values():
+            profile.derived.clear()
+
+
 def period_rows(period: Period, max_age: float = 0) -> PeriodRows:
     """The papers of a period: announced by arXiv in it, or on one of its daily lists (or,
     for a paper with no announcement day, published in it); hidden and withdrawn ones never.
