@@ -16,6 +16,7 @@ from django.utils.html import format_html_join
 from django.utils.safestring import SafeString
 
 from dailypapers.library.foryou import Pick, address
+from dailypapers.papers.models import Paper
 
 # "A, B, C and 4 more": the card names the first three authors, as the daily lists do.
 AUTHORS_SHOWN = 3
@@ -35,7 +36,7 @@ class Card:
     voted: bool
 
     @property
-    def paper(self):
+    def paper(self) -> Paper:
         return self.pick.paper
 
 
