@@ -1,11 +1,14 @@
 """What "For you" reuses between requests, kept in each process: a period's candidate papers
-(authors, categories, vectors, author index) and a reader's library (ids, vectors, author
-counts). ``foryou.py`` asks for both on every request; here they are built once per change.
+(authors, categories, vectors, author and category indexes, the papers a followed search's
+text matches) and a reader's library (ids, vectors, author counts, and its closeness to each
+period's candidates). ``foryou.py`` asks for them on every request; here they are built once
+per change. The period's rows themselves are read on every request, by one statement.
 
 Why per process and not in Django's cache: the vectors they hold (a 500-paper library is
 0.5 MB, a week of candidates 1 MB) would be pickled on every get, and the vector index they
 come from is per process already (``search.vectors``). Nothing here is shared between
-readers except the period's candidates, which are the same public papers for everyone.
+readers except the period's candidates, which are the same public papers for everyone, and
+a search text's matches among them, the same for whoever follows it (nothing kept says who).
 
 How each stays true without being told of changes (bulk ingests and imports send no
 signals):
