@@ -26,6 +26,7 @@ from dailypapers.core.ratelimits import limited
 from dailypapers.lib.dates import Period, parse_period, period_containing
 from dailypapers.library import feeds
 from dailypapers.library.cards import cards
+from dailypapers.library.cards import html as cards_html
 from dailypapers.library.export import reader_data
 from dailypapers.library.following import BadFollow, follow, unfollow
 from dailypapers.library.foryou import ForYou, Pick, following_feed, newest_day
@@ -76,12 +77,12 @@ def requested_period(request: HttpRequest, latest: dt.date | None) -> Period:
 
 
 def _cards_context(request: HttpRequest, picks: list[Pick]) -> dict[str, Any]:
-    """What ``library/_pick.html`` needs: the cards, and what every card shares (this
-    page's address, one CSRF field for all its forms), made once rather than per card."""
+    """The cards (``cards.py``) and their markup, with what every card shares (this page's
+    address, one CSRF field for all its forms) made once rather than per card."""
+    made = cards(picks, voted_ids(request.user, (pick.paper.pk for pick in picks)))
     return {
-        "cards": cards(picks, voted_ids(request.user, (pick.paper.pk for pick in picks))),
-        "here": request.get_full_path(),
-        "csrf_input": csrf_input(request),
+        "cards": made,
+        "cards_html": cards_html(made, csrf_input(request), request.get_full_path()),
     }
 
 

@@ -305,7 +305,7 @@ def test_the_page_sends_as_many_queries_for_45_papers_as_for_5(
 
 
 def test_a_cards_vote_button_is_the_shared_one(as_alice, reader, corpus):
-    """library/_pick.html writes out papers/_vote.html: the two must not drift apart, in
+    """cards.py writes out papers/_vote.html: the two must not drift apart, in
     either state of the button (an upvoted paper is in the library, so not on the page:
     the card is rendered alone for that state)."""
     import re
@@ -314,6 +314,7 @@ def test_a_cards_vote_button_is_the_shared_one(as_alice, reader, corpus):
     from django.template.loader import render_to_string
 
     from dailypapers.library.cards import cards
+    from dailypapers.library.cards import html as cards_html
 
     response = as_alice.get("/papers/for-you?date=2026-05-20")
     request = response.wsgi_request
@@ -334,7 +335,5 @@ def test_a_cards_vote_button_is_the_shared_one(as_alice, reader, corpus):
     for pick in picks:
         voted = {pick.paper.pk}
         context = {"card": cards([pick], voted)[0], "here": request.get_full_path()}
-        card = render_to_string(
-            "library/_pick.html", {**context, "csrf_input": csrf_input(request)}
-        )
+        card = cards_html([context["card"]], csrf_input(request), context["here"])
         assert forms(card) == [shared(pick.paper, voted)]
