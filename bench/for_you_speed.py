@@ -11,7 +11,11 @@ who follows an author, a category and a search, and times the whole page through
 client (login session, ranking, reasons, template) for the newest day, week and month of the
 listings: ``--runs`` requests each after one warm-up, p50 and p95; and the ranking alone
 (``ForYou(...)[:30]``: candidates, library, follows, vectors, ranking, the first page's
-papers and reasons, without the template).
+papers and reasons, without the template), and the ranking of a reader's first view of the
+period (the library's closeness to the period, which a process keeps, made anew). Prints the
+load average before and after: on a shared machine the figures mean little without it.
+``--profile`` instead runs cProfile over the whole page's requests of each period and prints
+where the time goes, and the queries one page makes.
 """
 
 from __future__ import annotations
@@ -48,6 +52,7 @@ def main() -> None:
     parser.add_argument("--data", type=Path, default=None)
     parser.add_argument("--limit", type=int, default=10**9)
     parser.add_argument("--runs", type=int, default=60)
+    parser.add_argument("--profile", action="store_true", help="profile the pages instead")
     args = parser.parse_args()
     folder = args.data or Path(tempfile.mkdtemp(prefix="dailypapers-foryou-"))
     folder.mkdir(parents=True, exist_ok=True)
@@ -65,6 +70,7 @@ def main() -> None:
     from django.test import Client
 
     from dailypapers.lib.dates import period_containing
+    from dailypapers.library import prepared
     from dailypapers.library.following import follow
     from dailypapers.library.foryou import ForYou, newest_day
     from dailypapers.library.models import LibraryItem
@@ -100,23 +106,34 @@ def main() -> None:
     day = newest_day()
     print(f"{total:,} papers; a reader with {len(library)} library papers; newest day {day}")
     print(f"vector index: {type(vectors.index()).__name__}\n")
-    print("| period | candidates | ranking p50 ms | ranking p95 ms | page p50 ms | page p95 ms |")
-    print("|---|---:|---:|---:|---:|---:|")
+    if args.profile:
+        profile(client, day, args.runs)
+        return
+    print(f"load average before: {', '.join(f'{load:.2f}' for load in os.getloadavg())}\n")
+    print(
+        "| period | candidates | ranking p50 ms | ranking p95 ms | first view p50 ms"
+        " | first view p95 ms | page p50 ms | page p95 ms |"
+    )
+    print("|---|---:|---:|---:|---:|---:|---:|---:|")
     for kind in ("date", "week", "month"):
         key = period_containing(kind, day).key
         url = f"/papers/for-you?{kind}={key}"
         first = client.get(url)
         assert first.status_code == 200, first.status_code
         candidates = len(ForYou(user, period_containing(kind, day)))
-        ranking, page = [], []
+        ranking, first_view, page = [], [], []
         for _ in range(args.runs):
             started = time.perf_counter()
             ForYou(user, period_containing(kind, day))[:30]
             ranking.append((time.perf_counter() - started) * 1000)
+            prepared.forget_closeness()
+            started = time.perf_counter()
+            ForYou(user, period_containing(kind, day))[:30]
+            first_view.append((time.perf_counter() - started) * 1000)
             started = time.perf_counter()
             client.get(url)
             page.append((time.perf_counter() - started) * 1000)
-        timings = f"{median_and_p95(ranking)} | {median_and_p95(page)}"
+        timings = " | ".join(median_and_p95(t) for t in (ranking, first_view, page))
         print(f"| {kind} {key} | {candidates:,} | {timings} |")
     # A yardstick for a shared machine: the site's own hybrid search, which docs/search.md
     # times at 6.7-8.9 ms p50 at 170k on the idle machine.
@@ -130,6 +147,37 @@ def main() -> None:
         list(search(words[run % 3], SearchFilters())[:20])
         searches.append((time.perf_counter() - started) * 1000)
     print(f"\nyardstick, hybrid search now (p50 | p95 ms): {median_and_p95(searches)}")
+    print(f"load average after: {', '.join(f'{load:.2f}' for load in os.getloadavg())}")
+
+
+def profile(client, day, runs: int) -> None:
+    """cProfile of ``runs`` requests of each period's page, by cumulative time, and the SQL
+    statements one request sends."""
+    import cProfile
+    import pstats
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from dailypapers.lib.dates import period_containing
+
+    for kind in ("date", "week", "month"):
+        url = f"/papers/for-you?{kind}={period_containing(kind, day).key}"
+        client.get(url)
+        with CaptureQueriesContext(connection) as queries:
+            client.get(url)
+        print(f"\n## {url}: {len(queries)} queries")
+        for query in queries.captured_queries:
+            print(f"  {query['time']} s  {query['sql'][:160]}")
+        profiler = cProfile.Profile()
+        profiler.enable()
+        for _ in range(runs):
+            client.get(url)
+        profiler.disable()
+        stats = pstats.Stats(profiler).sort_stats("cumulative")
+        stats.print_stats(45)
+        # What the view and the ranking spend their time on, one level down.
+        stats.print_callees(r"views.py.*\(for_you\)|foryou.py.*\(__init__\)|__getitem__")
 
 
 if __name__ == "__main__":

@@ -1,20 +1,23 @@
 """ "For you" and "Following" for one reader, from the database: which papers are candidates,
 the reader's library and follows, the ranking (``ranking.rank``) and the reason for each paper.
 
-Private by construction: everything here takes the reader and returns their own list; nothing
-is cached across readers and no public page or feed calls it.
+Private by construction: everything here takes the reader and returns their own list, and no
+public page or feed calls it. What is kept across readers is keyed by its whole content (a
+reason's HTML by the reason, an address by its arguments), so a reader only ever gets back
+what their own request made.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import overload
 
 import numpy as np
 from django.db.models import Q
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
@@ -60,7 +63,12 @@ class Reason:
     def html(self) -> SafeString:
         """The reason as the pages show it: the subject linked (a library paper's title or a
         search in quotes), "which you follow" after a followed subject. Made here, not in
-        the template: 30 picks' reasons were a fifth of the page's rendering."""
+        the template: 30 picks' reasons were a fifth of the page's rendering; and kept, as
+        it depends on the reason's fields only, which recur from request to request (their
+        format_html calls were a tenth of a day's page: cProfile, load 8)."""
+        return _reason_html(self)
+
+    def _html(self) -> SafeString:
         subject: str = ""
         if self.subject and self.url:
             shown = self.subject
@@ -78,6 +86,11 @@ class Reason:
             followed,
             self.after,
         )
+
+
+@functools.lru_cache(maxsize=16384)
+def _reason_html(reason: Reason) -> SafeString:
+    return reason._html()
 
 
 @dataclass
@@ -103,32 +116,29 @@ class Candidate:
 def period_candidates(period: Period, leave_out: set[int]) -> list[Candidate]:
     """The papers of a period (``prepared.period_rows`` says which) less ``leave_out``, most
     upvoted first: the usual list's order, which ties fall back to."""
-    return _candidates(period, leave_out)[0]
-
-
-def _candidates(
-    period: Period, leave_out: set[int], rows_max_age: float = 0
-) -> tuple[list[Candidate], prepared.PeriodDetails, np.ndarray]:
-    """The candidates, the period's kept details, and each candidate's position in them."""
-    rows = prepared.period_rows(period, rows_max_age)
+    rows = prepared.period_rows(period)
     details = prepared.period_details(period, rows)
+    return [_candidate(rows, details, p) for p in _positions(rows, leave_out).tolist()]
+
+
+def _positions(rows: prepared.PeriodRows, leave_out: set[int]) -> np.ndarray:
+    """The positions in ``rows`` of the candidates: all but ``leave_out``, most upvoted first,
+    then by id (lexsort sorts by its last key first)."""
     keep = ~np.isin(rows.ids, np.fromiter(leave_out, dtype=np.int64, count=len(leave_out)))
     positions = np.flatnonzero(keep)
-    # Most upvoted first, then by id: lexsort sorts by its last key first.
-    positions = positions[np.lexsort((rows.ids[positions], -rows.votes[positions]))]
-    found = [
-        Candidate(
-            int(rows.ids[p]),
-            int(rows.votes[p]),
-            rows.days[p],
-            details.author_names[p],
-            details.categories[p],
-            details.primary_categories[p],
-            set(rows.organizations[p]),
-        )
-        for p in positions.tolist()
-    ]
-    return found, details, positions
+    return positions[np.lexsort((rows.ids[positions], -rows.votes[positions]))]
+
+
+def _candidate(rows: prepared.PeriodRows, details: prepared.PeriodDetails, p: int) -> Candidate:
+    return Candidate(
+        int(rows.ids[p]),
+        int(rows.votes[p]),
+        rows.days[p],
+        details.author_names[p],
+        details.categories[p],
+        details.primary_categories[p],
+        set(rows.organizations[p]),
+    )
 
 
 def follow_reasons(candidates: list[Candidate], follows: Follows) -> dict[int, list[Reason]]:
@@ -137,25 +147,77 @@ def follow_reasons(candidates: list[Candidate], follows: Follows) -> dict[int, l
     if not follows:
         return reasons
     for c in candidates:
-        found = []
-        for name in c.author_names:
-            if name in follows.authors:
-                url = reverse("papers:author", args=[name])
-                found.append(Reason("author", "By", name, url))
-        for org in sorted(c.organizations & follows.organizations):
-            url = reverse("papers:organization", args=[org])
-            found.append(Reason("organization", "From", org, url))
-        for category in c.categories:
-            if category in follows.categories:
-                found.append(Reason("category", "In", category, ""))
-        if found:
+        if found := _followed_reasons(c, follows):
             reasons[c.paper_id] = found
     ids = frozenset(c.paper_id for c in candidates)
     for text in follows.searches[:SEARCHES_MATCHED]:
-        url = reverse("papers:index") + "?" + _query_string(text)
+        url = _search_url(text)
         for pk in KeywordResults(parse_query(text)).matching(ids):
             reasons.setdefault(pk, []).append(Reason("search", "Matches your search", text, url))
     return reasons
+
+
+def _followed_reasons(c: Candidate, follows: Follows) -> list[Reason]:
+    """The followed authors, organizations and categories of one paper, in its order."""
+    found = []
+    for name in c.author_names:
+        if name in follows.authors:
+            found.append(Reason("author", "By", name, address("papers:author", name)))
+    for org in sorted(c.organizations & follows.organizations):
+        found.append(Reason("organization", "From", org, address("papers:organization", org)))
+    for category in c.categories:
+        if category in follows.categories:
+            found.append(Reason("category", "In", category, ""))
+    return found
+
+
+def period_follow_reasons(
+    rows: prepared.PeriodRows,
+    details: prepared.PeriodDetails,
+    positions: np.ndarray,
+    follows: Follows,
+) -> dict[int, list[Reason]]:
+    """``follow_reasons`` of the candidates at ``positions``, the same reasons in the same
+    order, from the period's kept indexes: the followed names are looked up among the
+    candidates rather than every candidate's names among the follows, and a followed
+    search's matches are kept with the period (``prepared.search_matches``)."""
+    reasons: dict[int, list[Reason]] = {}
+    if not follows:
+        return reasons
+    hit: set[int] = set()
+    for name in follows.authors:
+        if (where := details.authors.positions.get(name)) is not None:
+            hit.update(where.tolist())
+    for category in follows.categories:
+        hit.update(details.in_category.get(category, ()))
+    if follows.organizations:
+        hit.update(p for p, orgs in enumerate(rows.organizations) if orgs & follows.organizations)
+    wanted = set(positions.tolist())
+    for p in sorted(hit & wanted):
+        if found := _followed_reasons(_candidate(rows, details, p), follows):
+            reasons[int(rows.ids[p])] = found
+    candidate_ids = set(rows.ids[positions].tolist())
+    for text in follows.searches[:SEARCHES_MATCHED]:
+        url = _search_url(text)
+        for pk in sorted(prepared.search_matches(details, rows.ids, text) & candidate_ids):
+            reasons.setdefault(pk, []).append(Reason("search", "Matches your search", text, url))
+    return reasons
+
+
+def address(name: str, argument: str) -> str:
+    """``reverse(name, args=[argument])``, memoised: an author's, organization's or paper's
+    address never changes while the process runs, and reverse() costs about 25 µs, several
+    times a card. The script prefix is part of the key, as reverse() puts it in."""
+    return _reversed(get_script_prefix(), name, argument)
+
+
+@functools.lru_cache(maxsize=8192)
+def _reversed(prefix: str, name: str, argument: str) -> str:
+    return reverse(name, args=[argument])
+
+
+def _search_url(text: str) -> str:
+    return reverse("papers:index") + "?" + _query_string(text)
 
 
 def _query_string(text: str) -> str:
@@ -181,16 +243,19 @@ class ForYou(Sequence[Pick]):
         reader's, when the caller read them already (a digest's two personal sections)."""
         self.period = period
         # The library's ids, vectors and author counts, and the period's author lists,
-        # vectors and author index, are kept between requests (``prepared.py``): what is
-        # left per request is a few small queries and the arithmetic.
+        # vectors, author and category indexes and search matches, are kept between
+        # requests (``prepared.py``), and so are the library's closeness to the period's
+        # candidates: what is left per request is a few small queries and the blending.
         papers = papers or reader_papers(user)
         profile = prepared.library_profile(user, papers.library[:LIBRARY_RANKING_LIMIT])
         library = profile.ids
         leave_out = papers.marked() | set(library)
-        self.candidates, details, positions = _candidates(period, leave_out, rows_max_age)
+        self._rows = prepared.period_rows(period, rows_max_age)
+        self._details = details = prepared.period_details(period, self._rows)
+        self.positions = positions = _positions(self._rows, leave_out)
         self.follows = follows if follows is not None else Follows.of(user)
         self.personal = bool(library) or bool(self.follows)
-        self.followed = follow_reasons(self.candidates, self.follows)
+        self.followed = period_follow_reasons(self._rows, details, positions, self.follows)
         dim = details.matrix.shape[1]
         if library and dim and profile.matrix.shape[1] == dim:
             candidate_matrix = details.matrix[positions]
@@ -198,25 +263,46 @@ class ForYou(Sequence[Pick]):
         else:
             candidate_matrix = np.zeros((len(positions), 0), np.float32)
             library_matrix = np.zeros((0, 0), np.float32)
-        newest = max((c.day for c in self.candidates if c.day), default=timezone.now().date())
         self.library = library
         self.library_authors = profile.authors
-        affinity = details.authors.affinity(self.library_authors)[positions]
+        near, affinity = prepared.library_closeness(
+            profile,
+            details,
+            positions,
+            candidate_matrix,
+            library_matrix,
+            weights.top_k,
+            weights.center,
+        )
+        self.votes = self._rows.votes[positions]
+        ids = self._rows.ids[positions]
         self.ranked: Ranked = rank(
             candidate_matrix,
             library_matrix,
-            np.array([c.votes for c in self.candidates], dtype=np.float64),
-            np.array([(newest - (c.day or newest)).days for c in self.candidates], np.float64),
-            np.array([c.paper_id in self.followed for c in self.candidates], dtype=np.float64),
+            self.votes.astype(np.float64),
+            self._ages(positions) if weights.freshness else np.zeros(len(positions)),
+            np.isin(ids, np.fromiter(self.followed, np.int64, len(self.followed))).astype(float),
             weights,
-            affinity,
+            affinity[positions],
+            near,
         )
-        near = self.ranked.closeness
-        spread = float(near.std()) if len(near) > 1 else 0.0
-        self.close_bar = float(near.mean()) + CLOSE_Z * spread if spread > 0 else np.inf
+        near_closeness = self.ranked.closeness
+        spread = float(near_closeness.std()) if len(near_closeness) > 1 else 0.0
+        self.close_bar = float(near_closeness.mean()) + CLOSE_Z * spread if spread > 0 else np.inf
+
+    def _ages(self, positions: np.ndarray) -> np.ndarray:
+        """Days from each candidate to the newest candidate (the freshness term's input)."""
+        days = [self._rows.days[p] for p in positions.tolist()]
+        newest = max((d for d in days if d), default=timezone.now().date())
+        return np.array([(newest - (d or newest)).days for d in days], np.float64)
+
+    @property
+    def candidates(self) -> list[Candidate]:
+        """The candidates, most upvoted first (made on demand: a page needs 30 of them)."""
+        return [_candidate(self._rows, self._details, p) for p in self.positions.tolist()]
 
     def __len__(self) -> int:
-        return len(self.candidates)
+        return len(self.positions)
 
     @overload
     def __getitem__(self, index: int) -> Pick: ...
@@ -226,7 +312,10 @@ class ForYou(Sequence[Pick]):
         if isinstance(index, int):
             return self[index : index + 1][0]
         positions = [int(p) for p in self.ranked.order[index]]
-        wanted = [self.candidates[p].paper_id for p in positions]
+        shown = {
+            p: _candidate(self._rows, self._details, int(self.positions[p])) for p in positions
+        }
+        wanted = [shown[p].paper_id for p in positions]
         nearest = {
             p: self.library[int(self.ranked.nearest[p])]
             for p in positions
@@ -236,24 +325,24 @@ class ForYou(Sequence[Pick]):
         # Of a library paper a reason needs the title and the address only: not the whole
         # row (abstract, summary, JSON lists) that a shown paper needs.
         titled = {
-            pk: (title, reverse("papers:paper", args=[arxiv_id]))
+            pk: (title, address("papers:paper", arxiv_id))
             for pk, title, arxiv_id in Paper.objects.filter(
                 pk__in=set(nearest.values())
             ).values_list("id", "title", "arxiv_id")
         }
-        top_votes = max((c.votes for c in self.candidates), default=0)
+        top_votes = int(self.votes.max()) if len(self.votes) else 0
         picks = []
         for position, pk in zip(positions, wanted, strict=True):
             if pk not in papers:
                 continue
             reasons = list(self.followed.get(pk, []))
             if not any(r.kind == "author" for r in reasons):
-                reasons += self.author_reasons(self.candidates[position])
+                reasons += self.author_reasons(shown[position])
             library_paper = titled.get(nearest.get(position, -1))
             if library_paper is not None:
                 reasons.append(Reason("library", "Close to", *library_paper))
             if not reasons:
-                reasons.append(community_reason(self.candidates[position], top_votes))
+                reasons.append(community_reason(shown[position], top_votes))
             picks.append(Pick(papers[pk], reasons, float(self.ranked.score[position])))
         return picks
 
@@ -263,7 +352,7 @@ class ForYou(Sequence[Pick]):
         count, name = max(known, default=(0, ""))
         if not count:
             return []
-        url = reverse("papers:author", args=[name])
+        url = address("papers:author", name)
         papers = f"{count} paper{'s' if count > 1 else ''}"
         return [
             Reason("library_author", "By", name, url, f", an author of {papers} in your library")

@@ -1,11 +1,14 @@
 """What "For you" reuses between requests, kept in each process: a period's candidate papers
-(authors, categories, vectors, author index) and a reader's library (ids, vectors, author
-counts). ``foryou.py`` asks for both on every request; here they are built once per change.
+(authors, categories, vectors, author and category indexes, the papers a followed search's
+text matches) and a reader's library (ids, vectors, author counts, and its closeness to each
+period's candidates). ``foryou.py`` asks for them on every request; here they are built once
+per change. The period's rows themselves are read on every request, by one statement.
 
 Why per process and not in Django's cache: the vectors they hold (a 500-paper library is
 0.5 MB, a week of candidates 1 MB) would be pickled on every get, and the vector index they
 come from is per process already (``search.vectors``). Nothing here is shared between
-readers except the period's candidates, which are the same public papers for everyone.
+readers except the period's candidates, which are the same public papers for everyone, and
+a search text's matches among them, the same for whoever follows it (nothing kept says who).
 
 How each stays true without being told of changes (bulk ingests and imports send no
 signals):
@@ -28,19 +31,19 @@ Not here: ranking (``ranking.py``), reasons and pages (``foryou.py``).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import threading
 import time
 from collections import Counter, OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
-from django.db.models import CharField
-from django.db.models.functions import Cast
+from django.db import connection
 
 from dailypapers.lib.dates import Period
-from dailypapers.library.ranking import AuthorIndex, library_authors
-from dailypapers.papers.models import DailyEntry, Paper
+from dailypapers.library.ranking import AuthorIndex, closeness, library_authors
+from dailypapers.papers.models import DailyEntry, Organization, Paper
 from dailypapers.search import vectors
 
 # A period's author lists and vectors are rebuilt at least this often even when no stamp
@@ -55,13 +58,35 @@ _lock = threading.Lock()
 
 @dataclass
 class PeriodRows:
-    """The period's visible papers, ordered by id: the light columns, read on every request."""
+    """The period's visible papers, ordered by id: the light columns, read on every request.
+    Days and organizations are made from what was read when first asked for: a request
+    needs them of its 30 shown papers, or not at all."""
 
     ids: np.ndarray  # int64, ascending
     votes: np.ndarray  # int64
-    days: list[dt.date | None]
-    organizations: list[set[str]]
     stamp: str  # a digest of the ids and their ``modified``: what the heavy part depends on
+    # Per paper: its announcement day, else its publication stamp, as the driver gave them
+    # (text or date); its organization's name or None; and the daily lists' organizations.
+    day_values: list = field(default_factory=list, repr=False)
+    organization_names: list = field(default_factory=list, repr=False)
+    entry_organizations: dict[int, set[str]] = field(default_factory=dict, repr=False)
+
+    @functools.cached_property
+    def days(self) -> list[dt.date | None]:
+        return [
+            value if isinstance(value, dt.date) else _date_of(value) if value else None
+            for value in self.day_values
+        ]
+
+    @functools.cached_property
+    def organizations(self) -> list[set[str]]:
+        made = []
+        for pk, name in zip(self.ids.tolist(), self.organization_names, strict=True):
+            names = set(self.entry_organizations.get(pk, ()))
+            if name:
+                names.add(name)
+            made.append(names)
+        return made
 
 
 @dataclass
@@ -76,6 +101,10 @@ class PeriodDetails:
     matrix: np.ndarray  # (n, dim) float32, a zero row where a paper has no vector yet
     missing: list[int]  # positions of those zero rows
     authors: AuthorIndex
+    in_category: dict[str, list[int]]  # positions of the papers of each category
+    # The paper ids each followed search matches among these papers, by the search's text:
+    # kept with the rest, as the papers' text is what their stamps vouch for.
+    searches: dict[str, frozenset[int]] = field(default_factory=dict)
 
 
 @dataclass
@@ -86,6 +115,9 @@ class LibraryProfile:
     matrix: np.ndarray  # (len(ids), dim) float32
     missing: list[int]
     authors: Counter[str]
+    # Closeness to a period's candidates and their library-author affinity, which depend on
+    # nothing else (``derived``): a reader's next page, or the same page again, reuses them.
+    derived: OrderedDict[tuple, tuple] = field(default_factory=OrderedDict)
 
 
 _periods: OrderedDict[tuple, PeriodDetails] = OrderedDict()
@@ -99,6 +131,14 @@ def forget() -> None:
         _periods.clear()
         _libraries.clear()
         _rows.clear()
+
+
+def forget_closeness() -> None:
+    """Drop the libraries' kept closeness only (bench/for_you_speed.py: what a reader's first
+    view of a period costs)."""
+    with _lock:
+        for profile in _libraries.values():
+            profile.derived.clear()
 
 
 def period_rows(period: Period, max_age: float = 0) -> PeriodRows:
@@ -124,64 +164,101 @@ def period_rows(period: Period, max_age: float = 0) -> PeriodRows:
 
 
 def _read_rows(period: Period) -> PeriodRows:
-    listed = DailyEntry.objects.filter(date__gte=period.first, date__lte=period.last)
     entry_orgs: dict[int, set[str]] = {}
-    for paper_id, org in listed.values_list("paper_id", "organization__name"):
-        entry_orgs.setdefault(paper_id, set())
-        if org:
-            entry_orgs[paper_id].add(org)
+    first, last = (connection.ops.adapt_datefield_value(d) for d in (period.first, period.last))
     start = dt.datetime.combine(period.first, dt.time(), dt.UTC)
     end = dt.datetime.combine(period.last + dt.timedelta(days=1), dt.time(), dt.UTC)
-    # Three indexed lookups, not one OR: SQLite answers an OR across columns by reading the
-    # whole papers table (0.6 s at 170k papers). "No announcement day" is checked here, not in
-    # SQL, where it made SQLite pick the announced_on index and read every unannounced row.
-    visible = Paper.objects.filter(hidden=False, withdrawn_at__isnull=True)
-    parts = [
-        (visible.filter(announced_on__gte=period.first, announced_on__lte=period.last), False),
-        (visible.filter(id__in=listed.values("paper_id")), False),
-        (visible.filter(published_at__gte=start, published_at__lt=end), True),
-    ]
-    # The two stamps are read as text: converting 2,000 datetimes cost more than the rest of
-    # the query (cProfile, a week at 170k papers). Only the date part of ``published_at`` is
-    # used, and ``modified`` is compared, never read as a time.
-    published = Cast("published_at", output_field=CharField())
-    modified = Cast("modified", output_field=CharField())
+    with connection.cursor() as cursor:
+        cursor.execute(_entries_sql(), [first, last])
+        for paper_id, org in cursor.fetchall():
+            entry_orgs.setdefault(paper_id, set())
+            if org:
+                entry_orgs[paper_id].add(org)
+        bounds = [connection.ops.adapt_datetimefield_value(t) for t in (start, end)]
+        cursor.execute(_papers_sql(), [first, last, first, last, *bounds])
+        found = cursor.fetchall()
     rows = {}
-    for part, unannounced_only in parts:
-        for row in part.values_list(
-            "id",
-            "upstream_upvotes",
-            "upvote_count",
-            "announced_on",
-            published,
-            modified,
-            "organization__name",
-        ):
-            if not (unannounced_only and row[3] is not None):
-                rows[row[0]] = row
+    for row in found:
+        # "No announcement day" is checked here, not in SQL (see ``_papers_sql``).
+        if not (row[7] and row[3] is not None):
+            rows[row[0]] = row
     ordered = [rows[pk] for pk in sorted(rows)]
-    digest = hashlib.blake2b(digest_size=16)
-    days: list[dt.date | None] = []
-    organizations = []
-    for pk, _upstream, _ours, announced, published_text, modified_text, org in ordered:
-        digest.update(f"{pk}:{modified_text};".encode())
-        days.append(announced or (_date_of(published_text) if published_text else None))
-        orgs = set(entry_orgs.get(pk, ()))
-        if org:
-            orgs.add(org)
-        organizations.append(orgs)
+    digest = hashlib.blake2b(
+        "".join([f"{row[0]}:{row[5]};" for row in ordered]).encode(), digest_size=16
+    )
     return PeriodRows(
         np.array([row[0] for row in ordered], dtype=np.int64),
         np.array([row[1] + row[2] for row in ordered], dtype=np.int64),
-        days,
-        organizations,
         digest.hexdigest(),
+        [row[3] or row[4] for row in ordered],
+        [row[6] for row in ordered],
+        entry_orgs,
     )
+
+
+@functools.cache
+def _entries_sql() -> str:
+    entry, organization = DailyEntry._meta, Organization._meta
+    return (
+        f"SELECT e.{_column(DailyEntry, 'paper')}, o.{_column(Organization, 'name')}"
+        f" FROM {_quoted(entry.db_table)} e LEFT JOIN {_quoted(organization.db_table)} o"
+        f" ON e.{_column(DailyEntry, 'organization')} = o.{_column(Organization, 'id')}"
+        f" WHERE e.{_column(DailyEntry, 'date')} >= %s AND e.{_column(DailyEntry, 'date')} <= %s"
+    )
+
+
+@functools.cache
+def _papers_sql() -> str:
+    """The period's visible papers, written out rather than built by the ORM per request
+    (building and compiling the three querysets cost as much as running them: cProfile),
+    read without Django's converters (a third of reading a week's rows): a date comes as
+    text on SQLite and as a date on PostgreSQL, which ``PeriodRows.days`` takes both.
+
+    Three indexed lookups in a UNION ALL, not one OR: SQLite answers an OR across columns
+    by reading the whole papers table (0.6 s at 170k papers). The last column says the row
+    counts only without an announcement day, which is checked in Python: in SQL it made
+    SQLite pick the announced_on index and read every unannounced row. The two stamps are
+    read as text: converting 2,000 datetimes cost more than the rest of the query; only the
+    date part of ``published_at`` is used, and ``modified`` is compared, never read as a time.
+    """
+    paper, organization = _quoted(Paper._meta.db_table), _quoted(Organization._meta.db_table)
+
+    def c(name: str) -> str:
+        return f"p.{_column(Paper, name)}"
+
+    select = (
+        f"SELECT {c('id')}, {c('upstream_upvotes')}, {c('upvote_count')}, {c('announced_on')},"
+        f" CAST({c('published_at')} AS TEXT), CAST({c('modified')} AS TEXT),"
+        f" o.{_column(Organization, 'name')}, {{}}"
+        f" FROM {paper} p LEFT JOIN {organization} o"
+        f" ON {c('organization')} = o.{_column(Organization, 'id')}"
+        f" WHERE NOT {c('hidden')} AND {c('withdrawn_at')} IS NULL AND "
+    )
+    listed = (
+        f"SELECT {_column(DailyEntry, 'paper')} FROM {_quoted(DailyEntry._meta.db_table)}"
+        f" WHERE {_column(DailyEntry, 'date')} >= %s AND {_column(DailyEntry, 'date')} <= %s"
+    )
+    return " UNION ALL ".join(
+        [
+            select.format(0) + f"{c('announced_on')} >= %s AND {c('announced_on')} <= %s",
+            select.format(0) + f"{c('id')} IN ({listed})",
+            select.format(1) + f"{c('published_at')} >= %s AND {c('published_at')} < %s",
+        ]
+    )
+
+
+def _column(model, name: str) -> str:
+    return _quoted(model._meta.get_field(name).column)
+
+
+def _quoted(name: str) -> str:
+    return connection.ops.quote_name(name)
 
 
 def _date_of(text: str) -> dt.date:
     """The UTC day of a stored timestamp as SQLite ("2026-05-20 12:00:00") or PostgreSQL
-    ("2026-05-20 12:00:00+00", the session's time zone being UTC) print it."""
+    ("2026-05-20 12:00:00+00", the session's time zone being UTC) print it; or of a stored
+    date as SQLite gives it unconverted ("2026-05-20")."""
     return dt.date.fromisoformat(text[:10])
 
 
@@ -207,16 +284,22 @@ def period_details(period: Period, rows: PeriodRows) -> PeriodDetails:
         )
     }
     author_names = [by_id.get(pk, ([], [], ""))[0] for pk in ids]
+    categories = [by_id.get(pk, ([], [], ""))[1] for pk in ids]
+    in_category: dict[str, list[int]] = {}
+    for position, names in enumerate(categories):
+        for name in set(names):
+            in_category.setdefault(name, []).append(position)
     matrix, missing = matrix_of(ids, index)
     details = PeriodDetails(
         rows.stamp,
         time.monotonic(),
         author_names,
-        [by_id.get(pk, ([], [], ""))[1] for pk in ids],
+        categories,
         [by_id.get(pk, ([], [], ""))[2] for pk in ids],
         matrix,
         missing,
         AuthorIndex(author_names),
+        in_category,
     )
     with _lock:
         _periods[key] = details
@@ -284,3 +367,60 @@ def _fill_missing(matrix: np.ndarray, missing: list[int], ids: list[int], index)
         else:
             still.append(row)
     return still
+
+
+def search_matches(details: PeriodDetails, ids: np.ndarray, text: str) -> frozenset[int]:
+    """Which of the period's papers ``ids`` (as ``details`` was built from) the followed
+    search ``text`` matches; one keyword search per period and text while the details hold,
+    not one per request (with a week's 1,000 ids as its scope, the costliest step of a
+    request's ranking: cProfile, bench/for_you_speed.py --profile)."""
+    found = details.searches.get(text)
+    if found is None:
+        from dailypapers.search.keyword import KeywordResults
+        from dailypapers.search.query import parse_query
+
+        found = frozenset(KeywordResults(parse_query(text)).matching(ids.tolist()))
+        details.searches[text] = found
+    return found
+
+
+def library_closeness(
+    profile: LibraryProfile,
+    details: PeriodDetails,
+    positions: np.ndarray,
+    candidates: np.ndarray,
+    library: np.ndarray,
+    top_k: int,
+    center: bool,
+) -> tuple[tuple[np.ndarray, np.ndarray, np.ndarray], np.ndarray]:
+    """``ranking.closeness(candidates, library, top_k, center)``, where ``candidates`` are
+    the rows of ``details.matrix`` at ``positions`` and ``library`` the profile's, and
+    ``AuthorIndex.affinity`` of the period's papers to the library's authors. Kept on the
+    profile for these details, positions (the library and marks decide which are left out)
+    and vectors present (a vector filled in since counts): a reader's other pages of the
+    period, or the same page again, skip the arithmetic (a week's 1,000 candidates against
+    500 library papers: the matrix product and the author lookups, about 5 ms)."""
+    digest = hashlib.blake2b(positions.tobytes(), digest_size=16).hexdigest()
+    key = (
+        id(details),
+        details.stamp,
+        details.built,
+        digest,
+        len(details.missing),
+        len(profile.missing),
+        top_k,
+        center,
+    )
+    with _lock:
+        kept = profile.derived.get(key)
+    if kept is not None:
+        return kept
+    made = (
+        closeness(candidates, library, top_k, center),
+        details.authors.affinity(profile.authors),
+    )
+    with _lock:
+        profile.derived[key] = made
+        while len(profile.derived) > PERIODS_KEPT:
+            profile.derived.popitem(last=False)
+    return made

@@ -136,12 +136,16 @@ def rank(
     followed: np.ndarray,
     weights: Weights = DEFAULT,
     affinity: np.ndarray | None = None,
+    kept: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
 ) -> Ranked:
     """Rank the candidates (rows of unit vectors) for a reader whose library is ``library``
     (rows of unit vectors; may be empty). ``votes`` and ``age_days`` are per candidate;
     ``followed`` is True where a follow brought the candidate; ``affinity`` is
-    ``AuthorIndex.affinity`` of the library's authors."""
-    near, nearest, nearest_cosine = closeness(candidates, library, weights.top_k, weights.center)
+    ``AuthorIndex.affinity`` of the library's authors; ``kept`` is ``closeness(candidates,
+    library, weights.top_k, weights.center)`` when the caller kept it from an earlier call."""
+    if kept is None:
+        kept = closeness(candidates, library, weights.top_k, weights.center)
+    near, nearest, nearest_cosine = kept
     score = np.zeros(len(candidates), dtype=np.float64)
     if len(library) and len(candidates) > 1:
         spread = float(near.std())

@@ -16,6 +16,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.backends.utils import csrf_input
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -24,9 +25,11 @@ from django.views.decorators.http import require_POST
 from dailypapers.core.ratelimits import limited
 from dailypapers.lib.dates import Period, parse_period, period_containing
 from dailypapers.library import feeds
+from dailypapers.library.cards import cards
+from dailypapers.library.cards import html as cards_html
 from dailypapers.library.export import reader_data
 from dailypapers.library.following import BadFollow, follow, unfollow
-from dailypapers.library.foryou import ForYou, following_feed, newest_day
+from dailypapers.library.foryou import ForYou, Pick, following_feed, newest_day
 from dailypapers.library.importing import claim_fetched, import_file
 from dailypapers.library.members import library_ids, set_mark
 from dailypapers.library.models import Follow, LibraryItem, PaperMark, PendingImport
@@ -73,6 +76,16 @@ def requested_period(request: HttpRequest, latest: dt.date | None) -> Period:
     return period_containing("date", latest or _today())
 
 
+def _cards_context(request: HttpRequest, picks: list[Pick]) -> dict[str, Any]:
+    """The cards (``cards.py``) and their markup, with what every card shares (this page's
+    address, one CSRF field for all its forms) made once rather than per card."""
+    made = cards(picks, voted_ids(request.user, (pick.paper.pk for pick in picks)))
+    return {
+        "cards": made,
+        "cards_html": cards_html(made, csrf_input(request), request.get_full_path()),
+    }
+
+
 @login_required
 def for_you(request: HttpRequest) -> HttpResponse:
     """``/papers/for-you``: the period's papers ranked for the reader, each with its reason."""
@@ -88,7 +101,7 @@ def for_you(request: HttpRequest) -> HttpResponse:
         "ranked": ranked,
         "page": page,
         "picks": picks,
-        "voted": voted_ids(request.user, (pick.paper.pk for pick in picks)),
+        **_cards_context(request, picks),
         "previous": period.previous(),
         "next": period.next() if latest and period.last < latest else None,
         "tab": "for-you",
@@ -108,7 +121,7 @@ def following(request: HttpRequest) -> HttpResponse:
     context = {
         "follows": follows,
         "picks": picks,
-        "voted": voted_ids(request.user, (pick.paper.pk for pick in picks)),
+        **_cards_context(request, picks),
         "tab": "following",
         "week_key": period_containing("week", newest_day() or _today()).key,
         "month_key": period_containing("month", newest_day() or _today()).key,

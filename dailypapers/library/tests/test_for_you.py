@@ -16,7 +16,7 @@ from dailypapers.library.ranking import Weights, rank
 from dailypapers.papers.models import Paper
 from dailypapers.papers.voting import set_vote
 from dailypapers.search import vectors
-from tests.support.testing import make_paper
+from tests.support.testing import list_on, make_paper
 
 pytestmark = pytest.mark.django_db
 DAY = dt.date(2026, 5, 20)
@@ -255,3 +255,85 @@ def test_the_list_is_private_to_its_reader(reader, bob, corpus):
     mine = ForYou(reader, period_containing("date", DAY))
     theirs = ForYou(bob, period_containing("date", DAY))
     assert mine.personal and not theirs.personal
+
+
+def test_the_page_sends_as_many_queries_for_45_papers_as_for_5(
+    as_alice, reader, corpus, django_assert_max_num_queries
+):
+    """The shown papers come with their organizations, claims and votes in a fixed number
+    of statements, and the ranking's own reads do not grow with the period."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    _, candidates = corpus
+    list_on(candidates[4], DAY, organization="many-papers-lab")
+    follow(reader, "author", "Ada Lovelace")
+    follow(reader, "organization", "many-papers-lab")
+    follow(reader, "category", "cs.CL")
+    follow(reader, "search", "speech recognition")
+    url = "/papers/for-you?date=2026-05-20"
+
+    def queries() -> int:
+        as_alice.get(url)  # the period's details are made and kept on the first request
+        with CaptureQueriesContext(connection) as captured:
+            response = as_alice.get(url)
+        assert response.status_code == 200
+        return len(captured)
+
+    few = queries()
+    for number in range(40):
+        made = paper(
+            f"Speech recognition paper {number}",
+            "Automatic speech recognition of spoken audio with an acoustic model.",
+            DAY,
+            votes=number,
+            authors=["Ada Lovelace", f"Someone {number}"],
+            categories=["cs.CL"],
+        )
+        list_on(made, DAY, organization="many-papers-lab")
+    vectors.embed_papers(Paper.objects.all())
+    many = queries()
+    assert many == few
+    # Session, user, avatar; queued imports; the newest day (3); library and marks; the
+    # period's list entries and papers; follows; the shown papers, their "close to" titles,
+    # claims and upvotes; and twice the serving model, which these tests re-read on every
+    # use (SEARCH_VECTOR_REFRESH_SECONDS=0).
+    with django_assert_max_num_queries(17):
+        response = as_alice.get(url)
+    assert len(response.context["cards"]) == 30
+    assert "many-papers-lab</a>, which you follow" in response.content.decode()
+
+
+def test_a_cards_vote_button_is_the_shared_one(as_alice, reader, corpus):
+    """cards.py writes out papers/_vote.html: the two must not drift apart, in
+    either state of the button (an upvoted paper is in the library, so not on the page:
+    the card is rendered alone for that state)."""
+    import re
+
+    from django.template.backends.utils import csrf_input
+    from django.template.loader import render_to_string
+
+    from dailypapers.library.cards import cards
+    from dailypapers.library.cards import html as cards_html
+
+    response = as_alice.get("/papers/for-you?date=2026-05-20")
+    request = response.wsgi_request
+    token = re.compile(r'name="csrfmiddlewaretoken" value="[^"]+"')
+
+    def forms(html: str) -> list[str]:
+        return [
+            token.sub("TOKEN", f) for f in re.findall(r'<form class="vote".*?</form>', html, re.S)
+        ]
+
+    def shared(paper, voted: set[int]) -> str:
+        context = {"paper": paper, "voted": voted}
+        return forms(render_to_string("papers/_vote.html", context, request=request))[0]
+
+    shown = forms(response.content.decode())
+    picks = response.context["picks"]
+    assert len(shown) == 5 and shown == [shared(pick.paper, set()) for pick in picks]
+    for pick in picks:
+        voted = {pick.paper.pk}
+        context = {"card": cards([pick], voted)[0], "here": request.get_full_path()}
+        card = cards_html([context["card"]], csrf_input(request), context["here"])
+        assert forms(card) == [shared(pick.paper, voted)]
