@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from functools import partial
+from functools import lru_cache, partial
 from typing import Any
 
 from django.db import connection, models, transaction
@@ -167,7 +167,10 @@ def save_papers(records: Iterable[PaperRecord]) -> SaveCounts:
             else:
                 counts.unchanged += 1
         ids = {arxiv_id: paper.pk for arxiv_id, paper in existing.items()}
-        ids.update(_insert_new_papers(to_create))
+        # A paper's first and last version dates are also its published_at and updated_at:
+        # one adaptation (make_naive, str) of each instant a batch, not three.
+        adapt_datetime = lru_cache(maxsize=None)(connection.ops.adapt_datetimefield_value)
+        ids.update(_insert_new_papers(to_create, adapt_datetime))
         if to_update:
             Paper.objects.bulk_update(to_update, [*changed_fields, "modified"], batch_size=500)
         _save_authorships(
@@ -175,7 +178,7 @@ def save_papers(records: Iterable[PaperRecord]) -> SaveCounts:
             + [(paper.pk, paper.author_names) for paper in authors_changed],
             fresh={ids[new.arxiv_id] for new in to_create},
         )
-        _save_versions(merged.values(), ids)
+        _save_versions(merged.values(), ids, adapt_datetime)
     counts.created = len(to_create)
     counts.updated = len(to_update)
     return counts
@@ -222,7 +225,9 @@ def _ids_of(column: str, table: str, keys: list[str], key_column: str) -> dict[s
     return ids
 
 
-def _insert_new_papers(papers: list[NewPaper]) -> dict[str, int]:
+def _insert_new_papers(
+    papers: list[NewPaper], adapt_datetime: Callable[[Any], Any]
+) -> dict[str, int]:
     """INSERT new papers; returns their ids by arXiv id. Rows are built straight from the
     values, with each field's default for the rest: model instances and ``bulk_create``'s
     per-value field calls cost more than the insert itself on a large import."""
@@ -238,7 +243,7 @@ def _insert_new_papers(papers: list[NewPaper]) -> dict[str, int]:
         if isinstance(model_field, models.JSONField):
             adapt = partial(_json_value, encoder=model_field.encoder)
         elif isinstance(model_field, models.DateTimeField):
-            adapt = ops.adapt_datetimefield_value
+            adapt = adapt_datetime
         elif isinstance(model_field, models.DateField):
             adapt = ops.adapt_datefield_value
         default = now if model_field.name in ("created", "modified") else model_field.get_default()
@@ -301,11 +306,13 @@ def _save_authorships(papers: list[tuple[int, list[str]]], fresh: set[int]) -> N
         )
 
 
-def _save_versions(records: Iterable[PaperRecord], paper_ids: dict[str, int]) -> None:
+def _save_versions(
+    records: Iterable[PaperRecord], paper_ids: dict[str, int], adapt_datetime: Callable[[Any], Any]
+) -> None:
     wanted = [(r.arxiv_id, v) for r in records for v in r.versions]
     if not wanted:
         return
-    adapt = connection.ops.adapt_datetimefield_value
+    adapt = adapt_datetime
     with connection.cursor() as cursor:
         cursor.executemany(
             f"INSERT INTO {PaperVersion._meta.db_table} (paper_id, number, submitted_at) "
