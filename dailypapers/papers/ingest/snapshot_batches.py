@@ -18,7 +18,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import queue
-from collections.abc import Iterable, Iterator
+from collections.abc import Generator, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -49,7 +49,7 @@ def batches(
     size: int,
     report: SnapshotReport,
     in_child: bool,
-) -> Iterator[Batch]:
+) -> Generator[Batch, None, None]:
     """Batches of ``size`` papers from ``start``; ``report`` is kept up to date as each batch
     arrives. The last batch (``last=True``) holds the end position."""
     if in_child:

@@ -10,6 +10,7 @@ and parsed in a second process while this one writes (``snapshot_batches.py``), 
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -62,23 +63,23 @@ def import_snapshot(
     start = SnapshotPosition(checkpoint.position_line, checkpoint.position_offset)
     report = SnapshotReport()
     counts = SaveCounts()
-    for batch in batches(
-        path,
-        categories=categories,
-        start=start,
-        size=batch_size,
-        report=report,
-        in_child=in_child,
-    ):
-        # The papers and the position after them, together: a resumed import starts there.
-        position = batch.position
-        with transaction.atomic():
-            counts.add(save_papers(batch.papers))
-            checkpoint.position_line, checkpoint.position_offset = position.line, position.offset
-            checkpoint.records_seen += len(batch.papers)
-            checkpoint.save()
-        if on_batch is not None:
-            on_batch(position.offset)
+    # closing: an error or Ctrl-C here ends the reader process now, not when the generator
+    # is collected (a traceback keeps it alive).
+    reading = batches(
+        path, categories=categories, start=start, size=batch_size, report=report, in_child=in_child
+    )
+    with contextlib.closing(reading):
+        for batch in reading:
+            # The papers and the position after them, together: a resumed import starts there.
+            position = batch.position
+            with transaction.atomic():
+                counts.add(save_papers(batch.papers))
+                checkpoint.position_line = position.line
+                checkpoint.position_offset = position.offset
+                checkpoint.records_seen += len(batch.papers)
+                checkpoint.save()
+            if on_batch is not None:
+                on_batch(position.offset)
     checkpoint.finished_at = timezone.now()
     checkpoint.save(update_fields=["finished_at", "updated"])
     for problem in report.problems[:20]:
