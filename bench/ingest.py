@@ -7,7 +7,15 @@ memory (max RSS) is read when it ends. Conference papers have no arXiv id, so th
 placeholder ids of an unused range (99MM.NNNNN); their text is real. Then the OAI page parser
 is timed on the recorded arXivRaw page.
 
-    .venv/bin/python bench/ingest.py [--shared ../shared/data] [--limit N]
+    .venv/bin/python bench/ingest.py [--shared ../shared/data] [--limit N] [--snapshot FILE]
+        [--code DIR] [--profile FILE]
+
+The import command prints its two phases (storing the lines, indexing the keywords) with
+their times. ``--snapshot`` reuses (or writes, if missing) the snapshot file instead of a
+temporary one; ``--code`` runs the import of another checkout (the same bench before and
+after a change, back to back); ``--profile`` writes the import's cProfile statistics there and
+prints the top of them. The last line is ``summary: import papers/s=<x> peak-MiB=<m>
+papers=<n>``, for scripts.
 """
 
 from __future__ import annotations
@@ -17,6 +25,7 @@ import gzip
 import itertools
 import json
 import os
+import pstats
 import resource
 import subprocess
 import sys
@@ -76,34 +85,59 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared" / "data")
     parser.add_argument("--limit", type=int, help="import only the first N lines")
+    parser.add_argument("--snapshot", type=Path, help="reuse (or keep) the snapshot file here")
+    parser.add_argument("--code", type=Path, default=ROOT, help="the checkout to run")
+    parser.add_argument("--profile", type=Path, help="write the import's cProfile stats here")
     options = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
-        snapshot = Path(folder) / "snapshot.jsonl"
-        count = 0
-        with open(snapshot, "w") as out:
-            # Streamed: a big list here would be counted in the child's peak memory (fork).
-            for record in itertools.chain(
-                arxiv_lines(options.shared), conference_lines(options.shared)
-            ):
-                if options.limit and count >= options.limit:
-                    break
-                out.write(json.dumps(record) + "\n")
-                count += 1
+        snapshot = options.snapshot or Path(folder) / "snapshot.jsonl"
+        if snapshot.exists() and options.snapshot:
+            with open(snapshot, "rb") as lines:
+                count = sum(1 for _ in itertools.islice(lines, options.limit))
+        else:
+            count = write_snapshot(snapshot, options.shared, options.limit)
+        if options.limit and options.snapshot:
+            limited = Path(folder) / "limited.jsonl"
+            with open(snapshot, "rb") as lines, open(limited, "wb") as out:
+                out.writelines(itertools.islice(lines, options.limit))
+            snapshot = limited
         env = {**os.environ, "DAILYPAPERS_DATA_DIR": folder}
+        python = [sys.executable]
+        if options.profile:
+            python += ["-m", "cProfile", "-o", str(options.profile)]
         command = [sys.executable, "-m", "dailypapers"]
-        subprocess.run([*command, "migrate", "-v", "0"], env=env, check=True)
+        subprocess.run([*command, "migrate", "-v", "0"], env=env, check=True, cwd=options.code)
+        load = os.getloadavg()
+        migrated = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu_before = migrated.ru_utime + migrated.ru_stime
         started = time.perf_counter()
-        subprocess.run(
-            [*command, "import", "snapshot", str(snapshot), "-v", "0"], env=env, check=True
+        run = subprocess.run(
+            [*python, "-m", "dailypapers", "import", "snapshot", str(snapshot)],
+            env=env,
+            cwd=options.code,  # python -m puts the working directory first on the path
+            capture_output=True,
+            text=True,
         )
         elapsed = time.perf_counter() - started
-        peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        if run.returncode:
+            sys.exit(f"import failed:\n{run.stderr}")
+        usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+        peak = usage.ru_maxrss / 1024
+        # CPU seconds of the children (the import's, tantivy's threads included): a figure the
+        # other work on a shared machine inflates far less than the wall clock.
+        cpu = usage.ru_utime + usage.ru_stime - cpu_before
         database = Path(folder) / "dailypapers.sqlite3"
+        print(f"load average before the import: {' '.join(f'{x:.2f}' for x in load)}")
+        print(run.stdout.strip())
         print(f"snapshot lines: {count:,} ({snapshot.stat().st_size / 2**20:.0f} MiB)")
         rate = count / elapsed
         print(f"import: {elapsed:.1f} s, {rate:,.0f} papers/s (keyword indexing included)")
         print(f"peak memory of the import process: {peak:.0f} MiB")
+        print(f"CPU time of the import: {cpu:.1f} s, {count / cpu:,.0f} papers per CPU second")
         print(f"database size: {database.stat().st_size / 2**20:.0f} MiB")
+        print(f"load average after the import: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+        if options.profile:
+            pstats.Stats(str(options.profile)).sort_stats("cumulative").print_stats(40)
 
     sys.path.insert(0, str(ROOT))
     from dailypapers.sources.arxiv.oai import parse_page
@@ -114,6 +148,19 @@ def main() -> None:
         records = len(parse_page(page).records)
     elapsed = time.perf_counter() - started
     print(f"OAI arXivRaw page parse: {rounds * records / elapsed:,.0f} records/s")
+    print(f"summary: import papers/s={rate:.0f} peak-MiB={peak:.0f} papers={count}")
+
+
+def write_snapshot(path: Path, shared: Path, limit: int | None) -> int:
+    count = 0
+    with open(path, "w") as out:
+        # Streamed: a big list here would be counted in the child's peak memory (fork).
+        for record in itertools.chain(arxiv_lines(shared), conference_lines(shared)):
+            if limit and count >= limit:
+                break
+            out.write(json.dumps(record) + "\n")
+            count += 1
+    return count
 
 
 if __name__ == "__main__":

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from functools import partial
+from functools import lru_cache, partial
 from typing import Any
 
 from django.db import connection, models, transaction
@@ -136,7 +136,7 @@ def save_papers(records: Iterable[PaperRecord]) -> SaveCounts:
     with transaction.atomic():
         orgs = organizations_by_name(r.organization for r in merged.values() if r.organization)
         existing = Paper.objects.in_bulk(list(merged), field_name="arxiv_id")
-        to_create: list[Paper] = []
+        to_create: list[NewPaper] = []
         to_update: list[Paper] = []
         changed_fields: set[str] = set()
         authors_changed: list[Paper] = []
@@ -146,9 +146,7 @@ def save_papers(records: Iterable[PaperRecord]) -> SaveCounts:
             paper = existing.get(arxiv_id)
             _fill_found_links(values, paper)
             if paper is None:
-                paper = Paper(arxiv_id=arxiv_id, organization=org, **values)
-                to_create.append(paper)
-                authors_changed.append(paper)
+                to_create.append(NewPaper(arxiv_id, values, org))
                 continue
             if 0 < _version(record) < paper.version or _is_stale_copy(record, paper):
                 # An older version of a paper we know: only upstream counts may still be news.
@@ -168,11 +166,19 @@ def save_papers(records: Iterable[PaperRecord]) -> SaveCounts:
                     authors_changed.append(paper)
             else:
                 counts.unchanged += 1
-        _insert_new_papers(to_create)
+        ids = {arxiv_id: paper.pk for arxiv_id, paper in existing.items()}
+        # A paper's first and last version dates are also its published_at and updated_at:
+        # one adaptation (make_naive, str) of each instant a batch, not three.
+        adapt_datetime = lru_cache(maxsize=None)(connection.ops.adapt_datetimefield_value)
+        ids.update(_insert_new_papers(to_create, adapt_datetime))
         if to_update:
             Paper.objects.bulk_update(to_update, [*changed_fields, "modified"], batch_size=500)
-        _save_authorships(authors_changed, fresh={paper.pk for paper in to_create})
-        _save_versions(merged.values())
+        _save_authorships(
+            [(ids[new.arxiv_id], _authors_of(new)) for new in to_create]
+            + [(paper.pk, paper.author_names) for paper in authors_changed],
+            fresh={ids[new.arxiv_id] for new in to_create},
+        )
+        _save_versions(merged.values(), ids, adapt_datetime)
     counts.created = len(to_create)
     counts.updated = len(to_update)
     return counts
@@ -190,48 +196,85 @@ def _chunks(items: list, size: int = CHUNK) -> Iterable[list]:
         yield items[start : start + size]
 
 
-def _insert_new_papers(papers: list[Paper]) -> None:
-    """INSERT new papers and set their ids: ``bulk_create`` without its per-value field calls,
-    which cost more than the insert itself on a large import."""
+@dataclass
+class NewPaper:
+    """A paper to create: its field values by field name, as ``_known_values`` gives them."""
+
+    arxiv_id: str
+    values: dict[str, object]
+    organization: Organization | None
+
+
+def _authors_of(paper: NewPaper) -> list[str]:
+    names = paper.values.get("author_names")
+    return names if isinstance(names, list) else []
+
+
+def _ids_of(column: str, table: str, keys: list[str], key_column: str) -> dict[str, int]:
+    """``{key: id}`` of the rows whose ``key_column`` is one of ``keys``: plain SQL, as the
+    ORM's query building cost a fifth of a bulk import's write path."""
+    ids: dict[str, int] = {}
+    with connection.cursor() as cursor:
+        for chunk in _chunks(keys):
+            cursor.execute(
+                f"SELECT {key_column}, {column} FROM {table} WHERE {key_column} IN "
+                f"({', '.join(['%s'] * len(chunk))})",
+                chunk,
+            )
+            ids.update(cursor.fetchall())
+    return ids
+
+
+def _insert_new_papers(
+    papers: list[NewPaper], adapt_datetime: Callable[[Any], Any]
+) -> dict[str, int]:
+    """INSERT new papers; returns their ids by arXiv id. Rows are built straight from the
+    values, with each field's default for the rest: model instances and ``bulk_create``'s
+    per-value field calls cost more than the insert itself on a large import."""
     if not papers:
-        return
+        return {}
     now = timezone.now()
     fields = [f for f in Paper._meta.concrete_fields if not f.primary_key]
-    adapters: list[Callable[[Any], Any]] = []
+    ops = connection.ops
+    # Per column: the value's name in NewPaper.values, its default, and its database adapter.
+    plan: list[tuple[str, Any, Callable[[Any], Any]]] = []
     for model_field in fields:
-        if isinstance(model_field, models.JSONField | models.ForeignKey):
-            adapters.append(partial(model_field.get_db_prep_save, connection=connection))
+        adapt: Callable[[Any], Any] = _same
+        if isinstance(model_field, models.JSONField):
+            adapt = partial(_json_value, encoder=model_field.encoder)
         elif isinstance(model_field, models.DateTimeField):
-            adapters.append(connection.ops.adapt_datetimefield_value)
+            adapt = adapt_datetime
         elif isinstance(model_field, models.DateField):
-            adapters.append(connection.ops.adapt_datefield_value)
-        else:
-            adapters.append(_same)
+            adapt = ops.adapt_datefield_value
+        default = now if model_field.name in ("created", "modified") else model_field.get_default()
+        plan.append((model_field.name, default, adapt))
+    rows = []
     for paper in papers:
-        paper.created = paper.modified = now
-    columns = ", ".join(connection.ops.quote_name(f.column or f.attname) for f in fields)
+        values = {**paper.values, "arxiv_id": paper.arxiv_id}
+        values["organization"] = paper.organization.pk if paper.organization else None
+        rows.append([adapt(values.get(name, default)) for name, default, adapt in plan])
+    columns = ", ".join(ops.quote_name(f.column or f.attname) for f in fields)
     placeholders = ", ".join(["%s"] * len(fields))
-    pairs = list(zip(fields, adapters, strict=True))
     with connection.cursor() as cursor:
         cursor.executemany(
-            f"INSERT INTO {Paper._meta.db_table} ({columns}) VALUES ({placeholders})",
-            [[adapt(getattr(paper, f.attname)) for f, adapt in pairs] for paper in papers],
+            f"INSERT INTO {Paper._meta.db_table} ({columns}) VALUES ({placeholders})", rows
         )
-    ids: dict[str, int] = {}
-    for chunk in _chunks([paper.arxiv_id for paper in papers]):
-        ids.update(Paper.objects.filter(arxiv_id__in=chunk).values_list("arxiv_id", "id"))
-    for paper in papers:
-        paper.pk = ids[paper.arxiv_id]
-        paper._state.adding = False
+    return _ids_of("id", Paper._meta.db_table, [paper.arxiv_id for paper in papers], "arxiv_id")
+
+
+def _json_value(value: Any, encoder: Any) -> Any:
+    # What JSONField.get_db_prep_save ends in, without its expression checks: the values
+    # here are plain lists.
+    return None if value is None else connection.ops.adapt_json_value(value, encoder)
 
 
 def _same(value: Any) -> Any:
     return value
 
 
-def _save_authorships(papers: list[Paper], fresh: set[int]) -> None:
-    """Replace the authorships of ``papers``; ``fresh`` holds the ids of papers just created,
-    which have none to delete."""
+def _save_authorships(papers: list[tuple[int, list[str]]], fresh: set[int]) -> None:
+    """Replace the authorships of ``papers`` (``(paper id, author names)`` pairs); ``fresh``
+    holds the ids of papers just created, which have none to delete."""
     if not papers:
         return
     # An Author row holds at most max_length characters of a name (a few arXiv "names" are
@@ -241,38 +284,35 @@ def _save_authorships(papers: list[Paper], fresh: set[int]) -> None:
     def key(name: str) -> str:
         return name[:longest]
 
-    names = list({key(name) for paper in papers for name in paper.author_names})
+    names = list({key(name) for _, author_names in papers for name in author_names})
     author_table = Author._meta.db_table
     authorship_table = Authorship._meta.db_table
-    author_ids: dict[str, int] = {}
     with connection.cursor() as cursor:
         cursor.executemany(
             f"INSERT INTO {author_table} (name) VALUES (%s) ON CONFLICT (name) DO NOTHING",
             [(name,) for name in names],
         )
-        for chunk in _chunks(names):
-            author_ids.update(Author.objects.filter(name__in=chunk).values_list("name", "id"))
-        stale = [paper.pk for paper in papers if paper.pk not in fresh]
+        author_ids = _ids_of("id", author_table, names, "name")
+        stale = [paper_id for paper_id, _ in papers if paper_id not in fresh]
         for chunk in _chunks(stale):
             Authorship.objects.filter(paper_id__in=chunk).delete()
         cursor.executemany(
             f"INSERT INTO {authorship_table} (paper_id, author_id, position) VALUES (%s, %s, %s)",
             [
-                (paper.pk, author_ids[name], position)
-                for paper in papers
-                for position, name in enumerate(dict.fromkeys(map(key, paper.author_names)))
+                (paper_id, author_ids[name], position)
+                for paper_id, author_names in papers
+                for position, name in enumerate(dict.fromkeys(map(key, author_names)))
             ],
         )
 
 
-def _save_versions(records: Iterable[PaperRecord]) -> None:
+def _save_versions(
+    records: Iterable[PaperRecord], paper_ids: dict[str, int], adapt_datetime: Callable[[Any], Any]
+) -> None:
     wanted = [(r.arxiv_id, v) for r in records for v in r.versions]
     if not wanted:
         return
-    paper_ids: dict[str, int] = {}
-    for chunk in _chunks(list({arxiv_id for arxiv_id, _ in wanted})):
-        paper_ids.update(Paper.objects.filter(arxiv_id__in=chunk).values_list("arxiv_id", "id"))
-    adapt = connection.ops.adapt_datetimefield_value
+    adapt = adapt_datetime
     with connection.cursor() as cursor:
         cursor.executemany(
             f"INSERT INTO {PaperVersion._meta.db_table} (paper_id, number, submitted_at) "

@@ -3,11 +3,14 @@
 The file is streamed (memory stays flat whatever its size) and saved in batches; each batch and
 the position after it are committed together in one transaction, so an import stopped at any
 moment resumes after the last stored batch and never stores a line twice or skips one.
-Malformed lines are skipped and counted, with the first reasons logged.
+Malformed lines are skipped and counted, with the first reasons logged. The lines are read
+and parsed in a second process while this one writes (``snapshot_batches.py``), unless
+``in_child=False``.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -16,10 +19,10 @@ from pathlib import Path
 from django.db import transaction
 from django.utils import timezone
 
+from dailypapers.papers.ingest.snapshot_batches import batches
 from dailypapers.papers.models import HarvestCheckpoint
 from dailypapers.papers.writing import SaveCounts, save_papers
-from dailypapers.sources.arxiv.snapshot import SnapshotPosition, SnapshotReport, read_snapshot
-from dailypapers.sources.records import PaperRecord
+from dailypapers.sources.arxiv.snapshot import SnapshotPosition, SnapshotReport
 
 log = logging.getLogger(__name__)
 BATCH = 2000
@@ -45,10 +48,12 @@ def import_snapshot(
     restart: bool = False,
     batch_size: int = BATCH,
     on_batch: Callable[[int], object] | None = None,
+    in_child: bool = True,
 ) -> SnapshotResult:
     """Import ``path`` from where the last import of it (with the same categories) stopped.
 
     ``on_batch(bytes_read)`` is called after each stored batch, for a progress bar.
+    ``in_child``: read and parse the file in a second process, while this one writes.
     """
     checkpoint = checkpoint_for(path, categories)
     if restart:
@@ -58,27 +63,23 @@ def import_snapshot(
     start = SnapshotPosition(checkpoint.position_line, checkpoint.position_offset)
     report = SnapshotReport()
     counts = SaveCounts()
-    batch: list[PaperRecord] = []
-    position = start
-
-    def store() -> None:
-        with transaction.atomic():
-            counts.add(save_papers(batch))
-            checkpoint.position_line, checkpoint.position_offset = position.line, position.offset
-            checkpoint.records_seen += len(batch)
-            checkpoint.save()
-        batch.clear()
-        if on_batch is not None:
-            on_batch(position.offset)
-
-    for entry in read_snapshot(path, categories=categories, start_at=start, report=report):
-        batch.append(entry.paper)
-        position = entry.next_position
-        if len(batch) >= batch_size:
-            store()
-    # Lines after the last paper (filtered out or malformed) are read too: store the end.
-    position = report.position
-    store()
+    # closing: an error or Ctrl-C here ends the reader process now, not when the generator
+    # is collected (a traceback keeps it alive).
+    reading = batches(
+        path, categories=categories, start=start, size=batch_size, report=report, in_child=in_child
+    )
+    with contextlib.closing(reading):
+        for batch in reading:
+            # The papers and the position after them, together: a resumed import starts there.
+            position = batch.position
+            with transaction.atomic():
+                counts.add(save_papers(batch.papers))
+                checkpoint.position_line = position.line
+                checkpoint.position_offset = position.offset
+                checkpoint.records_seen += len(batch.papers)
+                checkpoint.save()
+            if on_batch is not None:
+                on_batch(position.offset)
     checkpoint.finished_at = timezone.now()
     checkpoint.save(update_fields=["finished_at", "updated"])
     for problem in report.problems[:20]:

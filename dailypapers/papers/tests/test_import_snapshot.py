@@ -1,8 +1,10 @@
 """The arXiv metadata snapshot: streamed, restartable, filtered, bad lines skipped."""
 
 import gzip
+import json
 import shutil
 
+import psutil
 import pytest
 from django.core.management import call_command
 
@@ -41,6 +43,7 @@ def test_an_interrupted_import_resumes_after_its_last_stored_batch(snapshot):
 
     with pytest.raises(KeyboardInterrupt):
         import_snapshot(snapshot, batch_size=3, on_batch=stop_after_first_batch)
+    assert psutil.Process().children() == []  # its reader process ended with it
     assert Paper.objects.count() == 3
     checkpoint = HarvestCheckpoint.objects.get(source="snapshot")
     assert checkpoint.position_line == 4
@@ -49,6 +52,29 @@ def test_an_interrupted_import_resumes_after_its_last_stored_batch(snapshot):
     assert result.resumed_from_line == 4
     assert result.counts.created == 5 and result.counts.updated == 0
     assert Paper.objects.count() == 8
+
+
+def test_reading_in_this_process_imports_the_same(snapshot):
+    result = import_snapshot(snapshot, batch_size=3, in_child=False)
+    assert (result.counts.created, result.report.malformed) == (8, 1)
+    assert result.report.problems[0].line == 5
+    again = import_snapshot(snapshot, restart=True, batch_size=3)
+    assert again.counts.unchanged == 8 and again.report.problems == result.report.problems
+
+
+def test_an_older_version_in_the_snapshot_keeps_the_newer_one(snapshot, tmp_path):
+    import_snapshot(snapshot)
+    paper = Paper.objects.get(arxiv_id="0704.0008")
+    older = tmp_path / "older.jsonl"
+    line = json.loads(SAMPLE.read_text().splitlines()[0])
+    assert line["id"] == "0704.0008"
+    older.write_text(
+        json.dumps({**line, "title": "An older title", "versions": line["versions"][:1]}) + "\n"
+    )
+    Paper.objects.filter(pk=paper.pk).update(version=len(line["versions"]) + 1)
+    result = import_snapshot(older)
+    assert result.counts.updated == 0
+    assert Paper.objects.get(pk=paper.pk).title == paper.title
 
 
 def test_a_finished_import_run_again_changes_nothing(snapshot):

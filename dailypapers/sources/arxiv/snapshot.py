@@ -15,11 +15,12 @@ from __future__ import annotations
 
 import gzip
 import io
-import json
 import os
 from collections.abc import Generator, Iterable
 from dataclasses import dataclass, field
 from typing import Any
+
+import orjson
 
 from dailypapers.sources.arxiv.authors import name_from_parts, split_authors
 from dailypapers.sources.arxiv.dates import parse_rfc822
@@ -166,9 +167,11 @@ def _open(path: str | os.PathLike[str]) -> gzip.GzipFile | io.BufferedReader:
 
 
 def _decode(raw: bytes) -> dict[str, Any]:
+    # orjson: the bulk import's parse in a third of json's time, and stricter where json let
+    # through what the database would refuse later (lone surrogates, NaN, invalid UTF-8).
     try:
-        data = json.loads(raw)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        data = orjson.loads(raw)
+    except orjson.JSONDecodeError as exc:
         raise MalformedResponse(f"not JSON: {exc}") from exc
     if not isinstance(data, dict):
         raise MalformedResponse(f"a JSON {type(data).__name__}, not an object")
