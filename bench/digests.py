@@ -3,8 +3,9 @@
 The bundled papers are loaded into a temporary database; 10,000 confirmed subscriptions fall
 due on the morning after the last bundled list, a realistic mix: half with no topics (the
 trending papers only), the other half with 1-5 topics (drawn from 40 common research topics)
-and 0-2 arXiv categories. An aiosmtpd server runs in a child process on 127.0.0.1 and accepts everything.
-The worker code (``sending.handle_one``) runs in this process, timed per stage: search (topic
+and 0-2 arXiv categories. An aiosmtpd server runs in a child process on 127.0.0.1 and accepts
+everything.
+The worker code (``sending.handle_batch``) runs in this process, timed per stage: search (topic
 matching and trending, in ``compose``), rendering (templates and CSS inlining), SMTP. With
 ``--workers N`` (N > 1) ``dailypapers digests send --workers N`` sends them instead, its
 worker processes forked from this one, whose clock is set to that morning; the stages are
@@ -185,15 +186,15 @@ def run(count: int, readers: int, library: int, workers: int, profile: str = "")
     compose.for_you_picks = timed(sections, "for you", compose.for_you_picks)  # type: ignore[attr-defined]
     sending.compose = timed(totals, "search", compose.compose)  # type: ignore[attr-defined]
     sending.render_digest = timed(totals, "render", emails.render_digest)  # type: ignore[attr-defined]
-    sending.send = timed(totals, "smtp", sending.send)  # type: ignore[attr-defined]
+    sending.Sender.send = timed(totals, "smtp", sending.Sender.send)  # type: ignore[method-assign]
     profiler = cProfile.Profile() if profile else None
     started = time.perf_counter()
     handled = 0
     if profiler is not None:
         profiler.enable()
     with sending.smtp_session():
-        while sending.handle_one(now) is not None:
-            handled += 1
+        while outcomes := sending.handle_batch(now):
+            handled += len(outcomes)
     elapsed = time.perf_counter() - started
     if profiler is not None:
         profiler.disable()

@@ -2,8 +2,21 @@
 
 import pytest
 
+from dailypapers.digests import compose, emails
+
 
 @pytest.fixture
 def mails_on_commit(django_capture_on_commit_callbacks):
     """Mails go out after their transaction commits; this runs those callbacks in tests."""
     return django_capture_on_commit_callbacks
+
+
+@pytest.fixture(autouse=True)
+def _nothing_kept_between_tests():
+    """The worker keeps topic matches and rendered bodies for minutes (compose.py,
+    emails.py); each test's papers are its own."""
+    compose.forget()
+    emails.forget()
+    yield
+    compose.forget()
+    emails.forget()
