@@ -3,6 +3,7 @@
 import pytest
 
 from dailypapers.digests import compose, emails
+from dailypapers.library import alerts
 
 
 @pytest.fixture
@@ -13,10 +14,12 @@ def mails_on_commit(django_capture_on_commit_callbacks):
 
 @pytest.fixture(autouse=True)
 def _nothing_kept_between_tests():
-    """The worker keeps topic matches and rendered bodies for minutes (compose.py,
-    emails.py); each test's papers are its own."""
+    """The worker keeps topic matches, rendered bodies and a period's papers for minutes
+    (compose.py, emails.py, library/alerts.py); each test's papers are its own."""
     compose.forget()
     emails.forget()
+    alerts.forget()
     yield
     compose.forget()
     emails.forget()
+    alerts.forget()
