@@ -118,11 +118,11 @@ def follow_alerts(
     period = period_papers(since, last)
     # Of each kind of follow, the newest few, as one query per kind gave them before.
     wanted: set[int] = set()
-    for index, names in (
+    for index, followed in (
         (period.by_author, follows.authors),
         (period.by_organization, follows.organizations),
     ):
-        ids = {pk for name in names for pk in index.get(name, ())}
+        ids = {pk for name in followed for pk in index.get(name, ())}
         wanted.update(sorted(ids, key=period.newest_first)[: MAX_ALERTS * 2])
     # Read again as visible: a paper hidden since the period was read is left out.
     papers = Paper.objects.visible().select_related("organization")
