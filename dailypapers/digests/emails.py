@@ -96,9 +96,9 @@ UNSUBSCRIBE_MARK = f"https://{_MARK}.invalid/unsubscribe"
 # A rendered body is reused this long, as the topic matches it is made of are
 # (``compose.TOPIC_CACHE_SECONDS``); a paper that changed in between makes a new key anyway.
 SHARED_SECONDS = 300
-# A body is 20-40 KB (its HTML with the CSS inlined), a paper's block 1-2 KB: at most about
-# 20 MB each per worker. Most topic bodies are never met twice; the shared ones are made
-# again after a clear, once.
+# A mail is about 2 KB a paper (a 3-paper digest's is 6.4 KB, its HTML with the CSS
+# inlined), so a 20-paper body about 40 KB: at most about 20 MB each per worker. Most topic
+# bodies are never met twice; the shared ones are made again after a clear, once.
 SHARED_KEPT = 500
 FRAGMENTS_KEPT = 10_000
 _shared: dict[tuple, tuple[float, RenderedEmail]] = {}
