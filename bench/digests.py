@@ -1,18 +1,23 @@
-"""Compose and deliver 10,000 personalised digests (3 topics each) to a local SMTP server.
+"""Compose and deliver 10,000 personalised digests to a local SMTP server.
 
-The bundled papers are loaded into a temporary database; 10,000 confirmed subscriptions with 3
-topics each (drawn from 40 common research topics) fall due on the morning after the last
-bundled list. An aiosmtpd server runs in a child process on 127.0.0.1 and accepts everything.
-The worker code (``sending.handle_one``) runs in this process, timed per stage: search (topic
+The bundled papers are loaded into a temporary database; 10,000 confirmed subscriptions fall
+due on the morning after the last bundled list, a realistic mix: half with no topics (the
+trending papers only), the other half with 1-5 topics (drawn from 40 common research topics)
+and 0-2 arXiv categories. An aiosmtpd server runs in a child process on 127.0.0.1 and accepts
+everything.
+The worker code (``sending.handle_batch``) runs in this process, timed per stage: search (topic
 matching and trending, in ``compose``), rendering (templates and CSS inlining), SMTP. With
 ``--workers N`` (N > 1) ``dailypapers digests send --workers N`` sends them instead, its
 worker processes forked from this one, whose clock is set to that morning; the stages are
 then not timed apart. Ends with ``summary: digests=<n> seconds=<s> workers=<w>``.
 
-``--readers`` of the subscriptions (all, by default) belong to signed-in readers with a
+``--readers N`` of the subscriptions (none by default) belong to signed-in readers with a
 library (``--library`` papers of the bundle, imported as ``LibraryItem`` rows) who follow one
 author and one category, so their digests also have the "From what you follow" and "For you"
 sections; those two are timed on their own too (they are part of "search").
+
+``--profile FILE`` (with one worker) writes a cProfile of the sending alone (not the set-up)
+to FILE, for ``python -m pstats``.
 
     .venv/bin/python bench/digests.py [--count 10000] [--readers N] [--library 50] [--workers 2]
 """
@@ -20,9 +25,11 @@ sections; those two are timed on their own too (they are part of "search").
 from __future__ import annotations
 
 import argparse
+import cProfile
 import datetime as dt
 import os
 import random
+import shutil
 import socket
 import subprocess
 import sys
@@ -44,6 +51,7 @@ TOPICS = [
     "data curation", "evaluation", "efficient inference", "speculative decoding",
     "state space models", "continual learning",
 ]  # fmt: skip
+CATEGORIES = ["cs.CL", "cs.CV", "cs.AI", "cs.LG", "cs.RO"]
 
 
 def free_port() -> int:
@@ -67,10 +75,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--count", type=int, default=10_000)
     parser.add_argument("--workers", type=int, default=1)
-    parser.add_argument("--readers", type=int, default=None, help="default: --count")
+    parser.add_argument("--readers", type=int, default=0, help="signed-in readers (default 0)")
     parser.add_argument("--library", type=int, default=50)
+    parser.add_argument("--profile", default="", help="cProfile output file (one worker)")
     options = parser.parse_args()
-    readers = options.count if options.readers is None else min(options.readers, options.count)
+    readers = min(options.readers, options.count)
     folder = tempfile.mkdtemp()
     port = free_port()
     os.environ.update(
@@ -85,10 +94,18 @@ def main() -> None:
          "aiosmtpd.handlers.Sink"]
     )  # fmt: skip
     try:
-        run(options.count, readers, options.library, options.workers)
+        run(options.count, readers, options.library, options.workers, options.profile)
     finally:
+        before = os.times()
         smtp.terminate()
         smtp.wait()
+        after = os.times()
+        # The SMTP server shares the cores: what it cost is part of what the bench measures.
+        server = (after.children_user + after.children_system) - (
+            before.children_user + before.children_system
+        )
+        print(f"SMTP server CPU: {server:.1f} s")
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def make_readers(count: int, library: int, chooser: random.Random) -> list[Any]:
@@ -121,7 +138,16 @@ def make_readers(count: int, library: int, chooser: random.Random) -> list[Any]:
     return users
 
 
-def run(count: int, readers: int, library: int, workers: int) -> None:
+def selection(chooser: random.Random) -> tuple[list[str], list[str]]:
+    """One subscriber's topics and categories: half choose none (trending only), the rest
+    1-5 topics and 0-2 categories."""
+    if chooser.random() < 0.5:
+        return [], []
+    topics = chooser.sample(TOPICS, chooser.randint(1, 5))
+    return topics, chooser.sample(CATEGORIES, chooser.randint(0, 2))
+
+
+def run(count: int, readers: int, library: int, workers: int, profile: str = "") -> None:
     import django
 
     django.setup()
@@ -135,19 +161,20 @@ def run(count: int, readers: int, library: int, workers: int) -> None:
     due = dt.datetime(2026, 5, 29, 7, tzinfo=dt.UTC)  # Friday: covers Thursday May 28's list
     chooser = random.Random(7)
     users = make_readers(readers, library, chooser)
-    Subscription.objects.bulk_create(
-        [
+    subscriptions = []
+    for n in range(count):
+        topics, categories = selection(chooser)
+        subscriptions.append(
             Subscription(
                 email=f"reader{n}@example.org",
                 user=users[n] if n < readers else None,
-                topics=chooser.sample(TOPICS, 3),
+                topics=topics,
+                categories=categories,
                 confirmed_at=due,
                 next_send_at=due,
             )
-            for n in range(count)
-        ],
-        batch_size=1000,
-    )
+        )
+    Subscription.objects.bulk_create(subscriptions, batch_size=1000)
     now = due + dt.timedelta(minutes=1)
     if workers > 1:
         from django.utils import timezone
@@ -157,6 +184,10 @@ def run(count: int, readers: int, library: int, workers: int) -> None:
         started = time.perf_counter()
         call_command("digests", "send", "--workers", str(workers), verbosity=0)
         elapsed = time.perf_counter() - started
+        cpu = os.times()
+        # The workers' own CPU time: less swayed than the wall time by other work on the
+        # machine (the SMTP server's is not in it).
+        print(f"worker CPU: {cpu.children_user + cpu.children_system:.1f} s")
         sent = Delivery.objects.filter(state="sent").count()
         print(f"{sent:,} digests sent in {elapsed:.1f} s by {workers} workers: "
               f"{sent / elapsed:,.0f} digests/s")  # fmt: skip
@@ -168,13 +199,19 @@ def run(count: int, readers: int, library: int, workers: int) -> None:
     compose.for_you_picks = timed(sections, "for you", compose.for_you_picks)  # type: ignore[attr-defined]
     sending.compose = timed(totals, "search", compose.compose)  # type: ignore[attr-defined]
     sending.render_digest = timed(totals, "render", emails.render_digest)  # type: ignore[attr-defined]
-    sending.send = timed(totals, "smtp", sending.send)  # type: ignore[attr-defined]
+    sending.Sender.send = timed(totals, "smtp", sending.Sender.send)  # type: ignore[method-assign]
+    profiler = cProfile.Profile() if profile else None
     started = time.perf_counter()
     handled = 0
+    if profiler is not None:
+        profiler.enable()
     with sending.smtp_session():
-        while sending.handle_one(now) is not None:
-            handled += 1
+        while outcomes := sending.handle_batch(now):
+            handled += len(outcomes)
     elapsed = time.perf_counter() - started
+    if profiler is not None:
+        profiler.disable()
+        profiler.dump_stats(profile)
     sent = Delivery.objects.filter(state="sent").count()
     print(f"{handled:,} subscriptions handled ({readers:,} of readers with a {library}-paper "
           f"library), {sent:,} digests sent in {elapsed:.1f} s: "

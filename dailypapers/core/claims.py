@@ -9,8 +9,9 @@ same table, and no row is taken by two at once.
   filtered UPDATE is the lock: only one worker's UPDATE still matches the row.
 
 ``claim_one`` takes a lease (the caller's UPDATE, e.g. ``claimed_until``) and commits it, for
-work that outlives a transaction; ``claimed_batch`` holds its rows for the length of one
-transaction, for work done inside it.
+work that outlives a transaction; ``claim_many`` does the same for up to N rows in one
+transaction; ``claimed_batch`` holds its rows for the length of one transaction, for work done
+inside it.
 """
 
 from __future__ import annotations
@@ -48,6 +49,36 @@ def claim_one(due: QuerySet[M], order_by: tuple[str, ...], **lease: Any) -> M | 
         if due.filter(pk=pk).update(**lease):
             return due.model._default_manager.get(pk=pk)
     return None
+
+
+def claim_many(
+    due: QuerySet[M],
+    order_by: tuple[str, ...],
+    limit: int,
+    related: tuple[str, ...] = (),
+    **lease: Any,
+) -> list[M]:
+    """``claim_one`` for up to ``limit`` rows at once, in ``order_by`` order: one transaction
+    instead of one per row (the digests claim their subscriptions so, bench/digests.py).
+    ``related``: the foreign keys to load with the rows (``select_related``)."""
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            pks = list(
+                due.order_by(*order_by)
+                .select_for_update(skip_locked=True, of=("self",))
+                .values_list("pk", flat=True)[:limit]
+            )
+        else:
+            # The IMMEDIATE transaction holds SQLite's one write lock from its first
+            # statement: no other worker claims between this SELECT and the UPDATE.
+            pks = list(due.order_by(*order_by).values_list("pk", flat=True)[:limit])
+        if not pks:
+            return []
+        # "due" again under the lock or the write lock: a row that stopped being due between
+        # the two statements is left alone.
+        due.filter(pk__in=pks).update(**lease)
+        claimed = due.model._default_manager.filter(pk__in=pks, **lease)
+        return list(claimed.select_related(*related).order_by(*order_by))
 
 
 @contextlib.contextmanager

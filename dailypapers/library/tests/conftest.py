@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from dailypapers.library import prepared
+from dailypapers.library import alerts, prepared
 from dailypapers.search import vectors
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -17,9 +17,11 @@ def _fresh_vectors(settings):
     settings.SEARCH_VECTOR_REFRESH_SECONDS = 0
     vectors.reset()
     prepared.forget()
+    alerts.forget()
     yield
     vectors.reset()
     prepared.forget()
+    alerts.forget()
 
 
 @pytest.fixture

@@ -1,6 +1,6 @@
 """``dailypapers digests send [--loop] [--workers N]``: mail the digests that are due.
 
-``handle_one`` deals with one subscription; ``send`` loops until nothing is due, and with
+``handle_batch`` deals with a batch of subscriptions; ``send`` loops until nothing is due, and with
 ``--loop`` keeps waiting for the next due one, stopping cleanly on SIGTERM. Any number of these
 workers may run at once (see ``dailypapers.digests.sending``): ``--workers N`` starts N of them
 as child processes of this one (default: one per core), each with its own database and SMTP
@@ -23,7 +23,7 @@ from tqdm import tqdm
 
 from dailypapers.core.workers import WorkerCommand
 from dailypapers.digests.models import Subscription
-from dailypapers.digests.sending import due, handle_one, smtp_session
+from dailypapers.digests.sending import due, handle_batch, smtp_session
 
 PARALLEL_FROM = 100
 
@@ -56,14 +56,15 @@ class Command(WorkerCommand):
     def loop(self, options: dict[str, Any], echo: bool = False, counter: Any = None) -> int:
         sent = 0
         while not self.stopping:
-            outcome = handle_one()
-            if outcome is not None:
-                sent += 1
+            outcomes = handle_batch(going_on=lambda: not self.stopping)
+            if outcomes:
+                sent += len(outcomes)
                 if echo:
-                    self.stdout.write(str(outcome))
+                    for outcome in outcomes:
+                        self.stdout.write(str(outcome))
                 if counter is not None:
                     with counter.get_lock():
-                        counter.value += 1
+                        counter.value += len(outcomes)
                 continue
             if not options["loop"]:
                 break
