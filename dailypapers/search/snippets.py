@@ -19,6 +19,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from dailypapers.search.query import ParsedQuery
+from dailypapers.search.restrict import match_terms
 
 WORD = re.compile(r"\w+")
 _SPLIT = re.compile(r"(\w+)")
@@ -55,7 +56,10 @@ class Stems(frozenset[str]):
 
 
 def query_stems(query: ParsedQuery) -> Stems:
-    return Stems(_stem(word) for term in query.terms for word in term.words)
+    """The stems of the words a search matches: a question's stopwords ("how can ... for")
+    are not what found the paper, so they are not marked unless the query has nothing else
+    (``restrict.match_terms``, the same rule as the keyword match)."""
+    return Stems(_stem(word) for term in match_terms(query) for word in term.words)
 
 
 def _pattern(stems: AbstractSet[str]) -> re.Pattern[str] | None:

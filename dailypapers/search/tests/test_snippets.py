@@ -42,6 +42,17 @@ def test_it_marks_words_that_share_a_stem_and_short_words_whole():
     assert marked_words(html) == ["Alignment", "rl", "RL"]
 
 
+def test_a_questions_stopwords_are_not_marked_unless_it_has_nothing_else():
+    text = "How can models check their own answers for mistakes?"
+    question = query_stems(parse_query("how can language models check their answers for errors"))
+    assert marked_words(mark(text, question)) == ["models", "check", "answers"]
+    assert marked_words(mark(text, query_stems(parse_query("how can")))) == ["How", "can"]
+    assert marked_words(mark(text, query_stems(parse_query('"for mistakes"')))) == [
+        "for",
+        "mistakes",
+    ]
+
+
 def test_it_escapes_the_text_around_and_inside_the_marks():
     html = mark("<b>align</b> & <script>", query_stems(parse_query("align script")))
     assert html == "&lt;b&gt;<mark>align</mark>&lt;/b&gt; &amp; &lt;<mark>script</mark>&gt;"
