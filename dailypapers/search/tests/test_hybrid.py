@@ -64,6 +64,21 @@ def test_a_short_query_whose_words_match_nothing_is_searched_by_meaning():
     assert titles(results)[0] == "Car engines repair"
 
 
+def test_meaning_weighs_more_in_a_long_question_than_in_a_few_words():
+    make_paper("Car engines repair", abstract="Fixing vehicles and their motors.")
+    make_paper("Automobile history", abstract="A history of the automobile.")
+    embed_all()
+    few = search("automobile engines repair history")
+    question = search(
+        "a study of the long history of repairing automobile engines, motors, trucks and "
+        "garages in old cities"
+    )
+    assert few.semantic_weight == hybrid.SEMANTIC_WEIGHT
+    assert question.semantic_weight == hybrid.LONG_SEMANTIC_WEIGHT > hybrid.SEMANTIC_WEIGHT
+    # Both lists count in the fused head, each with its weight.
+    assert set(titles(question)) == {"Car engines repair", "Automobile history"}
+
+
 def test_a_phrase_query_lists_only_papers_with_the_phrase():
     make_paper("Large language model agents", abstract="About agents.")
     make_paper("Language of large model kits", abstract="About kits.")
