@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import time
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db.models import F
 
+from dailypapers.core.kept import Kept
 from dailypapers.digests.models import Delivery, Frequency, Subscription
 from dailypapers.library.alerts import Reader, follow_alerts, for_you_picks
 from dailypapers.papers.models import DailyEntry, Paper
@@ -108,7 +108,7 @@ def _why(topic: str, paper: Paper) -> str:
 # Many subscribers follow the same topics: a topic's ranked matches for one window are computed
 # once and reused for a few minutes (the exclusions that make each digest personal come after).
 TOPIC_CACHE_SECONDS = 300
-_topic_cache: dict[tuple[str, SearchFilters], tuple[float, list[Paper]]] = {}
+_topic_cache: Kept[list[Paper]] = Kept(TOPIC_CACHE_SECONDS, most=10_000)
 # ``why`` reads a paper's whole abstract: kept per (topic, paper), as the matches are.
 _reasons: dict[tuple, str] = {}
 
@@ -120,40 +120,26 @@ def forget() -> None:
 
 
 def topic_candidates(text: str, window: SearchFilters) -> list[Paper]:
-    now = time.monotonic()
-    cached = _topic_cache.get((text, window))
-    if cached is not None and now - cached[0] < TOPIC_CACHE_SECONDS:
-        return cached[1]
-    if len(_topic_cache) > 10_000:
-        _topic_cache.clear()
-    found = list(search(text, window)[: settings.DIGEST_TOPIC_COUNT * 3])
-    _topic_cache[(text, window)] = (now, found)
-    return found
+    return _topic_cache.get(
+        (text, window), lambda: list(search(text, window)[: settings.DIGEST_TOPIC_COUNT * 3])
+    )
 
 
 def trending_candidates(first: dt.date, last: dt.date, count: int) -> list[Paper]:
     """The most upvoted papers listed from ``first`` to ``last``, shared by every digest."""
-    key = (f"trending {count}", SearchFilters(since=first, until=last))
-    now = time.monotonic()
-    cached = _topic_cache.get(key)
-    if cached is not None and now - cached[0] < TOPIC_CACHE_SECONDS:
-        return cached[1]
-    found = [entry.paper for entry in DailyEntry.objects.between(first, last)[:count]]
-    _topic_cache[key] = (now, found)
-    return found
+    return _topic_cache.get(
+        (f"trending {count}", SearchFilters(since=first, until=last)),
+        lambda: [entry.paper for entry in DailyEntry.objects.between(first, last)[:count]],
+    )
 
 
 def category_candidates(category: str, window: SearchFilters) -> list[Paper]:
     """The most upvoted papers of ``category`` in ``window``, more than a digest shows: kept
     as a topic's matches are, and shared by every subscriber of the category."""
-    key = (f"category {category}", window)
-    now = time.monotonic()
-    cached = _topic_cache.get(key)
-    if cached is not None and now - cached[0] < TOPIC_CACHE_SECONDS:
-        return cached[1]
-    found = list(_in_category(category, window)[: settings.DIGEST_TOPIC_COUNT * 3])
-    _topic_cache[key] = (now, found)
-    return found
+    return _topic_cache.get(
+        (f"category {category}", window),
+        lambda: list(_in_category(category, window)[: settings.DIGEST_TOPIC_COUNT * 3]),
+    )
 
 
 def _in_category(category: str, window: SearchFilters, seen: set[str] | None = None):

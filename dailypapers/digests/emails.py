@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import html
 import secrets
-import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,6 +28,7 @@ from django.core.mail.message import make_msgid
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from dailypapers.core.kept import Kept
 from dailypapers.digests.compose import Digest
 from dailypapers.digests.links import absolute_url
 from dailypapers.digests.models import Delivery, Subscription
@@ -101,7 +101,7 @@ SHARED_SECONDS = 300
 # bodies are never met twice; the shared ones are made again after a clear, once.
 SHARED_KEPT = 500
 FRAGMENTS_KEPT = 10_000
-_shared: dict[tuple, tuple[float, RenderedEmail]] = {}
+_shared: Kept[RenderedEmail] = Kept(SHARED_SECONDS, most=SHARED_KEPT)
 _fragments: dict[tuple, str] = {}
 
 
@@ -144,16 +144,10 @@ def body_key(digest: Digest) -> tuple:
 
 def shared_body(digest: Digest) -> RenderedEmail:
     """The digest rendered with marks for its links: once per distinct body."""
-    key = body_key(digest)
-    now = time.monotonic()
-    kept = _shared.get(key)
-    if kept is not None and now - kept[0] < SHARED_SECONDS:
-        return kept[1]
-    rendered = render_email("digest", digest_context(digest, MANAGE_MARK, UNSUBSCRIBE_MARK))
-    if len(_shared) >= SHARED_KEPT:
-        _shared.clear()
-    _shared[key] = (now, rendered)
-    return rendered
+    return _shared.get(
+        body_key(digest),
+        lambda: render_email("digest", digest_context(digest, MANAGE_MARK, UNSUBSCRIBE_MARK)),
+    )
 
 
 def render_digest(digest: Digest) -> RenderedEmail:
