@@ -108,17 +108,24 @@ def test_two_servers_and_three_workers_end_in_exact_votes_mails_and_vectors(
     make_verified_users(data_dir, names)
 
     clients = {}
+    workers: list[subprocess.Popen] = []
     try:
         for name in names:
             clients[name] = logged_in_client(community_site.base, name)
         # Workers and voters at once: three of each kind of worker, two app server processes.
-        workers = [run(env, "digests", "send") for _ in range(WORKERS)]
+        workers += [run(env, "digests", "send") for _ in range(WORKERS)]
         workers += [run(env, "embed", "--batch-size", "7") for _ in range(WORKERS)]
         votes = fire_votes(clients, papers, rounds=3, threads=12)
+        outputs = [finish(worker) for worker in workers]
     finally:
         for client in clients.values():
             client.close()
-    outputs = [finish(worker) for worker in workers]
+        # A worker that failed leaves the others running: stop them here, not in a later
+        # test's garbage collection.
+        for worker in workers:
+            if worker.poll() is None:
+                worker.kill()
+            worker.communicate()
 
     assert not votes.failures
     after = stored_counts(data_dir, papers)

@@ -19,10 +19,14 @@ from django.db import connection, transaction
 
 from dailypapers.search.models import VECTOR_DTYPE, PaperVector
 
-# The dimensions the migration built an HNSW index for (the shipped model's). A model of
-# another size gets its own partial index from ``ensure_index`` before it serves
-# (``dailypapers embed``); until then its rows are searched exactly, by a scan.
-INDEXED_DIMENSIONS = 256
+# The dimensions the migrations built an HNSW index for (0003: the first model's 256; 0006:
+# the shipped model's 512). A model of another size gets its own partial index from
+# ``ensure_index`` before it serves (``dailypapers embed``); until then its rows are searched
+# exactly, by a scan.
+INDEXED_DIMENSIONS = (256, 512)
+# The advisory lock that lets one process at a time build an index (any fixed number that no
+# other lock of this site uses).
+INDEX_BUILD_LOCK = 0x6470_6878  # "dphx"
 # HNSW's candidate list per search: more than the default 40 because hybrid search asks for
 # its whole head at once, and recall falls when k nears ef_search.
 MIN_EF_SEARCH = 100
@@ -34,26 +38,43 @@ def ensure_index(dim: int) -> bool:
     index per size: pgvector indexes a fixed size); True when it was created. Every model of
     that size shares it, so the queries filter on the model (two models of one size are both
     in it only during a re-embed). Built ``CONCURRENTLY`` outside a transaction, so embed
-    workers keep writing meanwhile."""
+    workers keep writing meanwhile.
+
+    One process builds it: several embed workers starting at once would each run ``CREATE
+    INDEX CONCURRENTLY``, and two of those wait for each other's transactions until
+    PostgreSQL ends one with "deadlock detected". The lock is only *tried*: a worker that
+    waited for it would hold a snapshot the builder's CONCURRENTLY waits for, the same
+    deadlock by another road. A worker that does not get it goes on embedding; the index
+    serves when its builder is done."""
     dim = int(dim)  # a number, never user text: safe to put in the SQL
     if not 0 < dim <= 2000:  # pgvector's HNSW limit for ``vector``
         return False
     name = f"search_papervector_hnsw_{dim}"
+    in_transaction = connection.in_atomic_block
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1 FROM pg_indexes WHERE indexname = %s", [name])
         if cursor.fetchone():
             return False
-        concurrently = "CONCURRENTLY"
-        if connection.in_atomic_block:
-            concurrently = ""  # impossible in a transaction block
-            # Django's foreign keys are deferred, and CREATE INDEX refuses to run on a table
-            # with checks pending: run them now.
-            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-        cursor.execute(
-            f"CREATE INDEX {concurrently} IF NOT EXISTS {name} ON search_papervector "
-            f"USING hnsw ((embedding::vector({dim})) vector_cosine_ops) "
-            f"WHERE vector_dims(embedding) = {dim}"
-        )
+        # In a transaction the lock ends with it; outside, it is released below.
+        lock = "pg_try_advisory_xact_lock" if in_transaction else "pg_try_advisory_lock"
+        cursor.execute(f"SELECT {lock}(%s)", [INDEX_BUILD_LOCK])
+        if not cursor.fetchone()[0]:
+            return False
+        try:
+            concurrently = "CONCURRENTLY"
+            if in_transaction:
+                concurrently = ""  # impossible in a transaction block
+                # Django's foreign keys are deferred, and CREATE INDEX refuses to run on a
+                # table with checks pending: run them now.
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cursor.execute(
+                f"CREATE INDEX {concurrently} IF NOT EXISTS {name} ON search_papervector "
+                f"USING hnsw ((embedding::vector({dim})) vector_cosine_ops) "
+                f"WHERE vector_dims(embedding) = {dim}"
+            )
+        finally:
+            if not in_transaction:
+                cursor.execute("SELECT pg_advisory_unlock(%s)", [INDEX_BUILD_LOCK])
     return True
 
 
