@@ -28,10 +28,15 @@ from dailypapers.discussions.models import Comment
 from dailypapers.papers.models import HarvestCheckpoint, Upvote
 from dailypapers.search import vectors
 from tests.support.personas import alice, bob
-from tests.support.processdb import database_env
+from tests.support.processdb import database_env, fetch
 from tests.support.testing import list_on, make_paper
 
 pytestmark = pytest.mark.django_db
+
+INDEXES = (
+    "SELECT indexname FROM pg_indexes WHERE indexname LIKE 'search_papervector_hnsw_%%' "
+    "OR indexname = 'papers_paper_search_vector'"
+)
 
 
 def fill_an_instance() -> None:
@@ -101,6 +106,13 @@ def test_an_instance_moves_between_databases_unchanged(tmp_path):
     if on_postgres := database_env(tmp_path / "postgres"):
         via_postgres = move(via_sqlite, tmp_path / "postgres", on_postgres)
         assert unpacked(via_postgres) == unpacked(exported)
+        # The search indexes, dropped for the load, were built again at its end.
+        indexes = {name for (name,) in fetch(tmp_path / "postgres", INDEXES)}
+        assert indexes == {
+            "papers_paper_search_vector",
+            "search_papervector_hnsw_256",
+            "search_papervector_hnsw_512",
+        }
 
 
 def test_an_import_refuses_a_database_that_is_not_empty(tmp_path):
