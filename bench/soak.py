@@ -11,11 +11,19 @@ snapshot`` (``--papers`` real conference papers from ../shared/data) then ``dail
 embed``, and ``dailypapers digests send --loop`` for 500 due subscriptions. Rate limits are
 off (``RATE_LIMITS_ENABLED=false``): the soak measures the site's work, not its limits.
 
-Prints per route the requests and p50/p99, the 5xx count, the server's memory (all its
-processes) after a warm-up and at the end, the SQLite WAL size, and whether every vote and
-comment the server acknowledged is in the database (and nothing more), then
+Prints per route the requests and p50/p99, the 5xx count (with the server's reasons, from its
+log), the server's memory (all its processes) every 30 s split into anonymous memory and
+mapped files, the SQLite WAL size, and whether every vote and comment the server
+acknowledged is in the database (and nothing more), then
 ``summary: requests=<n> 5xx=<k> memory-growth-pct=<g> votes-lost=<v> comments-lost=<c>``.
-Loopback only; it stops by itself.
+
+The memory growth is counted from the end of the warm-up (``--warm-up``, the soak's first
+60 s: indexes opened, caches filled, the import under way) to the end, and says so; the
+growth from before the traffic is printed beside it. Mapped index files (tantivy segments,
+HNSW graphs) are file-backed pages the kernel may drop, listed apart. ``--trace-memory``
+runs the server with ``DAILYPAPERS_TRACEMALLOC`` (``core/memorytrace.py``) and prints, per
+worker, the Python allocations that grew most after the warm-up. Loopback only; it stops by
+itself.
 """
 
 from __future__ import annotations
@@ -41,6 +49,7 @@ SHARED = ROOT.parent / "shared" / "data"
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
+from dailypapers.core import memorytrace  # noqa: E402
 from tests.support.localsite import running_demo_site  # noqa: E402
 from tests.support.processdb import fetch  # noqa: E402
 from tests.support.voteload import logged_in_client, make_verified_users  # noqa: E402
@@ -172,10 +181,8 @@ def resident_by_kind(pid: int) -> dict[str, int]:
     return kinds
 
 
-def server_memory(port: int) -> int:
-    """Resident memory (bytes) of the server listening on ``port``: its master and workers.
-    Prints each process's resident, private (USS) and file-backed shares, which tell a
-    growing heap from mapped files (index segments, vectors) that the kernel may drop."""
+def server_processes(port: int) -> list[psutil.Process]:
+    """The master and workers of the server listening on ``port``."""
     for connection in psutil.net_connections("tcp"):
         if connection.laddr and connection.laddr.port == port and connection.status == "LISTEN":
             if connection.pid is None:
@@ -183,15 +190,63 @@ def server_memory(port: int) -> int:
             master = psutil.Process(connection.pid)
             while master.parent() and "serve" in " ".join(master.parent().cmdline()):
                 master = master.parent()
-            processes = [master, *master.children(recursive=True)]
-            for process in processes:
+            return [master, *master.children(recursive=True)]
+    return []
+
+
+def server_memory(port: int, verbose: bool = True) -> dict[str, int]:
+    """Resident memory (bytes) of the server listening on ``port``, its master and workers:
+    in all, and by kind (``resident_by_kind``). With ``verbose``, prints each process's
+    resident, private (USS) and file-backed shares, which tell a growing heap from mapped
+    files (index segments, vectors) that the kernel may drop."""
+    total = {"rss": 0, "heap": 0, "anonymous": 0, "files": 0}
+    for process in server_processes(port):
+        try:
+            kinds = resident_by_kind(process.pid)
+            rss = process.memory_info().rss
+            if verbose:
                 full = process.memory_full_info()
-                kinds = resident_by_kind(process.pid)
-                print(f"  pid {process.pid}: rss {full.rss / 2**20:.0f} MiB, private "
+                print(f"  pid {process.pid}: rss {rss / 2**20:.0f} MiB, private "
                       f"{full.uss / 2**20:.0f}, file-backed {full.shared / 2**20:.0f}; "
                       + ", ".join(f"{k} {v / 2**20:.0f}" for k, v in kinds.items()))  # fmt: skip
-            return sum(process.memory_info().rss for process in processes)
-    return 0
+        except psutil.Error:
+            continue  # a worker restarted meanwhile
+        total["rss"] += rss
+        for kind, size in kinds.items():
+            total[kind] += size
+    return total
+
+
+class MemoryWatch(threading.Thread):
+    """Samples the server's memory every ``every`` seconds until ``deadline``."""
+
+    def __init__(self, port: int, started: float, deadline: float, every: float = 30) -> None:
+        super().__init__(daemon=True)
+        self.port, self.started, self.deadline, self.every = port, started, deadline, every
+        self.samples: list[tuple[float, dict[str, int]]] = []
+
+    def run(self) -> None:
+        while (now := time.monotonic()) < self.deadline - 1:
+            self.samples.append((now - self.started, server_memory(self.port, verbose=False)))
+            time.sleep(min(self.every, max(0.0, self.deadline - 1 - time.monotonic())))
+
+    def at(self, seconds: float) -> dict[str, int] | None:
+        """The first sample taken at or after ``seconds`` into the soak."""
+        return next((sample for t, sample in self.samples if t >= seconds), None)
+
+
+def server_errors(log: Path) -> dict[str, int]:
+    """The exceptions the server logged (the last line of each traceback), counted."""
+    found: dict[str, int] = defaultdict(int)
+    if not log.exists():
+        return found
+    previous = ""
+    for line in log.read_text(errors="replace").splitlines():
+        starts_trace = line.startswith(" ") or line.startswith("Traceback")
+        if previous.startswith("  ") and not starts_trace and ":" in line:
+            found[line[:160]] += 1
+        previous = line
+    return found
 
 
 def background(data_dir: Path, papers: int, deadline: float) -> list[subprocess.Popen]:
@@ -239,20 +294,24 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=32)
     parser.add_argument("--papers", type=int, default=20_000)
     parser.add_argument("--writers", type=int, default=8, help="signed-in clients among them")
+    parser.add_argument("--warm-up", type=float, default=60, help="seconds before growth counts")
+    parser.add_argument("--trace-memory", action="store_true", help="tracemalloc in the server")
     options = parser.parse_args()
     data_dir = Path(tempfile.mkdtemp(prefix="soak-"))
     env = {"RATE_LIMITS_ENABLED": "false", "HF_HUB_OFFLINE": "1"}
     os.environ.update(env)
+    traces = data_dir / "tracemalloc"
+    server_env = {**env, "DAILYPAPERS_TRACEMALLOC": str(traces)} if options.trace_memory else env
     workers = os.cpu_count() or 1
-    with running_demo_site(data_dir, workers=workers, env=env) as base:
+    with running_demo_site(data_dir, workers=workers, env=server_env) as base:
         port = int(base.rsplit(":", 1)[1])
         rows = fetch(data_dir, "SELECT arxiv_id FROM papers_paper WHERE hidden = %s", (False,))
         papers = [row[0] for row in rows]
         users = [f"soak{n}" for n in range(options.writers)]
         make_verified_users(data_dir, users)
         clients = {user: logged_in_client(base, user) for user in users}
-        # Warm-up: every kind of request for a while, so that the first memory figure is a
-        # served site's (indexes loaded, caches filled), not a fresh process's.
+        # Before the traffic: every kind of request for a while from 4 clients, so that the
+        # first figure is a served site's (indexes loaded), not a fresh process's.
         warm = Traffic()
         warmers = [
             threading.Thread(target=reader, args=(base, papers, time.monotonic() + 30, warm, n))
@@ -262,9 +321,13 @@ def main() -> None:
             thread.start()
         for thread in warmers:
             thread.join()
-        memory_start = server_memory(port)
+        print("server memory before the traffic:")
+        memory_before = server_memory(port)
         traffic = Traffic()
-        deadline = time.monotonic() + options.seconds
+        started_at = time.monotonic()
+        deadline = started_at + options.seconds
+        watch = MemoryWatch(port, started_at, deadline)
+        watch.start()
         jobs = background(data_dir, options.papers, deadline)
         threads = [
             threading.Thread(target=reader, args=(base, papers, deadline, traffic, n))
@@ -280,17 +343,40 @@ def main() -> None:
         for thread in threads:
             thread.join()
         elapsed = time.perf_counter() - started
+        print("server memory at the end:")
         memory_end = server_memory(port)
+        watch.join()
+        background_done = [job.poll() is not None for job in jobs]
         for job in jobs:
             job.terminate()
             job.wait(timeout=60)
         for client in clients.values():
             client.close()
+        if options.trace_memory:
+            print_traces(traces, started_at, options.warm_up)
+    print(f"background: import+embed {'finished' if background_done[0] else 'still running'}")
+    memory = {"before": memory_before, "warm": watch.at(options.warm_up), "end": memory_end}
     wal = data_dir / "dailypapers.sqlite3-wal"
-    report(traffic, elapsed, memory_start, memory_end, wal, data_dir, users, options)
+    report(traffic, elapsed, memory, watch, wal, data_dir, users, options)
 
 
-def report(traffic, elapsed, memory_start, memory_end, wal, data_dir, users, options) -> None:
+def print_traces(folder: Path, started_at: float, warm_up: float) -> None:
+    """Per worker: the Python allocations that grew from the first snapshot written after the
+    warm-up to the last one."""
+    by_pid: dict[str, list[Path]] = defaultdict(list)
+    for path in sorted(folder.glob("*.tracemalloc")):
+        by_pid[path.name.split("-")[0]].append(path)
+    warm_wall = time.time() - (time.monotonic() - started_at - warm_up)
+    for pid, paths in by_pid.items():
+        after = [path for path in paths if path.stat().st_mtime >= warm_wall]
+        if len(after) < 2:
+            continue
+        print(f"pid {pid}: Python allocations, {after[0].name} -> {after[-1].name}")
+        for line in memorytrace.compare(after[0], after[-1]):
+            print(line)
+
+
+def report(traffic, elapsed, memory, watch, wal, data_dir, users, options) -> None:
     total = sum(len(values) for values in traffic.latencies.values())
     print(f"{total:,} requests in {elapsed:.0f} s ({total / elapsed:.0f}/s), "
           f"{options.clients} clients; load {os.getloadavg()[0]:.1f}")  # fmt: skip
@@ -299,9 +385,20 @@ def report(traffic, elapsed, memory_start, memory_end, wal, data_dir, users, opt
         print(f"| {route} | {len(values)} | {statistics.median(values) * 1000:.1f} | "
               f"{percentile(values, 0.99):.1f} | {traffic.errors[route]} |")  # fmt: skip
     errors = sum(traffic.errors.values())
-    growth = (memory_end - memory_start) / memory_start * 100 if memory_start else 0.0
-    print(f"server memory: {memory_start / 2**20:.0f} MiB after warm-up, "
-          f"{memory_end / 2**20:.0f} MiB at the end ({growth:+.1f}%)")  # fmt: skip
+    for reason, count in server_errors(data_dir / "server.log").items():
+        print(f"server logged {count}x: {reason}")
+    print("server memory, MiB: | s | resident | anonymous + heap | mapped files |")
+    for seconds, sample in watch.samples:
+        print(f"| {seconds:.0f} | {sample['rss'] / 2**20:.0f} | "
+              f"{(sample['anonymous'] + sample['heap']) / 2**20:.0f} | "
+              f"{sample['files'] / 2**20:.0f} |")  # fmt: skip
+    before, warm, end = memory["before"], memory["warm"] or memory["before"], memory["end"]
+    growth = (end["rss"] - warm["rss"]) / warm["rss"] * 100 if warm["rss"] else 0.0
+    from_start = (end["rss"] - before["rss"]) / before["rss"] * 100 if before["rss"] else 0.0
+    print(f"server memory: {before['rss'] / 2**20:.0f} MiB before the traffic, "
+          f"{warm['rss'] / 2**20:.0f} MiB after the {options.warm_up:.0f}-second warm-up, "
+          f"{end['rss'] / 2**20:.0f} MiB at the end: {growth:+.1f}% from the end of the warm-up "
+          f"({from_start:+.1f}% from before the traffic)")  # fmt: skip
     if wal.exists():
         print(f"SQLite WAL: {wal.stat().st_size / 2**20:.1f} MiB")
     if traffic.failures:

@@ -1,5 +1,6 @@
 """The site's shell: layout, CLI commands that belong to no domain app (serve), and the
-system checks of our own settings (``checks.py``)."""
+system checks of our own settings (``checks.py``), and the memory-tracing hook a soak can
+turn on (``memorytrace.py``)."""
 
 from django.apps import AppConfig
 
@@ -9,4 +10,10 @@ class CoreConfig(AppConfig):
     label = "core"
 
     def ready(self) -> None:
-        from dailypapers.core import checks  # noqa: F401 (registers the checks)
+        from dailypapers.core import (
+            checks,  # noqa: F401 (registers the checks)
+            memorytrace,
+        )
+
+        # Off unless DAILYPAPERS_TRACEMALLOC names a folder (a soak's diagnosis).
+        memorytrace.start_from_environment()
