@@ -83,14 +83,21 @@ class Traffic:
         self.failures: list[str] = []
         self.votes: dict[tuple[str, str], bool] = {}  # (user, paper): last acknowledged vote
         self.comments: dict[str, int] = defaultdict(int)  # user: comments acknowledged
+        self.unanswered: dict[str, int] = defaultdict(int)  # route: requests with no answer
+        # Sent but not answered (a timeout): stored or not, either is right.
+        self.vote_unknown: set[tuple[str, str]] = set()
+        self.comments_unknown: dict[str, int] = defaultdict(int)
 
-    def record(self, route: str, seconds: float, status: int) -> None:
+    def record(self, route: str, seconds: float, status: int, failure: str = "") -> None:
+        """``status`` 0: no answer (``failure`` says why), counted apart from the 5xx."""
         with self.lock:
             self.latencies[route].append(seconds)
             if status >= 500:
                 self.errors[route] += 1
-            elif status >= 400 and len(self.failures) < 20:
-                self.failures.append(f"{route}: HTTP {status}")
+            elif status == 0:
+                self.unanswered[route] += 1
+            if (status == 0 or 400 <= status < 500) and len(self.failures) < 20:
+                self.failures.append(f"{route}: {failure or f'HTTP {status}'}")
 
 
 def reader(base: str, papers: list[str], deadline: float, traffic: Traffic, seed: int) -> None:
@@ -112,7 +119,11 @@ def reader(base: str, papers: list[str], deadline: float, traffic: Traffic, seed
                 "api paper": (f"/api/papers/{paper}", {}),
             }[route]
             started = time.perf_counter()
-            response = client.get(path, params=params)
+            try:
+                response = client.get(path, params=params)
+            except httpx.TransportError as error:  # a timeout: counted, and the reader goes on
+                traffic.record(route, time.perf_counter() - started, 0, repr(error))
+                continue
             traffic.record(route, time.perf_counter() - started, response.status_code)
 
 
@@ -121,39 +132,54 @@ def writer(
 ) -> None:
     """A signed-in reader: mostly reads, sometimes votes (up or down) or comments."""
     chooser = random.Random(seed)
-    token = client.cookies["csrftoken"]
-    headers = {"Referer": str(client.base_url)}
     while time.monotonic() < deadline:
         paper = chooser.choice(papers)
         roll = chooser.random()
+        route = "vote" if roll < 0.7 else "comment" if roll < 0.85 else "paper (signed in)"
         started = time.perf_counter()
-        if roll < 0.7:
-            route, up = "vote", chooser.random() < 0.6
-            response = client.post(
-                f"/papers/{paper}/vote",
-                data={"vote": "1" if up else "0", "csrfmiddlewaretoken": token},
-                headers={**headers, "Accept": "application/json"},
-            )
-            if response.status_code == 200 and response.json().get("voted") == up:
-                with traffic.lock:
-                    traffic.votes[user, paper] = up
-        elif roll < 0.85:
-            route = "comment"
-            response = client.post(
-                f"/papers/{paper}/comments",
-                data={
-                    "body": f"A soak comment {chooser.random():.6f}",
-                    "csrfmiddlewaretoken": token,
-                },
-                headers=headers,
-            )
-            if response.status_code == 302:
-                with traffic.lock:
-                    traffic.comments[user] += 1
-        else:
-            route = "paper (signed in)"
-            response = client.get(f"/papers/{paper}")
-        traffic.record(route, time.perf_counter() - started, response.status_code)
+        try:
+            status = write_once(client, route, user, paper, chooser, traffic)
+        except httpx.TransportError as error:
+            # No answer: the server may still have stored it, so either outcome is right.
+            with traffic.lock:
+                if route == "vote":
+                    traffic.vote_unknown.add((user, paper))
+                elif route == "comment":
+                    traffic.comments_unknown[user] += 1
+            traffic.record(route, time.perf_counter() - started, 0, repr(error))
+            continue
+        traffic.record(route, time.perf_counter() - started, status)
+
+
+def write_once(
+    client: httpx.Client, route: str, user: str, paper: str, chooser, traffic: Traffic
+) -> int:
+    """One request of a signed-in reader; its HTTP status. Acknowledged votes and comments
+    are noted in ``traffic``."""
+    token = client.cookies["csrftoken"]
+    headers = {"Referer": str(client.base_url)}
+    if route == "vote":
+        up = chooser.random() < 0.6
+        response = client.post(
+            f"/papers/{paper}/vote",
+            data={"vote": "1" if up else "0", "csrfmiddlewaretoken": token},
+            headers={**headers, "Accept": "application/json"},
+        )
+        if response.status_code == 200 and response.json().get("voted") == up:
+            with traffic.lock:
+                traffic.votes[user, paper] = up
+    elif route == "comment":
+        response = client.post(
+            f"/papers/{paper}/comments",
+            data={"body": f"A soak comment {chooser.random():.6f}", "csrfmiddlewaretoken": token},
+            headers=headers,
+        )
+        if response.status_code == 302:
+            with traffic.lock:
+                traffic.comments[user] += 1
+    else:
+        response = client.get(f"/papers/{paper}")
+    return response.status_code
 
 
 def resident_by_kind(pid: int) -> dict[str, int]:
@@ -228,7 +254,12 @@ class MemoryWatch(threading.Thread):
     def run(self) -> None:
         while (now := time.monotonic()) < self.deadline - 1:
             self.samples.append((now - self.started, server_memory(self.port, verbose=False)))
+            if self.import_done is None and self.jobs and self.jobs[0].poll() is not None:
+                self.import_done = now - self.started
             time.sleep(min(self.every, max(0.0, self.deadline - 1 - time.monotonic())))
+
+    jobs: list[subprocess.Popen] = []
+    import_done: float | None = None  # seconds into the soak when import and embed had ended
 
     def at(self, seconds: float) -> dict[str, int] | None:
         """The first sample taken at or after ``seconds`` into the soak."""
@@ -262,6 +293,8 @@ def background(data_dir: Path, papers: int, deadline: float) -> list[subprocess.
     env = {**os.environ, "DAILYPAPERS_DATA_DIR": str(data_dir), "HF_HUB_OFFLINE": "1"}
     command = f"{sys.executable} -m dailypapers"
     quiet = subprocess.DEVNULL
+    # Their warnings (a write transaction that held the lock long) are read at the end.
+    log = open(data_dir / "jobs.log", "w")  # noqa: SIM115 (the jobs outlive this function)
     subprocess.run(
         [*command.split(), "shell", "-c", SETUP], env=env, check=True, stdout=quiet, stderr=quiet
     )
@@ -271,13 +304,13 @@ def background(data_dir: Path, papers: int, deadline: float) -> list[subprocess.
             env=env,
             start_new_session=True,
             stdout=quiet,
-            stderr=quiet,
+            stderr=log,
         ),
         subprocess.Popen(
             [*command.split(), "digests", "send", "--loop", "--sleep", "5", "--workers", "1"],
             env=env,
             stdout=quiet,
-            stderr=quiet,
+            stderr=log,
         ),
     ]
     return jobs
@@ -329,6 +362,7 @@ def main() -> None:
         watch = MemoryWatch(port, started_at, deadline)
         watch.start()
         jobs = background(data_dir, options.papers, deadline)
+        watch.jobs = jobs
         threads = [
             threading.Thread(target=reader, args=(base, papers, deadline, traffic, n))
             for n in range(options.clients - len(users))
@@ -385,8 +419,18 @@ def report(traffic, elapsed, memory, watch, wal, data_dir, users, options) -> No
         print(f"| {route} | {len(values)} | {statistics.median(values) * 1000:.1f} | "
               f"{percentile(values, 0.99):.1f} | {traffic.errors[route]} |")  # fmt: skip
     errors = sum(traffic.errors.values())
+    if unanswered := sum(traffic.unanswered.values()):
+        print(f"no answer (client timeout of 60 s): {unanswered} requests, "
+              f"{len(traffic.vote_unknown)} of them votes")  # fmt: skip
     for reason, count in server_errors(data_dir / "server.log").items():
         print(f"server logged {count}x: {reason}")
+    for name in ("server.log", "jobs.log"):
+        path = data_dir / name
+        slow = [line for line in path.read_text().splitlines() if "held the SQLite" in line]
+        for line in slow[:10]:
+            print(f"{name}: {line}")
+        if len(slow) > 10:
+            print(f"{name}: ... {len(slow)} slow write transactions in all")
     print("server memory, MiB: | s | resident | anonymous + heap | mapped files |")
     for seconds, sample in watch.samples:
         print(f"| {seconds:.0f} | {sample['rss'] / 2**20:.0f} | "
@@ -399,6 +443,12 @@ def report(traffic, elapsed, memory, watch, wal, data_dir, users, options) -> No
           f"{warm['rss'] / 2**20:.0f} MiB after the {options.warm_up:.0f}-second warm-up, "
           f"{end['rss'] / 2**20:.0f} MiB at the end: {growth:+.1f}% from the end of the warm-up "
           f"({from_start:+.1f}% from before the traffic)")  # fmt: skip
+    # The import and embed add papers, their vectors (in every worker's memory below the
+    # HNSW threshold) and index segments: growth while they run is the site's data growing.
+    if watch.import_done is not None and (after := watch.at(watch.import_done)):
+        settled = (end["rss"] - after["rss"]) / after["rss"] * 100
+        print(f"after the import and embed ended ({watch.import_done:.0f} s into the soak): "
+              f"{after['rss'] / 2**20:.0f} MiB, then {settled:+.1f}% to the end")  # fmt: skip
     if wal.exists():
         print(f"SQLite WAL: {wal.stat().st_size / 2**20:.1f} MiB")
     if traffic.failures:
@@ -411,7 +461,7 @@ def report(traffic, elapsed, memory, watch, wal, data_dir, users, options) -> No
     )
     expected = {pair for pair, up in traffic.votes.items() if up}
     stored = {(user, paper) for user, paper in stored_votes}
-    votes_lost = len(expected - stored) + len(stored - expected)
+    votes_lost = len((expected ^ stored) - traffic.vote_unknown)
     stored_comments = dict(
         fetch(
             data_dir,
@@ -420,7 +470,12 @@ def report(traffic, elapsed, memory, watch, wal, data_dir, users, options) -> No
             ("soak%",),
         )
     )
-    comments_lost = sum(abs(stored_comments.get(u, 0) - traffic.comments[u]) for u in users)
+    comments_lost = 0
+    for user in users:
+        # Comments sent without an answer may or may not be stored.
+        extra = stored_comments.get(user, 0) - traffic.comments[user]
+        if not 0 <= extra <= traffic.comments_unknown[user]:
+            comments_lost += abs(extra) if extra < 0 else extra - traffic.comments_unknown[user]
     acknowledged, kept = sum(traffic.comments.values()), sum(stored_comments.values())
     print(f"votes: {len(expected)} acknowledged up, {len(stored)} stored; "
           f"comments: {acknowledged} acknowledged, {kept} stored")  # fmt: skip

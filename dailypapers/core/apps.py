@@ -1,6 +1,5 @@
 """The site's shell: layout, CLI commands that belong to no domain app (serve), and the
-system checks of our own settings (``checks.py``), and the memory-tracing hook a soak can
-turn on (``memorytrace.py``)."""
+system checks of our own settings (``checks.py``)."""
 
 from django.apps import AppConfig
 
@@ -10,10 +9,4 @@ class CoreConfig(AppConfig):
     label = "core"
 
     def ready(self) -> None:
-        from dailypapers.core import (
-            checks,  # noqa: F401 (registers the checks)
-            memorytrace,
-        )
-
-        # Off unless DAILYPAPERS_TRACEMALLOC names a folder (a soak's diagnosis).
-        memorytrace.start_from_environment()
+        from dailypapers.core import checks  # noqa: F401 (registers the checks)

@@ -1,10 +1,10 @@
 """Where a served process's Python memory grows: tracemalloc snapshots, when asked for.
 
-``DAILYPAPERS_TRACEMALLOC=/some/folder`` (a diagnosis setting, off by default) makes every
-process that loads the apps trace its allocations and write a snapshot there every
+``DAILYPAPERS_TRACEMALLOC=/some/folder`` (a diagnosis setting, off by default) makes
+``dailypapers serve`` and its workers trace their allocations and write a snapshot there every
 ``DAILYPAPERS_TRACEMALLOC_SECONDS`` (60): ``<pid>-<n>.tracemalloc``. ``bench/soak.py
 --trace-memory`` sets it and diffs each worker's first snapshot after the warm-up against its
-last (``compare``). Tracing costs about twice the CPU of the traced code, so never in
+last (``compare``). Tracing slows the traced code down (a third or more), so never in
 production. What the kernel maps from files (tantivy segments, HNSW graphs) is not Python
 memory and does not show here; ``bench/soak.py`` reads those from ``/proc/<pid>/smaps``.
 Not a profiler of time: cProfile is.
@@ -18,7 +18,9 @@ import time
 import tracemalloc
 from pathlib import Path
 
-FRAMES = 8
+# One frame a block: the allocating line. Eight frames made the workers so slow under load
+# that requests timed out.
+FRAMES = 1
 
 
 def start_from_environment() -> bool:
@@ -57,8 +59,8 @@ def _write_snapshots(folder: Path, seconds: float) -> None:
 
 
 def compare(first: Path, last: Path, top: int = 15) -> list[str]:
-    """The lines that grew most from ``first`` to ``last`` (grouped by the allocating line,
-    with the innermost frames of our own code), as text."""
+    """The lines that grew most from ``first`` to ``last`` (grouped by the allocating line),
+    as text."""
     before = tracemalloc.Snapshot.load(str(first))
     after = tracemalloc.Snapshot.load(str(last))
     lines = [f"total traced: {_total(before) / 2**20:.1f} MiB -> {_total(after) / 2**20:.1f} MiB"]

@@ -11,23 +11,33 @@ while the import wrote. Measured with three writers behind 0.5 s transactions 5 
 millisecond failed none of 55 and waited at most 0.94 s, two of the other's transactions.
 So ``BEGIN IMMEDIATE`` is tried with no busy wait, every millisecond, until the database's
 ``timeout`` has passed. Single statements outside a transaction keep SQLite's handler.
-Nothing else differs from ``django.db.backends.sqlite3``; PostgreSQL queues lock waiters
-itself and needs none of this.
+A transaction that held the lock longer than ``SLOW_WRITE_SECONDS`` is logged (a warning
+naming the command and our innermost code on the way), since every other writer waited
+for it. Nothing else differs from ``django.db.backends.sqlite3``; PostgreSQL queues lock
+waiters itself and needs none of this.
 """
 
 from __future__ import annotations
 
+import logging
 import sqlite3
+import sys
 import time
+import traceback
 
 from django.db.backends.sqlite3 import base
 
 # Seconds between two tries of BEGIN: each costs microseconds, so trying often is cheap,
 # and the gap between another process's transactions is a few milliseconds.
 RETRY_SECONDS = 0.001
+SLOW_WRITE_SECONDS = 5.0
+
+log = logging.getLogger(__name__)
 
 
 class DatabaseWrapper(base.DatabaseWrapper):
+    _began: float | None = None  # when this connection's open transaction took the lock
+
     def _start_transaction_under_autocommit(self) -> None:
         # Set from OPTIONS by Django's wrapper (its stubs do not declare it).
         mode = getattr(self, "transaction_mode", None) or "DEFERRED"
@@ -40,6 +50,7 @@ class DatabaseWrapper(base.DatabaseWrapper):
                 while True:
                     try:
                         cursor.execute(f"BEGIN {mode}")
+                        self._began = time.monotonic()
                         return
                     except sqlite3.OperationalError as error:
                         if not _is_busy(error) or time.monotonic() >= deadline:
@@ -48,6 +59,28 @@ class DatabaseWrapper(base.DatabaseWrapper):
             finally:
                 # Single statements outside a transaction wait with SQLite's handler.
                 cursor.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
+
+    def _commit(self) -> None:
+        super()._commit()  # type: ignore[misc]  # the stubs leave Django's hooks out
+        self._held_for("committed")
+
+    def _rollback(self) -> None:
+        super()._rollback()  # type: ignore[misc]  # as above
+        self._held_for("rolled back")
+
+    def _held_for(self, ending: str) -> None:
+        began: float | None = getattr(self, "_began", None)
+        self._began = None
+        if began is None:
+            return
+        held = time.monotonic() - began
+        if held > SLOW_WRITE_SECONDS:
+            ours = [f for f in traceback.extract_stack() if "/dailypapers/" in f.filename]
+            where = " <- ".join(f"{f.filename.rsplit('/', 1)[-1]}:{f.lineno}" for f in ours[-4:])
+            log.warning(
+                "a write transaction held the SQLite write lock %.1f s (%s) in %s at %s",
+                held, ending, " ".join(sys.argv[1:3]), where,
+            )  # fmt: skip
 
 
 def _is_busy(error: Exception) -> bool:
