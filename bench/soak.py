@@ -214,7 +214,7 @@ def server_processes(port: int) -> list[psutil.Process]:
             if connection.pid is None:
                 break
             master = psutil.Process(connection.pid)
-            while master.parent() and "serve" in " ".join(master.parent().cmdline()):
+            while master.parent() and "serve" in master.parent().cmdline():  # the argument
                 master = master.parent()
             return [master, *master.children(recursive=True)]
     return []
