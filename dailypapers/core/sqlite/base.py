@@ -75,8 +75,14 @@ class DatabaseWrapper(base.DatabaseWrapper):
             return
         held = time.monotonic() - began
         if held > SLOW_WRITE_SECONDS:
-            ours = [f for f in traceback.extract_stack() if "/dailypapers/" in f.filename]
-            where = " <- ".join(f"{f.filename.rsplit('/', 1)[-1]}:{f.lineno}" for f in ours[-4:])
+            ours = [
+                frame
+                for frame in traceback.extract_stack()
+                if "/dailypapers/" in frame.filename and frame.filename != __file__
+            ]
+            where = " <- ".join(
+                f"{f.filename.rsplit('/', 1)[-1]}:{f.lineno}" for f in ours[-4:][::-1]
+            )
             log.warning(
                 "a write transaction held the SQLite write lock %.1f s (%s) in %s at %s",
                 held, ending, " ".join(sys.argv[1:3]), where,
