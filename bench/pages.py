@@ -72,7 +72,7 @@ def server_processes(port: int) -> list[psutil.Process]:
         listening = connection.status == psutil.CONN_LISTEN
         if listening and connection.laddr and connection.laddr.port == port and connection.pid:
             master = psutil.Process(connection.pid)
-            while master.parent() and "serve" in " ".join(master.parent().cmdline()):
+            while master.parent() and "serve" in master.parent().cmdline():  # the argument
                 master = master.parent()
             return master.children()
     return []

@@ -11,11 +11,19 @@ snapshot`` (``--papers`` real conference papers from ../shared/data) then ``dail
 embed``, and ``dailypapers digests send --loop`` for 500 due subscriptions. Rate limits are
 off (``RATE_LIMITS_ENABLED=false``): the soak measures the site's work, not its limits.
 
-Prints per route the requests and p50/p99, the 5xx count, the server's memory (all its
-processes) after a warm-up and at the end, the SQLite WAL size, and whether every vote and
-comment the server acknowledged is in the database (and nothing more), then
+Prints per route the requests and p50/p99, the 5xx count (with the server's reasons, from its
+log), the server's memory (all its processes) every 30 s split into anonymous memory and
+mapped files, the SQLite WAL size, and whether every vote and comment the server
+acknowledged is in the database (and nothing more), then
 ``summary: requests=<n> 5xx=<k> memory-growth-pct=<g> votes-lost=<v> comments-lost=<c>``.
-Loopback only; it stops by itself.
+
+The memory growth is counted from the end of the warm-up (``--warm-up``, the soak's first
+60 s: indexes opened, caches filled, the import under way) to the end, and says so; the
+growth from before the traffic is printed beside it. Mapped index files (tantivy segments,
+HNSW graphs) are file-backed pages the kernel may drop, listed apart. ``--trace-memory``
+runs the server with ``DAILYPAPERS_TRACEMALLOC`` (``core/memorytrace.py``) and prints, per
+worker, the Python allocations that grew most after the warm-up. Loopback only; it stops by
+itself.
 """
 
 from __future__ import annotations
@@ -41,6 +49,7 @@ SHARED = ROOT.parent / "shared" / "data"
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
+from dailypapers.core import memorytrace  # noqa: E402
 from tests.support.localsite import running_demo_site  # noqa: E402
 from tests.support.processdb import fetch  # noqa: E402
 from tests.support.voteload import logged_in_client, make_verified_users  # noqa: E402
@@ -74,14 +83,21 @@ class Traffic:
         self.failures: list[str] = []
         self.votes: dict[tuple[str, str], bool] = {}  # (user, paper): last acknowledged vote
         self.comments: dict[str, int] = defaultdict(int)  # user: comments acknowledged
+        self.unanswered: dict[str, int] = defaultdict(int)  # route: requests with no answer
+        # Sent but not answered (a timeout): stored or not, either is right.
+        self.vote_unknown: set[tuple[str, str]] = set()
+        self.comments_unknown: dict[str, int] = defaultdict(int)
 
-    def record(self, route: str, seconds: float, status: int) -> None:
+    def record(self, route: str, seconds: float, status: int, failure: str = "") -> None:
+        """``status`` 0: no answer (``failure`` says why), counted apart from the 5xx."""
         with self.lock:
             self.latencies[route].append(seconds)
             if status >= 500:
                 self.errors[route] += 1
-            elif status >= 400 and len(self.failures) < 20:
-                self.failures.append(f"{route}: HTTP {status}")
+            elif status == 0:
+                self.unanswered[route] += 1
+            if (status == 0 or 400 <= status < 500) and len(self.failures) < 20:
+                self.failures.append(f"{route}: {failure or f'HTTP {status}'}")
 
 
 def reader(base: str, papers: list[str], deadline: float, traffic: Traffic, seed: int) -> None:
@@ -103,7 +119,11 @@ def reader(base: str, papers: list[str], deadline: float, traffic: Traffic, seed
                 "api paper": (f"/api/papers/{paper}", {}),
             }[route]
             started = time.perf_counter()
-            response = client.get(path, params=params)
+            try:
+                response = client.get(path, params=params)
+            except httpx.TransportError as error:  # a timeout: counted, and the reader goes on
+                traffic.record(route, time.perf_counter() - started, 0, repr(error))
+                continue
             traffic.record(route, time.perf_counter() - started, response.status_code)
 
 
@@ -112,39 +132,54 @@ def writer(
 ) -> None:
     """A signed-in reader: mostly reads, sometimes votes (up or down) or comments."""
     chooser = random.Random(seed)
-    token = client.cookies["csrftoken"]
-    headers = {"Referer": str(client.base_url)}
     while time.monotonic() < deadline:
         paper = chooser.choice(papers)
         roll = chooser.random()
+        route = "vote" if roll < 0.7 else "comment" if roll < 0.85 else "paper (signed in)"
         started = time.perf_counter()
-        if roll < 0.7:
-            route, up = "vote", chooser.random() < 0.6
-            response = client.post(
-                f"/papers/{paper}/vote",
-                data={"vote": "1" if up else "0", "csrfmiddlewaretoken": token},
-                headers={**headers, "Accept": "application/json"},
-            )
-            if response.status_code == 200 and response.json().get("voted") == up:
-                with traffic.lock:
-                    traffic.votes[user, paper] = up
-        elif roll < 0.85:
-            route = "comment"
-            response = client.post(
-                f"/papers/{paper}/comments",
-                data={
-                    "body": f"A soak comment {chooser.random():.6f}",
-                    "csrfmiddlewaretoken": token,
-                },
-                headers=headers,
-            )
-            if response.status_code == 302:
-                with traffic.lock:
-                    traffic.comments[user] += 1
-        else:
-            route = "paper (signed in)"
-            response = client.get(f"/papers/{paper}")
-        traffic.record(route, time.perf_counter() - started, response.status_code)
+        try:
+            status = write_once(client, route, user, paper, chooser, traffic)
+        except httpx.TransportError as error:
+            # No answer: the server may still have stored it, so either outcome is right.
+            with traffic.lock:
+                if route == "vote":
+                    traffic.vote_unknown.add((user, paper))
+                elif route == "comment":
+                    traffic.comments_unknown[user] += 1
+            traffic.record(route, time.perf_counter() - started, 0, repr(error))
+            continue
+        traffic.record(route, time.perf_counter() - started, status)
+
+
+def write_once(
+    client: httpx.Client, route: str, user: str, paper: str, chooser, traffic: Traffic
+) -> int:
+    """One request of a signed-in reader; its HTTP status. Acknowledged votes and comments
+    are noted in ``traffic``."""
+    token = client.cookies["csrftoken"]
+    headers = {"Referer": str(client.base_url)}
+    if route == "vote":
+        up = chooser.random() < 0.6
+        response = client.post(
+            f"/papers/{paper}/vote",
+            data={"vote": "1" if up else "0", "csrfmiddlewaretoken": token},
+            headers={**headers, "Accept": "application/json"},
+        )
+        if response.status_code == 200 and response.json().get("voted") == up:
+            with traffic.lock:
+                traffic.votes[user, paper] = up
+    elif route == "comment":
+        response = client.post(
+            f"/papers/{paper}/comments",
+            data={"body": f"A soak comment {chooser.random():.6f}", "csrfmiddlewaretoken": token},
+            headers=headers,
+        )
+        if response.status_code == 302:
+            with traffic.lock:
+                traffic.comments[user] += 1
+    else:
+        response = client.get(f"/papers/{paper}")
+    return response.status_code
 
 
 def resident_by_kind(pid: int) -> dict[str, int]:
@@ -172,26 +207,77 @@ def resident_by_kind(pid: int) -> dict[str, int]:
     return kinds
 
 
-def server_memory(port: int) -> int:
-    """Resident memory (bytes) of the server listening on ``port``: its master and workers.
-    Prints each process's resident, private (USS) and file-backed shares, which tell a
-    growing heap from mapped files (index segments, vectors) that the kernel may drop."""
+def server_processes(port: int) -> list[psutil.Process]:
+    """The master and workers of the server listening on ``port``."""
     for connection in psutil.net_connections("tcp"):
         if connection.laddr and connection.laddr.port == port and connection.status == "LISTEN":
             if connection.pid is None:
                 break
             master = psutil.Process(connection.pid)
-            while master.parent() and "serve" in " ".join(master.parent().cmdline()):
+            while master.parent() and "serve" in master.parent().cmdline():  # the argument
                 master = master.parent()
-            processes = [master, *master.children(recursive=True)]
-            for process in processes:
+            return [master, *master.children(recursive=True)]
+    return []
+
+
+def server_memory(port: int, verbose: bool = True) -> dict[str, int]:
+    """Resident memory (bytes) of the server listening on ``port``, its master and workers:
+    in all, and by kind (``resident_by_kind``). With ``verbose``, prints each process's
+    resident, private (USS) and file-backed shares, which tell a growing heap from mapped
+    files (index segments, vectors) that the kernel may drop."""
+    total = {"rss": 0, "heap": 0, "anonymous": 0, "files": 0}
+    for process in server_processes(port):
+        try:
+            kinds = resident_by_kind(process.pid)
+            rss = process.memory_info().rss
+            if verbose:
                 full = process.memory_full_info()
-                kinds = resident_by_kind(process.pid)
-                print(f"  pid {process.pid}: rss {full.rss / 2**20:.0f} MiB, private "
+                print(f"  pid {process.pid}: rss {rss / 2**20:.0f} MiB, private "
                       f"{full.uss / 2**20:.0f}, file-backed {full.shared / 2**20:.0f}; "
                       + ", ".join(f"{k} {v / 2**20:.0f}" for k, v in kinds.items()))  # fmt: skip
-            return sum(process.memory_info().rss for process in processes)
-    return 0
+        except psutil.Error:
+            continue  # a worker restarted meanwhile
+        total["rss"] += rss
+        for kind, size in kinds.items():
+            total[kind] += size
+    return total
+
+
+class MemoryWatch(threading.Thread):
+    """Samples the server's memory every ``every`` seconds until ``deadline``."""
+
+    def __init__(self, port: int, started: float, deadline: float, every: float = 30) -> None:
+        super().__init__(daemon=True)
+        self.port, self.started, self.deadline, self.every = port, started, deadline, every
+        self.samples: list[tuple[float, dict[str, int]]] = []
+
+    def run(self) -> None:
+        while (now := time.monotonic()) < self.deadline - 1:
+            self.samples.append((now - self.started, server_memory(self.port, verbose=False)))
+            if self.import_done is None and self.jobs and self.jobs[0].poll() is not None:
+                self.import_done = now - self.started
+            time.sleep(min(self.every, max(0.0, self.deadline - 1 - time.monotonic())))
+
+    jobs: list[subprocess.Popen] = []
+    import_done: float | None = None  # seconds into the soak when import and embed had ended
+
+    def at(self, seconds: float) -> dict[str, int] | None:
+        """The first sample taken at or after ``seconds`` into the soak."""
+        return next((sample for t, sample in self.samples if t >= seconds), None)
+
+
+def server_errors(log: Path) -> dict[str, int]:
+    """The exceptions the server logged (the last line of each traceback), counted."""
+    found: dict[str, int] = defaultdict(int)
+    if not log.exists():
+        return found
+    previous = ""
+    for line in log.read_text(errors="replace").splitlines():
+        starts_trace = line.startswith(" ") or line.startswith("Traceback")
+        if previous.startswith("  ") and not starts_trace and ":" in line:
+            found[line[:160]] += 1
+        previous = line
+    return found
 
 
 def background(data_dir: Path, papers: int, deadline: float) -> list[subprocess.Popen]:
@@ -207,6 +293,8 @@ def background(data_dir: Path, papers: int, deadline: float) -> list[subprocess.
     env = {**os.environ, "DAILYPAPERS_DATA_DIR": str(data_dir), "HF_HUB_OFFLINE": "1"}
     command = f"{sys.executable} -m dailypapers"
     quiet = subprocess.DEVNULL
+    # Their warnings (a write transaction that held the lock long) are read at the end.
+    log = open(data_dir / "jobs.log", "w")  # noqa: SIM115 (the jobs outlive this function)
     subprocess.run(
         [*command.split(), "shell", "-c", SETUP], env=env, check=True, stdout=quiet, stderr=quiet
     )
@@ -216,13 +304,13 @@ def background(data_dir: Path, papers: int, deadline: float) -> list[subprocess.
             env=env,
             start_new_session=True,
             stdout=quiet,
-            stderr=quiet,
+            stderr=log,
         ),
         subprocess.Popen(
             [*command.split(), "digests", "send", "--loop", "--sleep", "5", "--workers", "1"],
             env=env,
             stdout=quiet,
-            stderr=quiet,
+            stderr=log,
         ),
     ]
     return jobs
@@ -239,20 +327,24 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=32)
     parser.add_argument("--papers", type=int, default=20_000)
     parser.add_argument("--writers", type=int, default=8, help="signed-in clients among them")
+    parser.add_argument("--warm-up", type=float, default=60, help="seconds before growth counts")
+    parser.add_argument("--trace-memory", action="store_true", help="tracemalloc in the server")
     options = parser.parse_args()
     data_dir = Path(tempfile.mkdtemp(prefix="soak-"))
     env = {"RATE_LIMITS_ENABLED": "false", "HF_HUB_OFFLINE": "1"}
     os.environ.update(env)
+    traces = data_dir / "tracemalloc"
+    server_env = {**env, "DAILYPAPERS_TRACEMALLOC": str(traces)} if options.trace_memory else env
     workers = os.cpu_count() or 1
-    with running_demo_site(data_dir, workers=workers, env=env) as base:
+    with running_demo_site(data_dir, workers=workers, env=server_env) as base:
         port = int(base.rsplit(":", 1)[1])
         rows = fetch(data_dir, "SELECT arxiv_id FROM papers_paper WHERE hidden = %s", (False,))
         papers = [row[0] for row in rows]
         users = [f"soak{n}" for n in range(options.writers)]
         make_verified_users(data_dir, users)
         clients = {user: logged_in_client(base, user) for user in users}
-        # Warm-up: every kind of request for a while, so that the first memory figure is a
-        # served site's (indexes loaded, caches filled), not a fresh process's.
+        # Before the traffic: every kind of request for a while from 4 clients, so that the
+        # first figure is a served site's (indexes loaded), not a fresh process's.
         warm = Traffic()
         warmers = [
             threading.Thread(target=reader, args=(base, papers, time.monotonic() + 30, warm, n))
@@ -262,10 +354,15 @@ def main() -> None:
             thread.start()
         for thread in warmers:
             thread.join()
-        memory_start = server_memory(port)
+        print("server memory before the traffic:")
+        memory_before = server_memory(port)
         traffic = Traffic()
-        deadline = time.monotonic() + options.seconds
+        started_at = time.monotonic()
+        deadline = started_at + options.seconds
+        watch = MemoryWatch(port, started_at, deadline)
+        watch.start()
         jobs = background(data_dir, options.papers, deadline)
+        watch.jobs = jobs
         threads = [
             threading.Thread(target=reader, args=(base, papers, deadline, traffic, n))
             for n in range(options.clients - len(users))
@@ -280,17 +377,40 @@ def main() -> None:
         for thread in threads:
             thread.join()
         elapsed = time.perf_counter() - started
+        print("server memory at the end:")
         memory_end = server_memory(port)
+        watch.join()
+        background_done = [job.poll() is not None for job in jobs]
         for job in jobs:
             job.terminate()
             job.wait(timeout=60)
         for client in clients.values():
             client.close()
+        if options.trace_memory:
+            print_traces(traces, started_at, options.warm_up)
+    print(f"background: import+embed {'finished' if background_done[0] else 'still running'}")
+    memory = {"before": memory_before, "warm": watch.at(options.warm_up), "end": memory_end}
     wal = data_dir / "dailypapers.sqlite3-wal"
-    report(traffic, elapsed, memory_start, memory_end, wal, data_dir, users, options)
+    report(traffic, elapsed, memory, watch, wal, data_dir, users, options)
 
 
-def report(traffic, elapsed, memory_start, memory_end, wal, data_dir, users, options) -> None:
+def print_traces(folder: Path, started_at: float, warm_up: float) -> None:
+    """Per worker: the Python allocations that grew from the first snapshot written after the
+    warm-up to the last one."""
+    by_pid: dict[str, list[Path]] = defaultdict(list)
+    for path in sorted(folder.glob("*.tracemalloc")):
+        by_pid[path.name.split("-")[0]].append(path)
+    warm_wall = time.time() - (time.monotonic() - started_at - warm_up)
+    for pid, paths in by_pid.items():
+        after = [path for path in paths if path.stat().st_mtime >= warm_wall]
+        if len(after) < 2:
+            continue
+        print(f"pid {pid}: Python allocations, {after[0].name} -> {after[-1].name}")
+        for line in memorytrace.compare(after[0], after[-1]):
+            print(line)
+
+
+def report(traffic, elapsed, memory, watch, wal, data_dir, users, options) -> None:
     total = sum(len(values) for values in traffic.latencies.values())
     print(f"{total:,} requests in {elapsed:.0f} s ({total / elapsed:.0f}/s), "
           f"{options.clients} clients; load {os.getloadavg()[0]:.1f}")  # fmt: skip
@@ -299,9 +419,36 @@ def report(traffic, elapsed, memory_start, memory_end, wal, data_dir, users, opt
         print(f"| {route} | {len(values)} | {statistics.median(values) * 1000:.1f} | "
               f"{percentile(values, 0.99):.1f} | {traffic.errors[route]} |")  # fmt: skip
     errors = sum(traffic.errors.values())
-    growth = (memory_end - memory_start) / memory_start * 100 if memory_start else 0.0
-    print(f"server memory: {memory_start / 2**20:.0f} MiB after warm-up, "
-          f"{memory_end / 2**20:.0f} MiB at the end ({growth:+.1f}%)")  # fmt: skip
+    if unanswered := sum(traffic.unanswered.values()):
+        print(f"no answer (client timeout of 60 s): {unanswered} requests, "
+              f"{len(traffic.vote_unknown)} of them votes")  # fmt: skip
+    for reason, count in server_errors(data_dir / "server.log").items():
+        print(f"server logged {count}x: {reason}")
+    for name in ("server.log", "jobs.log"):
+        path = data_dir / name
+        slow = [line for line in path.read_text().splitlines() if "held the SQLite" in line]
+        for line in slow[:10]:
+            print(f"{name}: {line}")
+        if len(slow) > 10:
+            print(f"{name}: ... {len(slow)} slow write transactions in all")
+    print("server memory, MiB: | s | resident | anonymous + heap | mapped files |")
+    for seconds, sample in watch.samples:
+        print(f"| {seconds:.0f} | {sample['rss'] / 2**20:.0f} | "
+              f"{(sample['anonymous'] + sample['heap']) / 2**20:.0f} | "
+              f"{sample['files'] / 2**20:.0f} |")  # fmt: skip
+    before, warm, end = memory["before"], memory["warm"] or memory["before"], memory["end"]
+    growth = (end["rss"] - warm["rss"]) / warm["rss"] * 100 if warm["rss"] else 0.0
+    from_start = (end["rss"] - before["rss"]) / before["rss"] * 100 if before["rss"] else 0.0
+    print(f"server memory: {before['rss'] / 2**20:.0f} MiB before the traffic, "
+          f"{warm['rss'] / 2**20:.0f} MiB after the {options.warm_up:.0f}-second warm-up, "
+          f"{end['rss'] / 2**20:.0f} MiB at the end: {growth:+.1f}% from the end of the warm-up "
+          f"({from_start:+.1f}% from before the traffic)")  # fmt: skip
+    # The import and embed add papers, their vectors (in every worker's memory below the
+    # HNSW threshold) and index segments: growth while they run is the site's data growing.
+    if watch.import_done is not None and (after := watch.at(watch.import_done)):
+        settled = (end["rss"] - after["rss"]) / after["rss"] * 100
+        print(f"after the import and embed ended ({watch.import_done:.0f} s into the soak): "
+              f"{after['rss'] / 2**20:.0f} MiB, then {settled:+.1f}% to the end")  # fmt: skip
     if wal.exists():
         print(f"SQLite WAL: {wal.stat().st_size / 2**20:.1f} MiB")
     if traffic.failures:
@@ -314,7 +461,7 @@ def report(traffic, elapsed, memory_start, memory_end, wal, data_dir, users, opt
     )
     expected = {pair for pair, up in traffic.votes.items() if up}
     stored = {(user, paper) for user, paper in stored_votes}
-    votes_lost = len(expected - stored) + len(stored - expected)
+    votes_lost = len((expected ^ stored) - traffic.vote_unknown)
     stored_comments = dict(
         fetch(
             data_dir,
@@ -323,7 +470,12 @@ def report(traffic, elapsed, memory_start, memory_end, wal, data_dir, users, opt
             ("soak%",),
         )
     )
-    comments_lost = sum(abs(stored_comments.get(u, 0) - traffic.comments[u]) for u in users)
+    comments_lost = 0
+    for user in users:
+        # Comments sent without an answer may or may not be stored.
+        extra = stored_comments.get(user, 0) - traffic.comments[user]
+        if not 0 <= extra <= traffic.comments_unknown[user]:
+            comments_lost += abs(extra) if extra < 0 else extra - traffic.comments_unknown[user]
     acknowledged, kept = sum(traffic.comments.values()), sum(stored_comments.values())
     print(f"votes: {len(expected)} acknowledged up, {len(stored)} stored; "
           f"comments: {acknowledged} acknowledged, {kept} stored")  # fmt: skip

@@ -17,6 +17,7 @@ from django.core.paginator import Paginator
 from django.db import models
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 
@@ -41,6 +42,7 @@ from dailypapers.papers.people import (
     public_collections,
     upvoters,
 )
+from dailypapers.papers.results import render_results
 from dailypapers.papers.voting import voted_ids
 from dailypapers.pdfs.worker import pdf_note, queue_on_visit
 from dailypapers.repos.trending import trending_by_code
@@ -171,6 +173,7 @@ def search(request: HttpRequest) -> HttpResponse:
         "results": results,
         "page": page,
         "papers": papers,
+        "results_html": render_results(papers, reverse("papers:index"), timezone.now().date()),
         "query": results.query,
         "filters": filters,
         "filter_params": filters.as_params(),

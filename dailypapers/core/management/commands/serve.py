@@ -18,6 +18,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 from gunicorn.app.base import BaseApplication
 
+from dailypapers.core import memorytrace
 from dailypapers.search import keyword
 
 # mallopt parameters (glibc's malloc.h).
@@ -94,6 +95,8 @@ class Command(BaseCommand):
         if indexed := keyword.catch_up():
             self.stdout.write(f"keyword index: {indexed} papers indexed")
         return_freed_memory()
+        # Off unless DAILYPAPERS_TRACEMALLOC names a folder (bench/soak.py --trace-memory).
+        memorytrace.start_from_environment()
         self.stdout.write(
             f"Serving on http://{options['bind']} with {options['workers']} workers "
             f"x {options['threads']} threads"
