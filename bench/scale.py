@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """A million papers on one SQLite machine: build the site, then measure what serving it costs.
 
-    .venv/bin/python bench/scale.py [--data DIR] [--copies 6] [--skip-build]
-        [--embed-until HH:MM] [--queries N]
+    .venv/bin/python bench/scale.py [--data DIR] [--copies 6] [--skip-build | --build-only]
+        [--embed-until HH:MM]
 
 The text is real but duplicated: it is a scale test. The 170k real papers of ../shared/data
 (bench/ingest.py's converters: 74,728 arXiv cs papers, 95,652 conference papers) are written
@@ -27,7 +27,8 @@ resumes at the phase it was in (the import and the embedding resume themselves):
 5. measuring (always; ``--skip-build`` does only this, on an existing site): disk per
    component, the memory (RSS, PSS) of one server process after warm-up, then keyword, hybrid
    and similar p50/p95 over 200 queries with bench/search_speed.py's query sets and timing
-   code (the code path of the views).
+   code (the code path of the views), and the keyword searches' CPU time (what a loaded
+   machine inflates least).
 
 The default folder is /tmp/dailypapers-scale (never in the repository): about 6 GiB. The
 last line is ``summary: papers=<n> keyword-p95-ms=<a> hybrid-p95-ms=<b> similar-p95-ms=<c>
@@ -163,6 +164,7 @@ def embed(folder: Path, env: dict[str, str], until: dt.datetime | None) -> dict:
             # Or on demand: a run started without --embed-until can still be cut short.
             asked = (folder / "stop-embedding").exists()
             if asked or (until and dt.datetime.now(dt.UTC) >= until):
+                (folder / "stop-embedding").unlink(missing_ok=True)  # not the next run's
                 child.terminate()  # embed stops after its batch on SIGTERM
                 child.wait()
                 stopped = True
