@@ -36,9 +36,14 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 
-def percentiles(times: list[float]) -> str:
-    times = sorted(t * 1000 for t in times)
-    p95 = times[max(0, int(len(times) * 0.95) - 1)]
+def p95_ms(times: list[float]) -> float:
+    ordered = sorted(t * 1000 for t in times)
+    return ordered[max(0, int(len(ordered) * 0.95) - 1)]
+
+
+def percentiles(seconds: list[float]) -> str:
+    p95 = p95_ms(seconds)
+    times = sorted(t * 1000 for t in seconds)
     return f"p50 {statistics.median(times):.1f} ms, p95 {p95:.1f} ms, max {times[-1]:.1f} ms"
 
 
@@ -96,7 +101,8 @@ def queries() -> list[str]:
     return found + [" ".join(title.split()[:4]) for title in titles]
 
 
-def time_searches(texts: list[str]) -> None:
+def time_searches(texts: list[str]) -> dict[str, list[float]]:
+    """Seconds per query of each kind (the second round's), printed and returned."""
     from dailypapers.search import hybrid, vectors
     from dailypapers.search.keyword import keyword_search
 
@@ -115,11 +121,13 @@ def time_searches(texts: list[str]) -> None:
         for name, spent in zip(timings, (t1 - t0, t2 - t1, t3 - t2), strict=True):
             timings[name].append(spent)
     for name, times in timings.items():
-        times = times[len(texts) :]
+        timings[name] = times = times[len(texts) :]
         print(f"{name}: {percentiles(times)} over {len(times)} queries (first page + count)")
+    return timings
 
 
-def time_similar() -> None:
+def time_similar() -> list[float]:
+    """Seconds per first visit's similar papers (computed), printed and returned."""
     from django.core.cache import cache
 
     from dailypapers.papers.models import Paper
@@ -140,6 +148,7 @@ def time_similar() -> None:
         cached.append(time.perf_counter() - t1)
     print(f"similar papers, computed: {percentiles(computed)} over {len(papers)} papers")
     print(f"similar papers, cached: {percentiles(cached)}")
+    return computed
 
 
 def vector_store() -> None:
