@@ -45,6 +45,7 @@ from dailypapers.core.claims import claim_many, claim_one
 from dailypapers.digests.compose import already_sent_to, compose
 from dailypapers.digests.emails import digest_message, message_id, render_digest
 from dailypapers.digests.models import Delivery, Subscription
+from dailypapers.digests.wire import digest_wire
 
 log = logging.getLogger(__name__)
 State = Delivery.State
@@ -291,12 +292,14 @@ class Sender:
         self.accepted: list[Delivery] = []  # accepted by SMTP, not yet recorded as sent
 
     def send(self, delivery: Delivery) -> None:
-        message = digest_message(delivery)
         connection = None
         try:
-            # Connect (and log in) first: a failure or crash up to here leaves the row
-            # "prepared".
+            # Connect (and log in) first, and make the message: a failure or crash up to
+            # here leaves the row "prepared".
             connection = _ready_connection()
+            smtp = getattr(connection, "connection", None)
+            wire = digest_wire(delivery) if isinstance(smtp, smtplib.SMTP) else None
+            message = digest_message(delivery) if wire is None else None
             with transaction.atomic():
                 self.record_sent()
                 Delivery.objects.filter(pk=delivery.pk).update(
@@ -304,7 +307,13 @@ class Sender:
                 )
             delivery.state = State.SENDING
             delivery.attempts += 1
-            connection.send_messages([message])
+            if wire is not None and isinstance(smtp, smtplib.SMTP):
+                # Ready bytes on the open connection: what Django's SMTP backend does with
+                # the message it builds, without building it (wire.py).
+                smtp.sendmail(wire.sender, wire.recipients, wire.data)
+            else:
+                assert message is not None
+                connection.send_messages([message])
         except (smtplib.SMTPException, OSError) as error:
             if delivery.state == State.PREPARED:  # never handed over: count the attempt here
                 delivery.attempts += 1
