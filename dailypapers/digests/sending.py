@@ -48,6 +48,7 @@ from dailypapers.digests.compose import already_sent_to, compose
 from dailypapers.digests.emails import digest_message, message_id, render_digest
 from dailypapers.digests.models import Delivery, Subscription
 from dailypapers.digests.wire import digest_wire
+from dailypapers.library.digest_batch import prepare_readers
 
 log = logging.getLogger(__name__)
 State = Delivery.State
@@ -171,10 +172,14 @@ def prepare(subscriptions: list[Subscription]) -> dict[int, Delivery]:
             found[delivery.subscription_id] = delivery
     missing = [s for s in subscriptions if s.pk not in found]
     seen = already_sent_to(missing)
+    # The signed-in readers' libraries, follows and "For you" closeness, for the batch at
+    # once (library/digest_batch.py).
+    readers = prepare_readers(missing)
     new = []
     for subscription in missing:
         assert subscription.next_send_at is not None
-        digest = compose(subscription, subscription.next_send_at, seen[subscription.pk])
+        reader = readers.get(subscription.user_id) if subscription.user_id else None
+        digest = compose(subscription, subscription.next_send_at, seen[subscription.pk], reader)
         new.append(unsaved(subscription, digest, periods[subscription.pk]))
     try:
         with transaction.atomic():

@@ -19,7 +19,7 @@ from django.db.models import Q
 from dailypapers.lib.dates import Period
 from dailypapers.library.following import Follows
 from dailypapers.library.foryou import ForYou
-from dailypapers.library.members import ReaderPapers, reader_papers
+from dailypapers.library.members import ReaderPapers, reader_papers, readers_papers
 from dailypapers.papers.models import Authorship, Paper, PaperVersion
 
 # arXiv announces a day or two after submission: look back this far before the period, as
@@ -41,6 +41,12 @@ class Reader:
     @classmethod
     def of(cls, user) -> Reader:
         return cls(reader_papers(user), Follows.of(user))
+
+    @classmethod
+    def of_many(cls, user_ids: list[int]) -> dict[int, Reader]:
+        """The readers of a digest worker's batch in two statements, not two each."""
+        papers, follows = readers_papers(user_ids), Follows.of_many(user_ids)
+        return {pk: cls(papers[pk], follows[pk]) for pk in user_ids}
 
 
 @dataclass(frozen=True)
@@ -164,6 +170,11 @@ def follow_alerts(
     return kept
 
 
+def digest_period(first: dt.date, last: dt.date) -> Period:
+    """The "For you" period of a digest covering ``first`` to ``last``."""
+    return Period("week" if last - first > dt.timedelta(days=3) else "date", first, last)
+
+
 def for_you_picks(
     user,
     first: dt.date,
@@ -177,7 +188,7 @@ def for_you_picks(
     digest's trending section already says what everyone sees)."""
     ranked = ForYou(
         user,
-        Period("week" if last - first > dt.timedelta(days=3) else "date", first, last),
+        digest_period(first, last),
         rows_max_age=PERIOD_ROWS_SECONDS,
         papers=reader.papers if reader else None,
         follows=reader.follows if reader else None,
