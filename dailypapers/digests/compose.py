@@ -17,7 +17,7 @@ from django.db.models import F
 
 from dailypapers.core.kept import Kept
 from dailypapers.digests.models import Delivery, Frequency, Subscription
-from dailypapers.library.alerts import Reader, follow_alerts, for_you_picks
+from dailypapers.library.alerts import Reader, follow_alerts, for_you_count, for_you_picks
 from dailypapers.papers.models import DailyEntry, Paper
 from dailypapers.papers.queries import category_filter
 from dailypapers.search.filters import SearchFilters
@@ -182,9 +182,7 @@ def compose(
         personal = reader or Reader.of(account)  # read once for both sections
         for paper, reason in follow_alerts(account, first, last, seen, personal):
             digest.alerts.append(Match(paper, reason))
-        count = settings.DIGEST_FOR_YOU_COUNT * (
-            2 if subscription.frequency == Frequency.WEEKLY else 1
-        )
+        count = for_you_count(subscription)
         for paper, reason in for_you_picks(account, first, last, count, seen, personal):
             digest.for_you.append(Match(paper, reason))
     # A topic looks at papers published from a little before the period (arXiv's announcement
