@@ -332,8 +332,9 @@ def library_profiles(libraries: dict[int, list[int]]) -> dict[int, LibraryProfil
     new = [pk for pk in libraries if pk not in found]
     wanted = sorted({paper for pk in new for paper in libraries[pk]})
     every = index.vectors_of(wanted) if wanted else {}
-    papers = Paper.objects.filter(pk__in=wanted)
-    authors_of = dict(papers.values_list("id", "author_names")) if wanted else {}
+    authors_of = {}
+    if wanted:
+        authors_of = dict(Paper.objects.filter(pk__in=wanted).values_list("id", "author_names"))
     # One model's vectors all have its length: asked of the model once, not per library.
     dim = next((len(v) for v in every.values()), 0) or (_dimensions() if new else 0)
     for pk in new:
