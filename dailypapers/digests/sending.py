@@ -40,7 +40,7 @@ from django.core.mail import get_connection
 from django.core.mail.backends.base import BaseEmailBackend
 from django.db import IntegrityError, transaction
 from django.db import connection as db
-from django.db.models import Q
+from django.db.models import Field, Q
 from django.utils import timezone
 
 from dailypapers.core.claims import claim_many, claim_one
@@ -375,7 +375,9 @@ def _execute(sql: str, params: list) -> None:
 
 
 def _delivery_column(name: str) -> str:
-    return db.ops.quote_name(Delivery._meta.get_field(name).column)
+    field = Delivery._meta.get_field(name)
+    assert isinstance(field, Field) and field.column
+    return db.ops.quote_name(field.column)
 
 
 @functools.cache

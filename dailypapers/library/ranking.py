@@ -70,7 +70,7 @@ def closeness(
     n = len(candidates)
     # A paper without a vector yet (a zero row) is neither close nor far: it gets the
     # median closeness, so it neither tops nor sinks the list.
-    present = candidates.any(axis=1) if n else np.zeros(0, dtype=bool)
+    present = np.asarray(candidates.any(axis=1)) if n else np.zeros(0, dtype=bool)
     # Library rows without a vector are left out; ``kept`` maps what is left back to the
     # caller's positions, so "nearest" names the right library paper.
     kept = np.flatnonzero(library.any(axis=1)) if len(library) else np.zeros(0, np.int64)
@@ -93,7 +93,7 @@ def closeness_many(
     candidates and multiplying once per reader. The same arithmetic row by row; only the
     product's summation order may differ in the last bits."""
     n = len(candidates)
-    present = candidates.any(axis=1) if n else np.zeros(0, dtype=bool)
+    present = np.asarray(candidates.any(axis=1)) if n else np.zeros(0, dtype=bool)
     kept = [
         np.flatnonzero(lib.any(axis=1)) if len(lib) else np.zeros(0, np.int64) for lib in libraries
     ]

@@ -73,7 +73,7 @@ def readers():
     users = [make_user(f"reader{n}") for n in range(5)]
     for n, user in enumerate(users[:3]):
         for paper in older[n : n + 3]:
-            LibraryItem.objects.create(user=user, paper=paper)
+            LibraryItem.objects.create(user_id=user.pk, paper=paper)
     set_mark(users[1], today[0], "not_interested", True)
     follow(users[3], "author", "Author 1")
     follow(users[0], "author", "Author 2")
