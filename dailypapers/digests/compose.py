@@ -17,7 +17,7 @@ from django.db.models import F
 
 from dailypapers.core.kept import Kept
 from dailypapers.digests.models import Delivery, Frequency, Subscription
-from dailypapers.library.alerts import Reader, follow_alerts, for_you_picks
+from dailypapers.library.alerts import Reader, follow_alerts, for_you_count, for_you_picks
 from dailypapers.papers.models import DailyEntry, Paper
 from dailypapers.papers.queries import category_filter
 from dailypapers.search.filters import SearchFilters
@@ -158,9 +158,15 @@ def _in_category(category: str, window: SearchFilters, seen: set[str] | None = N
     return papers.annotate(votes=votes).order_by("-votes", "-published_at", "pk")
 
 
-def compose(subscription: Subscription, due: dt.datetime, seen: set[str] | None = None) -> Digest:
+def compose(
+    subscription: Subscription,
+    due: dt.datetime,
+    seen: set[str] | None = None,
+    reader: Reader | None = None,
+) -> Digest:
     """The digest of ``subscription`` due at ``due``; ``seen``: the arXiv ids mailed to it
-    before (``already_sent``), when the caller read them already."""
+    before (``already_sent``), and ``reader``: its account's library and follows
+    (``Reader``), when the caller read them already (a worker's batch)."""
     period, first, last = subscription.period_of(due)
     digest = Digest(subscription, period, first, last)
     seen = already_sent(subscription) if seen is None else set(seen)
@@ -171,15 +177,13 @@ def compose(subscription: Subscription, due: dt.datetime, seen: set[str] | None 
         if paper.arxiv_id not in seen and len(digest.trending) < trending_count:
             digest.trending.append(paper)
             seen.add(paper.arxiv_id)
-    reader = subscription.user
-    if reader is not None and reader.is_active:
-        personal = Reader.of(reader)  # read once for both sections
-        for paper, reason in follow_alerts(reader, first, last, seen, personal):
+    account = subscription.user
+    if account is not None and account.is_active:
+        personal = reader or Reader.of(account)  # read once for both sections
+        for paper, reason in follow_alerts(account, first, last, seen, personal):
             digest.alerts.append(Match(paper, reason))
-        count = settings.DIGEST_FOR_YOU_COUNT * (
-            2 if subscription.frequency == Frequency.WEEKLY else 1
-        )
-        for paper, reason in for_you_picks(reader, first, last, count, seen, personal):
+        count = for_you_count(subscription)
+        for paper, reason in for_you_picks(account, first, last, count, seen, personal):
             digest.for_you.append(Match(paper, reason))
     # A topic looks at papers published from a little before the period (arXiv's announcement
     # comes a day or two after submission) to its end.

@@ -27,10 +27,12 @@ from django.core.mail import EmailMultiAlternatives
 from django.core.mail.message import make_msgid
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 
 from dailypapers.core.kept import Kept
 from dailypapers.digests.compose import Digest
-from dailypapers.digests.links import absolute_url
+from dailypapers.digests.links import absolute_url, forget_links
 from dailypapers.digests.models import Delivery, Subscription
 from dailypapers.lib.emails import RenderedEmail, render_email
 from dailypapers.papers.models import Paper
@@ -53,15 +55,27 @@ def parts(digest: Digest, kind: str) -> Parts:
     site_url = settings.SITE_URL.rstrip("/")
 
     def fragment(paper: Paper, reason: str = "", abstract: bool = True) -> str:
-        key = (kind, site_url, abstract, _paper_key(paper, reason))
+        # Rendered once per paper with a mark where the reason goes, which is put in by
+        # substitution (escaped in the HTML part, as the template would): "For you" and
+        # alert reasons are each reader's own ("close to <a paper of their library>"), and
+        # rendering a block per reader and reason was a third of a reader's digest
+        # (cProfile, bench/digests.py --readers).
+        key = (kind, site_url, abstract, bool(reason), _paper_key(paper))
         kept = _fragments.get(key)
         if kept is None:
-            context = {"paper": paper, "reason": reason, "abstract": abstract, "site_url": site_url}
+            context = {
+                "paper": paper,
+                "reason": REASON_MARK if reason else "",
+                "abstract": abstract,
+                "site_url": site_url,
+            }
             kept = render_to_string(f"emails/digest/_paper.{kind}", context)
             if len(_fragments) >= FRAGMENTS_KEPT:
                 _fragments.clear()
             _fragments[key] = kept
-        return kept
+        if not reason:
+            return kept
+        return mark_safe(kept.replace(REASON_MARK, escape(reason) if kind == "html" else reason))
 
     return Parts(
         [fragment(paper) for paper in digest.trending],
@@ -93,6 +107,7 @@ def digest_context(
 _MARK = secrets.token_hex(12)
 MANAGE_MARK = f"https://{_MARK}.invalid/manage"
 UNSUBSCRIBE_MARK = f"https://{_MARK}.invalid/unsubscribe"
+REASON_MARK = f"reason{_MARK}"
 # A rendered body is reused this long, as the topic matches it is made of are
 # (``compose.TOPIC_CACHE_SECONDS``); a paper that changed in between makes a new key anyway.
 SHARED_SECONDS = 300
@@ -106,9 +121,10 @@ _fragments: dict[tuple, str] = {}
 
 
 def forget() -> None:
-    """Drop the kept bodies and fragments (tests)."""
+    """Drop the kept bodies, fragments and links (tests)."""
     _shared.clear()
     _fragments.clear()
+    forget_links()
 
 
 def _paper_key(paper: Paper, reason: str = "") -> tuple:

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import logging
 import smtplib
 import time
@@ -38,13 +39,16 @@ from django.conf import settings
 from django.core.mail import get_connection
 from django.core.mail.backends.base import BaseEmailBackend
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db import connection as db
+from django.db.models import Field, Q
 from django.utils import timezone
 
 from dailypapers.core.claims import claim_many, claim_one
 from dailypapers.digests.compose import already_sent_to, compose
 from dailypapers.digests.emails import digest_message, message_id, render_digest
 from dailypapers.digests.models import Delivery, Subscription
+from dailypapers.digests.wire import digest_wire
+from dailypapers.library.digest_batch import prepare_readers
 
 log = logging.getLogger(__name__)
 State = Delivery.State
@@ -168,10 +172,14 @@ def prepare(subscriptions: list[Subscription]) -> dict[int, Delivery]:
             found[delivery.subscription_id] = delivery
     missing = [s for s in subscriptions if s.pk not in found]
     seen = already_sent_to(missing)
+    # The signed-in readers' libraries, follows and "For you" closeness, for the batch at
+    # once (library/digest_batch.py).
+    readers = prepare_readers(missing)
     new = []
     for subscription in missing:
         assert subscription.next_send_at is not None
-        digest = compose(subscription, subscription.next_send_at, seen[subscription.pk])
+        reader = readers.get(subscription.user_id) if subscription.user_id else None
+        digest = compose(subscription, subscription.next_send_at, seen[subscription.pk], reader)
         new.append(unsaved(subscription, digest, periods[subscription.pk]))
     try:
         with transaction.atomic():
@@ -289,22 +297,32 @@ class Sender:
     def __init__(self, now: dt.datetime) -> None:
         self.now = now
         self.accepted: list[Delivery] = []  # accepted by SMTP, not yet recorded as sent
+        # Accepted and recorded as sent; their subscriptions' bounce counts are reset at the
+        # end of the batch, in one statement (not part of exactly once: a crash before it
+        # leaves a count that the next accepted digest resets).
+        self.delivered: list[Delivery] = []
 
     def send(self, delivery: Delivery) -> None:
-        message = digest_message(delivery)
         connection = None
         try:
-            # Connect (and log in) first: a failure or crash up to here leaves the row
-            # "prepared".
+            # Connect (and log in) first, and make the message: a failure or crash up to
+            # here leaves the row "prepared".
             connection = _ready_connection()
+            smtp = getattr(connection, "connection", None)
+            wire = digest_wire(delivery) if isinstance(smtp, smtplib.SMTP) else None
+            message = digest_message(delivery) if wire is None else None
             with transaction.atomic():
-                self.record_sent()
-                Delivery.objects.filter(pk=delivery.pk).update(
-                    state=State.SENDING, attempts=F("attempts") + 1
-                )
+                self._record_accepted()
+                _execute(_sending_sql(), [State.SENDING.value, delivery.pk])
             delivery.state = State.SENDING
             delivery.attempts += 1
-            connection.send_messages([message])
+            if wire is not None and isinstance(smtp, smtplib.SMTP):
+                # Ready bytes on the open connection: what Django's SMTP backend does with
+                # the message it builds, without building it (wire.py).
+                smtp.sendmail(wire.sender, wire.recipients, wire.data)
+            else:
+                assert message is not None
+                connection.send_messages([message])
         except (smtplib.SMTPException, OSError) as error:
             if delivery.state == State.PREPARED:  # never handed over: count the attempt here
                 delivery.attempts += 1
@@ -321,22 +339,62 @@ class Sender:
         delivery.state, delivery.sent_at, delivery.last_error = State.SENT, timezone.now(), ""
         self.accepted.append(delivery)
 
-    def record_sent(self) -> None:
-        """Record the accepted messages as sent, and that their addresses do not bounce."""
+    def _record_accepted(self) -> None:
+        """Record the accepted messages as sent (inside the caller's transaction)."""
         if not self.accepted:
             return
         # One stamp for the group (one message, mostly): bulk_update's CASE per row cost
-        # more than the message's handover (cProfile).
+        # more than the message's handover (cProfile). Written out, not through the ORM:
+        # building the two UPDATEs of each message cost more than running them (cProfile,
+        # bench/digests.py, 2026-11-30).
         sent_at = timezone.now()
-        Delivery.objects.filter(pk__in=[delivery.pk for delivery in self.accepted]).update(
-            state=State.SENT, sent_at=sent_at, last_error=""
-        )
-        subscriptions = [delivery.subscription_id for delivery in self.accepted]
-        Subscription.objects.filter(pk__in=subscriptions, bounces__gt=0).update(bounces=0)
+        pks = [delivery.pk for delivery in self.accepted]
+        stamp = db.ops.adapt_datetimefield_value(sent_at)
+        _execute(_sent_sql(len(pks)), [State.SENT.value, stamp, *pks])
         for delivery in self.accepted:
             delivery.sent_at = sent_at
-            delivery.subscription.bounces = 0
+        self.delivered += self.accepted
         self.accepted = []
+
+    def record_sent(self) -> None:
+        """Record the accepted messages as sent, and that their addresses do not bounce."""
+        with transaction.atomic():
+            self._record_accepted()
+            if not self.delivered:
+                return
+            subscriptions = [delivery.subscription_id for delivery in self.delivered]
+            Subscription.objects.filter(pk__in=subscriptions, bounces__gt=0).update(bounces=0)
+            for delivery in self.delivered:
+                delivery.subscription.bounces = 0
+            self.delivered = []
+
+
+def _execute(sql: str, params: list) -> None:
+    with db.cursor() as cursor:
+        cursor.execute(sql, params)
+
+
+def _delivery_column(name: str) -> str:
+    field = Delivery._meta.get_field(name)
+    assert isinstance(field, Field) and field.column
+    return db.ops.quote_name(field.column)
+
+
+@functools.cache
+def _sending_sql() -> str:
+    table = db.ops.quote_name(Delivery._meta.db_table)
+    state, attempts, pk = (_delivery_column(n) for n in ("state", "attempts", "id"))
+    return f"UPDATE {table} SET {state} = %s, {attempts} = {attempts} + 1 WHERE {pk} = %s"
+
+
+@functools.lru_cache(maxsize=64)
+def _sent_sql(count: int) -> str:
+    table = db.ops.quote_name(Delivery._meta.db_table)
+    state, sent_at, error, pk = (
+        _delivery_column(n) for n in ("state", "sent_at", "last_error", "id")
+    )
+    marks = ", ".join(["%s"] * count)
+    return f"UPDATE {table} SET {state} = %s, {sent_at} = %s, {error} = '' WHERE {pk} IN ({marks})"
 
 
 def handle_failure(delivery: Delivery, error: Exception, now: dt.datetime) -> None:

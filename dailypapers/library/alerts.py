@@ -12,14 +12,15 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db.models import Q
 
 from dailypapers.lib.dates import Period
 from dailypapers.library.following import Follows
 from dailypapers.library.foryou import ForYou
-from dailypapers.library.members import ReaderPapers, reader_papers
+from dailypapers.library.members import ReaderPapers, reader_papers, readers_papers
 from dailypapers.papers.models import Authorship, Paper, PaperVersion
 
 # arXiv announces a day or two after submission: look back this far before the period, as
@@ -37,10 +38,21 @@ class Reader:
 
     papers: ReaderPapers
     follows: Follows
+    # Read for a worker's whole batch (``digest_batch.py``), by period (its first and last
+    # day): the new versions of library papers, and the reader's "For you" list with its
+    # first pages' papers loaded. Absent, each section reads its own.
+    versions: dict[tuple, list[PaperVersion]] = field(default_factory=dict, compare=False)
+    for_you: dict[tuple, ForYou] = field(default_factory=dict, compare=False)
 
     @classmethod
     def of(cls, user) -> Reader:
         return cls(reader_papers(user), Follows.of(user))
+
+    @classmethod
+    def of_many(cls, user_ids: list[int]) -> dict[int, Reader]:
+        """The readers of a digest worker's batch in two statements, not two each."""
+        papers, follows = readers_papers(user_ids), Follows.of_many(user_ids)
+        return {pk: cls(papers[pk], follows[pk]) for pk in user_ids}
 
 
 @dataclass(frozen=True)
@@ -99,6 +111,25 @@ def period_papers(since: dt.date, last: dt.date) -> PeriodPapers:
     return found
 
 
+def new_versions(papers: list[int], first: dt.date, last: dt.date):
+    """The new versions (v2 and later) of ``papers`` submitted from ``first`` (less the
+    look-back) to ``last``, newest first, with their papers."""
+    since = first - dt.timedelta(days=LOOKBACK_DAYS)
+    return (
+        PaperVersion.objects.filter(
+            paper_id__in=papers,
+            number__gt=1,
+            # A range of instants, not ``submitted_at__date``: SQLite calls a Python function
+            # on each row's date for that.
+            submitted_at__gte=_start_of(since),
+            submitted_at__lt=_start_of(last + dt.timedelta(days=1)),
+        )
+        .select_related("paper", "paper__organization")
+        # The id breaks ties: a batch's one query and a reader's own give the same order.
+        .order_by("-submitted_at", "-id")
+    )
+
+
 def forget() -> None:
     """Drop the kept periods (tests)."""
     _periods.clear()
@@ -139,18 +170,9 @@ def follow_alerts(
         else:
             reason = f"from {paper.organization}, which you follow"
         alerts.append((paper, reason))
-    versions = (
-        PaperVersion.objects.filter(
-            paper_id__in=reader.papers.library,
-            number__gt=1,
-            # A range of instants, not ``submitted_at__date``: SQLite calls a Python function
-            # on each row's date for that.
-            submitted_at__gte=_start_of(since),
-            submitted_at__lt=_start_of(last + dt.timedelta(days=1)),
-        )
-        .select_related("paper", "paper__organization")
-        .order_by("-submitted_at")
-    )
+    versions = reader.versions.get((first, last))
+    if versions is None:
+        versions = list(new_versions(reader.papers.library, first, last)[: MAX_ALERTS * 2])
     for version in versions[: MAX_ALERTS * 2]:
         alerts.append(
             (version.paper, f"new version (v{version.number}) of a paper in your library")
@@ -164,6 +186,17 @@ def follow_alerts(
     return kept
 
 
+def digest_period(first: dt.date, last: dt.date) -> Period:
+    """The "For you" period of a digest covering ``first`` to ``last``."""
+    return Period("week" if last - first > dt.timedelta(days=3) else "date", first, last)
+
+
+def for_you_count(subscription) -> int:
+    """How many "For you" papers a subscription's digest holds."""
+    weekly = subscription.frequency == "weekly"
+    return settings.DIGEST_FOR_YOU_COUNT * (2 if weekly else 1)
+
+
 def for_you_picks(
     user,
     first: dt.date,
@@ -175,13 +208,15 @@ def for_you_picks(
     """The reader's best ``count`` "For you" papers of the period with their reasons, never
     one of ``seen``, which it extends; none for a reader with no library and no follows (the
     digest's trending section already says what everyone sees)."""
-    ranked = ForYou(
-        user,
-        Period("week" if last - first > dt.timedelta(days=3) else "date", first, last),
-        rows_max_age=PERIOD_ROWS_SECONDS,
-        papers=reader.papers if reader else None,
-        follows=reader.follows if reader else None,
-    )
+    ranked = reader.for_you.get((first, last)) if reader else None
+    if ranked is None:
+        ranked = ForYou(
+            user,
+            digest_period(first, last),
+            rows_max_age=PERIOD_ROWS_SECONDS,
+            papers=reader.papers if reader else None,
+            follows=reader.follows if reader else None,
+        )
     if not ranked.personal:
         return []
     picks: list[tuple[Paper, str]] = []

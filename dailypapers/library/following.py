@@ -88,15 +88,26 @@ class Follows:
 
     @classmethod
     def of(cls, user) -> Follows:
-        groups: dict[str, list[str]] = {kind: [] for kind in Follow.Kind.values}
-        for kind, target in Follow.objects.filter(user=user).values_list("kind", "target"):
-            groups[kind].append(target)
-        return cls(
-            frozenset(groups[Follow.Kind.AUTHOR]),
-            frozenset(groups[Follow.Kind.ORGANIZATION]),
-            frozenset(groups[Follow.Kind.CATEGORY]),
-            tuple(sorted(groups[Follow.Kind.SEARCH])),
-        )
+        return cls.of_many([user.pk])[user.pk]
+
+    @classmethod
+    def of_many(cls, user_ids: list[int]) -> dict[int, Follows]:
+        """The follows of many readers in one query (a digest worker's batch), by user id."""
+        groups: dict[int, dict[str, list[str]]] = {
+            pk: {kind: [] for kind in Follow.Kind.values} for pk in user_ids
+        }
+        follows = Follow.objects.filter(user_id__in=user_ids)
+        for user_id, kind, target in follows.values_list("user_id", "kind", "target"):
+            groups[user_id][kind].append(target)
+        return {
+            pk: cls(
+                frozenset(group[Follow.Kind.AUTHOR]),
+                frozenset(group[Follow.Kind.ORGANIZATION]),
+                frozenset(group[Follow.Kind.CATEGORY]),
+                tuple(sorted(group[Follow.Kind.SEARCH])),
+            )
+            for pk, group in groups.items()
+        }
 
     def __bool__(self) -> bool:
         return bool(self.authors or self.organizations or self.categories or self.searches)

@@ -276,6 +276,10 @@ class ForYou(Sequence[Pick]):
         )
         self.votes = self._rows.votes[positions]
         ids = self._rows.ids[positions]
+        self.ranked_ids = ids  # each candidate's paper id, by its place in ``positions``
+        # Papers and titles given by ``preload`` (a digest worker's batch).
+        self._papers: dict[int, Paper] = {}
+        self._titled: dict[int, tuple[str, str]] = {}
         self.ranked: Ranked = rank(
             candidate_matrix,
             library_matrix,
@@ -321,15 +325,7 @@ class ForYou(Sequence[Pick]):
             for p in positions
             if self.ranked.nearest[p] >= 0 and self.ranked.closeness[p] >= self.close_bar
         }
-        papers = Paper.objects.select_related("organization").in_bulk(wanted)
-        # Of a library paper a reason needs the title and the address only: not the whole
-        # row (abstract, summary, JSON lists) that a shown paper needs.
-        titled = {
-            pk: (title, address("papers:paper", arxiv_id))
-            for pk, title, arxiv_id in Paper.objects.filter(
-                pk__in=set(nearest.values())
-            ).values_list("id", "title", "arxiv_id")
-        }
+        papers, titled = self.loaded(wanted, set(nearest.values()))
         top_votes = int(self.votes.max()) if len(self.votes) else 0
         picks = []
         for position, pk in zip(positions, wanted, strict=True):
@@ -346,6 +342,37 @@ class ForYou(Sequence[Pick]):
             picks.append(Pick(papers[pk], reasons, float(self.ranked.score[position])))
         return picks
 
+    def page_ids(self, index: slice) -> tuple[list[int], set[int]]:
+        """The papers a page shows, and the library papers its reasons may name."""
+        positions = [int(p) for p in self.ranked.order[index]]
+        shown = [int(self.ranked_ids[p]) for p in positions]
+        near = {
+            self.library[int(self.ranked.nearest[p])]
+            for p in positions
+            if self.ranked.nearest[p] >= 0 and self.ranked.closeness[p] >= self.close_bar
+        }
+        return shown, near
+
+    def preload(self, papers: dict[int, Paper], titled: dict[int, tuple[str, str]]) -> None:
+        """Papers and library titles read for many readers at once (a digest worker's
+        batch), used by the pages before reading what is still missing."""
+        self._papers, self._titled = papers, titled
+
+    def loaded(
+        self, wanted: list[int], near: set[int]
+    ) -> tuple[dict[int, Paper], dict[int, tuple[str, str]]]:
+        """The shown papers (with their organization) and, of a library paper a reason
+        names, the title and the address only: not the whole row (abstract, summary, JSON
+        lists) that a shown paper needs."""
+        have, known = self._papers, self._titled
+        papers = {pk: have[pk] for pk in wanted if pk in have}
+        if rest := [pk for pk in wanted if pk not in papers]:
+            papers.update(Paper.objects.select_related("organization").in_bulk(rest))
+        titled = {pk: known[pk] for pk in near if pk in known}
+        if rest_near := near - set(titled):
+            titled.update(read_titles(rest_near))
+        return papers, titled
+
     def author_reasons(self, candidate: Candidate) -> list[Reason]:
         """ "By <name>, an author of 3 papers in your library", for its best-known author."""
         known = [(self.library_authors[n], n) for n in candidate.author_names]
@@ -357,6 +384,12 @@ class ForYou(Sequence[Pick]):
         return [
             Reason("library_author", "By", name, url, f", an author of {papers} in your library")
         ]
+
+
+def read_titles(ids: set[int]) -> dict[int, tuple[str, str]]:
+    """Each paper's title and address, by id."""
+    rows = Paper.objects.filter(pk__in=ids).values_list("id", "title", "arxiv_id")
+    return {pk: (title, address("papers:paper", arxiv_id)) for pk, title, arxiv_id in rows}
 
 
 def community_reason(candidate: Candidate, top_votes: int) -> Reason:

@@ -35,36 +35,52 @@ def reader_papers(user) -> ReaderPapers:
     a page or a digest pays one round trip, not four (bench/digests.py). An addition's
     stamp is compared as the database returns it (text on SQLite, a timestamp on
     PostgreSQL), never mixed with another database's."""
-    added: dict[int, object] = {}
-    marks: dict[str, set[int]] = {}
-    with connection.cursor() as cursor:
-        cursor.execute(_reader_sql(), [user.pk] * 4)
-        for is_mark, paper_id, when, kind in cursor.fetchall():
-            if is_mark:
-                marks.setdefault(kind, set()).add(paper_id)
-            elif paper_id not in added or when > added[paper_id]:  # type: ignore[operator]
-                added[paper_id] = when
+    return readers_papers([user.pk])[user.pk]
+
+
+def readers_papers(user_ids: list[int]) -> dict[int, ReaderPapers]:
+    """``reader_papers`` of many readers in one statement (a digest worker's batch), by
+    user id; each reader's rows come in the order one reader's statement gives them."""
+    added: dict[int, dict[int, object]] = {pk: {} for pk in user_ids}
+    marks: dict[int, dict[str, set[int]]] = {pk: {} for pk in user_ids}
+    if user_ids:
+        with connection.cursor() as cursor:
+            cursor.execute(_reader_sql(len(user_ids)), list(user_ids) * 4)
+            for user_id, is_mark, paper_id, when, kind in cursor.fetchall():
+                if is_mark:
+                    marks[user_id].setdefault(kind, set()).add(paper_id)
+                    continue
+                mine = added[user_id]
+                if paper_id not in mine or when > mine[paper_id]:  # type: ignore[operator]
+                    mine[paper_id] = when
+    return {pk: _papers_of(added[pk], marks[pk]) for pk in user_ids}
+
+
+def _papers_of(added: dict[int, object], marks: dict[str, set[int]]) -> ReaderPapers:
     for paper_id in marks.get(PaperMark.Kind.NOT_INTERESTED, ()):
         added.pop(paper_id, None)
     ordered = sorted(added, key=lambda pk: added[pk], reverse=True)  # type: ignore[arg-type,return-value]
     return ReaderPapers(ordered, marks)
 
 
-@functools.cache
-def _reader_sql() -> str:
+@functools.lru_cache(maxsize=64)
+def _reader_sql(readers: int = 1) -> str:
     name = connection.ops.quote_name
 
     def table(model) -> str:
         return name(model._meta.db_table)
 
     items, collections = table(CollectionItem), table(Collection)
+    # "= %s" for one reader, as before; "IN (...)" for a batch.
+    who = "= %s" if readers == 1 else "IN (" + ", ".join(["%s"] * readers) + ")"
     return " UNION ALL ".join(
         [
-            f"SELECT 0, paper_id, created, NULL FROM {table(Upvote)} WHERE user_id = %s",
-            f"SELECT 0, i.paper_id, i.added, NULL FROM {items} i INNER JOIN {collections} c"
-            " ON i.collection_id = c.id WHERE c.owner_id = %s",
-            f"SELECT 0, paper_id, added, NULL FROM {table(LibraryItem)} WHERE user_id = %s",
-            f"SELECT 1, paper_id, NULL, kind FROM {table(PaperMark)} WHERE user_id = %s",
+            f"SELECT user_id, 0, paper_id, created, NULL FROM {table(Upvote)} WHERE user_id {who}",
+            f"SELECT c.owner_id, 0, i.paper_id, i.added, NULL FROM {items} i INNER JOIN"
+            f" {collections} c ON i.collection_id = c.id WHERE c.owner_id {who}",
+            f"SELECT user_id, 0, paper_id, added, NULL FROM {table(LibraryItem)}"
+            f" WHERE user_id {who}",
+            f"SELECT user_id, 1, paper_id, NULL, kind FROM {table(PaperMark)} WHERE user_id {who}",
         ]
     )
 

@@ -42,7 +42,7 @@ import numpy as np
 from django.db import connection
 
 from dailypapers.lib.dates import Period
-from dailypapers.library.ranking import AuthorIndex, closeness, library_authors
+from dailypapers.library.ranking import AuthorIndex, closeness, closeness_many, library_authors
 from dailypapers.papers.models import DailyEntry, Organization, Paper
 from dailypapers.search import vectors
 
@@ -312,26 +312,55 @@ def period_details(period: Period, rows: PeriodRows) -> PeriodDetails:
 def library_profile(user, ids: list[int]) -> LibraryProfile:
     """The vectors and author counts of ``user``'s library papers ``ids`` (as
     ``members.reader_papers`` lists them), rebuilt only when that list changes."""
+    return library_profiles({user.pk: ids})[user.pk]
+
+
+def library_profiles(libraries: dict[int, list[int]]) -> dict[int, LibraryProfile]:
+    """``library_profile`` of many readers (user id: library ids), those not kept made from
+    two statements for all of them (vectors, author lists), not two each: a digest worker's
+    batch of readers (bench/digests.py --readers)."""
     index = vectors.index()
-    digest = hashlib.blake2b(np.asarray(ids, dtype=np.int64).tobytes(), digest_size=16)
-    key = (user.pk, index.model, digest.hexdigest())
+    keys = {pk: (pk, index.model, _ids_digest(ids)) for pk, ids in libraries.items()}
+    found: dict[int, LibraryProfile] = {}
     with _lock:
-        kept = _libraries.get(key)
-        if kept is not None:
-            _libraries.move_to_end(key)
-    if kept is not None:
-        kept.missing = _fill_missing(kept.matrix, kept.missing, kept.ids, index)
-        return kept
-    matrix, missing = matrix_of(ids, index)
-    authors = library_authors(
-        list(Paper.objects.filter(pk__in=ids).values_list("author_names", flat=True))
-    )
-    profile = LibraryProfile(list(ids), matrix, missing, authors)
-    with _lock:
-        _libraries[key] = profile
-        while len(_libraries) > LIBRARIES_KEPT:
-            _libraries.popitem(last=False)
-    return profile
+        for pk, key in keys.items():
+            if (kept := _libraries.get(key)) is not None:
+                _libraries.move_to_end(key)
+                found[pk] = kept
+    for profile in found.values():
+        profile.missing = _fill_missing(profile.matrix, profile.missing, profile.ids, index)
+    new = [pk for pk in libraries if pk not in found]
+    wanted = sorted({paper for pk in new for paper in libraries[pk]})
+    every = index.vectors_of(wanted) if wanted else {}
+    authors_of = {}
+    if wanted:
+        authors_of = dict(Paper.objects.filter(pk__in=wanted).values_list("id", "author_names"))
+    # One model's vectors all have its length: asked of the model once, not per library.
+    dim = next((len(v) for v in every.values()), 0) or (_dimensions() if new else 0)
+    for pk in new:
+        ids = libraries[pk]
+        matrix, missing = _matrix_from(ids, every, dim)
+        authors = library_authors([authors_of[paper] for paper in ids if paper in authors_of])
+        found[pk] = profile = LibraryProfile(list(ids), matrix, missing, authors)
+        with _lock:
+            _libraries[keys[pk]] = profile
+            while len(_libraries) > LIBRARIES_KEPT:
+                _libraries.popitem(last=False)
+    return found
+
+
+def _ids_digest(ids: list[int]) -> str:
+    return hashlib.blake2b(np.asarray(ids, dtype=np.int64).tobytes(), digest_size=16).hexdigest()
+
+
+def _matrix_from(
+    ids: list[int], found: dict[int, np.ndarray], dim: int
+) -> tuple[np.ndarray, list[int]]:
+    matrix = np.zeros((len(ids), dim), dtype=np.float32)
+    for row, pk in enumerate(ids):
+        if pk in found:
+            matrix[row] = found[pk]
+    return matrix, [row for row, pk in enumerate(ids) if pk not in found]
 
 
 def matrix_of(ids: list[int], index=None) -> tuple[np.ndarray, list[int]]:
@@ -384,6 +413,51 @@ def search_matches(details: PeriodDetails, ids: np.ndarray, text: str) -> frozen
     return found
 
 
+def preload_closeness(
+    details: PeriodDetails,
+    readers: list[tuple[LibraryProfile, np.ndarray]],
+    top_k: int,
+    center: bool,
+) -> None:
+    """Keep ``library_closeness`` of each (profile, candidate positions) of a digest worker's
+    batch of readers of one period, made by one matrix product per set of positions (most
+    readers leave out none of the period's papers, so most share one): ``ForYou`` then finds
+    it kept, as a reader's second page does."""
+    dim = details.matrix.shape[1]
+    groups: dict[str, list[tuple[LibraryProfile, np.ndarray]]] = {}
+    for profile, positions in readers:
+        # What ``ForYou`` multiplies; a library it gives no vectors to is not kept here.
+        if profile.ids and dim and profile.matrix.shape[1] == dim:
+            digest = hashlib.blake2b(positions.tobytes(), digest_size=16).hexdigest()
+            groups.setdefault(digest, []).append((profile, positions))
+    for digest, members in groups.items():
+        positions = members[0][1]
+        made = closeness_many(
+            details.matrix[positions], [profile.matrix for profile, _ in members], top_k, center
+        )
+        for (profile, _), near in zip(members, made, strict=True):
+            key = _closeness_key(profile, details, digest, top_k, center)
+            with _lock:
+                profile.derived[key] = (near, details.authors.affinity(profile.authors))
+                while len(profile.derived) > PERIODS_KEPT:
+                    profile.derived.popitem(last=False)
+
+
+def _closeness_key(
+    profile: LibraryProfile, details: PeriodDetails, digest: str, top_k: int, center: bool
+) -> tuple:
+    return (
+        id(details),
+        details.stamp,
+        details.built,
+        digest,
+        len(details.missing),
+        len(profile.missing),
+        top_k,
+        center,
+    )
+
+
 def library_closeness(
     profile: LibraryProfile,
     details: PeriodDetails,
@@ -401,16 +475,7 @@ def library_closeness(
     period, or the same page again, skip the arithmetic (a week's 1,000 candidates against
     500 library papers: the matrix product and the author lookups, about 5 ms)."""
     digest = hashlib.blake2b(positions.tobytes(), digest_size=16).hexdigest()
-    key = (
-        id(details),
-        details.stamp,
-        details.built,
-        digest,
-        len(details.missing),
-        len(profile.missing),
-        top_k,
-        center,
-    )
+    key = _closeness_key(profile, details, digest, top_k, center)
     with _lock:
         kept = profile.derived.get(key)
     if kept is not None:

@@ -70,7 +70,7 @@ def closeness(
     n = len(candidates)
     # A paper without a vector yet (a zero row) is neither close nor far: it gets the
     # median closeness, so it neither tops nor sinks the list.
-    present = candidates.any(axis=1) if n else np.zeros(0, dtype=bool)
+    present = np.asarray(candidates.any(axis=1)) if n else np.zeros(0, dtype=bool)
     # Library rows without a vector are left out; ``kept`` maps what is left back to the
     # caller's positions, so "nearest" names the right library paper.
     kept = np.flatnonzero(library.any(axis=1)) if len(library) else np.zeros(0, np.int64)
@@ -81,10 +81,52 @@ def closeness(
         mean = candidates[present].mean(axis=0)
         candidates = _unit(candidates - mean)
         library = _unit(library - mean)
-    similarity = candidates @ library.T  # (n, m)
+    return _near(candidates @ library.T, kept, present, top_k)  # (n, m)
+
+
+def closeness_many(
+    candidates: np.ndarray, libraries: list[np.ndarray], top_k: int, center: bool
+) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """``closeness(candidates, library, top_k, center)`` of each library, from one matrix
+    product of the candidates against all the libraries' rows stacked: a digest worker's
+    batch of readers of one period (bench/digests.py --readers), instead of centring the
+    candidates and multiplying once per reader. The same arithmetic row by row; only the
+    product's summation order may differ in the last bits."""
+    n = len(candidates)
+    present = np.asarray(candidates.any(axis=1)) if n else np.zeros(0, dtype=bool)
+    kept = [
+        np.flatnonzero(lib.any(axis=1)) if len(lib) else np.zeros(0, np.int64) for lib in libraries
+    ]
+    usable = [i for i, rows in enumerate(kept) if len(rows)]
+    if n == 0 or not present.any() or not usable:
+        return [closeness(candidates, library, top_k, center) for library in libraries]
+    stacked = np.concatenate([libraries[i][kept[i]] for i in usable])
+    rows = candidates
+    if center:
+        mean = candidates[present].mean(axis=0)
+        rows = _unit(candidates - mean)
+        stacked = _unit(stacked - mean)
+    similarity = rows @ stacked.T  # (n, the libraries' rows)
+    made = {}
+    start = 0
+    for i in usable:
+        end = start + len(kept[i])
+        made[i] = _near(similarity[:, start:end], kept[i], present, top_k)
+        start = end
+    return [
+        made[i] if i in made else closeness(candidates, libraries[i], top_k, center)
+        for i in range(len(libraries))
+    ]
+
+
+def _near(
+    similarity: np.ndarray, kept: np.ndarray, present: np.ndarray, top_k: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``closeness``'s answer from the candidates' cosines to the library rows ``kept``."""
+    n = len(similarity)
     nearest = similarity.argmax(axis=1)
     best = similarity[np.arange(n), nearest]
-    k = min(top_k, library.shape[0])
+    k = min(top_k, similarity.shape[1])
     if k == 1:
         near = best.astype(np.float32)
     else:

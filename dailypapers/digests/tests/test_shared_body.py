@@ -99,3 +99,28 @@ def test_a_batch_mails_each_due_subscription_once_and_schedules_them_all(smtp):
     for subscription in Subscription.objects.all():
         assert subscription.next_send_at == dt.datetime(2026, 5, 20, 7, tzinfo=dt.UTC)
         assert subscription.claimed_until is None
+
+
+@pytest.mark.parametrize("reason", ["“alignment” is in the title", 'close to <b>"A & B"</b>'])
+def test_a_reason_put_into_a_kept_block_reads_as_the_template_renders_it(reason):
+    """A paper's block is rendered once and each reader's reason put in by substitution:
+    the same bytes as rendering the block with the reason, escaped in the HTML part."""
+    from django.template.loader import render_to_string
+    from django.utils.html import escape
+
+    from dailypapers.digests.compose import Digest, Match, Topic
+
+    papers_of_the_day()
+    paper = Paper.objects.select_related("organization").get(title="Loud paper on agents")
+    subscription = subscriber()
+    digest = Digest(subscription, "2026-05-18", DUE.date(), DUE.date())
+    digest.topics = [
+        Topic("t", [Match(paper, "another reason first")]),
+        Topic("u", [Match(paper, reason)]),
+    ]
+    site_url = "http://127.0.0.1:8000"
+    for kind in ("html", "txt"):
+        made = emails.parts(digest, kind).topics[1][1][0]
+        context = {"paper": paper, "reason": reason, "abstract": True, "site_url": site_url}
+        assert made == render_to_string(f"emails/digest/_paper.{kind}", context)
+        assert (escape(reason) if kind == "html" else reason) in made
