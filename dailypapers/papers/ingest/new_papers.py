@@ -74,6 +74,9 @@ def prepare(records: Iterable[PaperRecord]) -> Prepared:
         merged[record.arxiv_id] = record
     adapt_datetime = _datetime_adapter()
     plan = _plan(adapt_datetime)
+    # Most columns are bound as they are: adapt only those that need it.
+    defaults = [(name, default) for name, default, _ in plan]
+    adapters = [(n, adapt) for n, (_, _, adapt) in enumerate(plan) if adapt is not _same]
     rows = []
     for arxiv_id, record in merged.items():
         if record.organization:
@@ -82,10 +85,13 @@ def prepare(records: Iterable[PaperRecord]) -> Prepared:
         _fill_found_links(values, None)
         values["arxiv_id"] = arxiv_id
         authors = values.get("author_names")
+        row = [values.get(name, default) for name, default in defaults]
+        for column, adapt in adapters:
+            row[column] = adapt(row[column])
         rows.append(
             NewRow(
                 arxiv_id,
-                tuple([adapt(values.get(name, default)) for name, default, adapt in plan]),
+                tuple(row),
                 authors if isinstance(authors, list) else [],
                 [(v.number, adapt_datetime(v.submitted_at)) for v in record.versions],
             )

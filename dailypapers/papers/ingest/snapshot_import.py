@@ -19,6 +19,7 @@ from pathlib import Path
 from django.db import connection, transaction
 from django.utils import timezone
 
+from dailypapers.papers.ingest.keyword_alongside import IndexAlongside
 from dailypapers.papers.ingest.new_papers import store
 from dailypapers.papers.ingest.snapshot_batches import batches
 from dailypapers.papers.models import HarvestCheckpoint
@@ -50,11 +51,14 @@ def import_snapshot(
     batch_size: int = BATCH,
     on_batch: Callable[[int], object] | None = None,
     in_child: bool = True,
+    index_beside_after: int | None = None,
 ) -> SnapshotResult:
     """Import ``path`` from where the last import of it (with the same categories) stopped.
 
     ``on_batch(bytes_read)`` is called after each stored batch, for a progress bar.
     ``in_child``: read and parse the file in a second process, while this one writes.
+    ``index_beside_after``: once that many papers are stored, apply the keyword index's
+    change log in a third process meanwhile (``keyword_alongside.py``); None: never.
     """
     checkpoint = checkpoint_for(path, categories)
     if restart:
@@ -69,7 +73,8 @@ def import_snapshot(
     reading = batches(
         path, categories=categories, start=start, size=batch_size, report=report, in_child=in_child
     )
-    with contextlib.closing(reading), bulk_settings():
+    indexer = IndexAlongside(index_beside_after)
+    with contextlib.closing(reading), bulk_settings(), indexer:
         for batch in reading:
             # The papers and the position after them, together: a resumed import starts there.
             position = batch.position
@@ -79,6 +84,7 @@ def import_snapshot(
                 checkpoint.position_offset = position.offset
                 checkpoint.records_seen += batch.records
                 checkpoint.save()
+            indexer.stored(len(batch.papers.rows))
             if on_batch is not None:
                 on_batch(position.offset)
     checkpoint.finished_at = timezone.now()
