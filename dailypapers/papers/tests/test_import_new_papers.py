@@ -29,7 +29,9 @@ def stored() -> dict:
     """Every stored value of the papers, their authors and versions, by arXiv id, as the
     database returns it (JSON as its text on SQLite)."""
     columns = [
-        f.column for f in Paper._meta.concrete_fields if f.name not in ("id", "created", "modified")
+        f.attname
+        for f in Paper._meta.concrete_fields
+        if f.name not in ("id", "created", "modified")
     ]
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT {', '.join(columns)} FROM papers_paper ORDER BY arxiv_id")
