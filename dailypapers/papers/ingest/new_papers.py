@@ -25,14 +25,13 @@ from typing import Any
 from django.db import connection, models
 from django.utils import timezone
 
-from dailypapers.papers.models import Paper, PaperVersion
+from dailypapers.papers.models import Author, Authorship, Paper, PaperVersion
 from dailypapers.papers.writing import (
     SaveCounts,
     _chunks,
     _fill_found_links,
     _ids_of,
     _known_values,
-    _save_authorships,
     save_papers,
 )
 from dailypapers.sources.records import PaperRecord
@@ -43,6 +42,7 @@ FIELDS = [f for f in Paper._meta.concrete_fields if not f.primary_key]
 # its papers with one statement instead (``_without_insert_trigger``).
 INSERT_TRIGGER = "keyword_change_insert"
 CHANGES = "search_keyword_change"
+LONGEST = Author._meta.get_field("name").max_length or 300  # characters of a name an Author holds
 
 
 @dataclass
@@ -51,7 +51,7 @@ class NewRow:
 
     arxiv_id: str
     row: tuple  # the papers-table values, in ``FIELDS`` order, adapted for the database
-    authors: list[str]
+    authors: list[str]  # as Author rows name them (cut to the column's length), each once
     versions: list[tuple[int, Any]]  # (number, submitted_at adapted)
 
 
@@ -84,7 +84,9 @@ def prepare(records: Iterable[PaperRecord]) -> Prepared:
         values = _known_values(record)
         _fill_found_links(values, None)
         values["arxiv_id"] = arxiv_id
-        authors = values.get("author_names")
+        names = values.get("author_names")
+        # As the write path keys authors: a name cut to the Author column, each once a paper.
+        authors = list(dict.fromkeys(n[:LONGEST] for n in names)) if isinstance(names, list) else []
         row = [values.get(name, default) for name, default in defaults]
         for column, adapt in adapters:
             row[column] = adapt(row[column])
@@ -92,7 +94,7 @@ def prepare(records: Iterable[PaperRecord]) -> Prepared:
             NewRow(
                 arxiv_id,
                 tuple(row),
-                authors if isinstance(authors, list) else [],
+                authors,
                 [(v.number, adapt_datetime(v.submitted_at)) for v in record.versions],
             )
         )
@@ -138,8 +140,23 @@ def _insert(new: list[NewRow]) -> None:
             f"INSERT INTO {TABLE} ({columns}) VALUES ({placeholders})", [r.row for r in new]
         )
     ids = _ids_of("id", TABLE, [r.arxiv_id for r in new], "arxiv_id")
-    _save_authorships([(ids[r.arxiv_id], r.authors) for r in new], fresh=set(ids.values()))
+    names = list({name for r in new for name in r.authors})
     with connection.cursor() as cursor:
+        cursor.executemany(
+            f"INSERT INTO {Author._meta.db_table} (name) VALUES (%s) ON CONFLICT (name) DO NOTHING",
+            [(name,) for name in names],
+        )
+        author_ids = _ids_of("id", Author._meta.db_table, names, "name")
+        # New papers have no authorships to replace: plain inserts.
+        cursor.executemany(
+            f"INSERT INTO {Authorship._meta.db_table} (paper_id, author_id, position) "
+            "VALUES (%s, %s, %s)",
+            [
+                (ids[r.arxiv_id], author_ids[name], position)
+                for r in new
+                for position, name in enumerate(r.authors)
+            ],
+        )
         cursor.executemany(
             f"INSERT INTO {PaperVersion._meta.db_table} (paper_id, number, submitted_at) "
             "VALUES (%s, %s, %s) ON CONFLICT (paper_id, number) DO NOTHING",
