@@ -87,8 +87,13 @@ def _index(stop: multiprocessing.synchronize.Event, parent: int) -> None:
         conn.connection = None
     tantivy_index._open.cache_clear()
     try:
+        index = tantivy_index.get()
         while not stop.is_set() and os.getppid() == parent:
-            if not keyword.catch_up():
+            # Few, large passes (the bulk pass of BULK changes or more, after the first build):
+            # each pass is an index commit and segments to merge later, so passes of 10,000
+            # (a small backlog's) would cost more CPU in all.
+            waiting = index.complete and index._backlog() < tantivy_index.BULK
+            if waiting or not keyword.catch_up():
                 stop.wait(IDLE)
     except Exception:  # the catch-up after the import does the work instead
         log.exception("indexing beside the import failed; the import's catch-up will do it")
