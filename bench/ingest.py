@@ -11,16 +11,19 @@ is timed on the recorded arXivRaw page.
         [--code DIR] [--profile FILE]
 
 The import command prints its two phases (storing the lines, indexing the keywords) with
-their times. ``--snapshot`` reuses (or writes, if missing) the snapshot file instead of a
-temporary one; ``--code`` runs the import of another checkout (the same bench before and
-after a change, back to back); ``--profile`` writes the import's cProfile statistics there and
-prints the top of them. The last line is ``summary: import papers/s=<x> peak-MiB=<m>
-papers=<n>``, for scripts.
+their wall and CPU times. Peak memory is given for the import process alone (max RSS) and for
+its processes together (the reader and the keyword indexer beside it; sampled PSS): the
+summary's peak is the larger. ``--snapshot`` reuses (or writes, if missing) the snapshot file
+instead of a temporary one; ``--code`` runs the import of another checkout (the same bench
+before and after a change, back to back); ``--profile`` writes the import's cProfile
+statistics there and prints the top of them. The last line is ``summary: import
+papers/s=<x> peak-MiB=<m> papers=<n>``, for scripts.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gzip
 import itertools
 import json
@@ -111,14 +114,21 @@ def main() -> None:
         migrated = resource.getrusage(resource.RUSAGE_CHILDREN)
         cpu_before = migrated.ru_utime + migrated.ru_stime
         started = time.perf_counter()
-        run = subprocess.run(
-            [*python, "-m", "dailypapers", "import", "snapshot", str(snapshot)],
-            env=env,
-            cwd=options.code,  # python -m puts the working directory first on the path
-            capture_output=True,
-            text=True,
-        )
-        elapsed = time.perf_counter() - started
+        with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+            importing = subprocess.Popen(
+                [*python, "-m", "dailypapers", "import", "snapshot", str(snapshot)],
+                env=env,
+                cwd=options.code,  # python -m puts the working directory first on the path
+                stdout=out,
+                stderr=err,
+                text=True,
+            )
+            together = peak_together(importing)
+            elapsed = time.perf_counter() - started
+            out.seek(0), err.seek(0)
+            run = subprocess.CompletedProcess(
+                importing.args, importing.returncode, out.read(), err.read()
+            )
         if run.returncode:
             sys.exit(f"import failed:\n{run.stderr}")
         usage = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -133,6 +143,10 @@ def main() -> None:
         rate = count / elapsed
         print(f"import: {elapsed:.1f} s, {rate:,.0f} papers/s (keyword indexing included)")
         print(f"peak memory of the import process: {peak:.0f} MiB")
+        print(
+            f"peak memory of the import's processes together (reader and indexer included; "
+            f"proportional set size, sampled every {SAMPLE} s): {together:.0f} MiB"
+        )
         print(f"CPU time of the import: {cpu:.1f} s, {count / cpu:,.0f} papers per CPU second")
         print(f"database size: {database.stat().st_size / 2**20:.0f} MiB")
         print(f"load average after the import: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
@@ -148,7 +162,32 @@ def main() -> None:
         records = len(parse_page(page).records)
     elapsed = time.perf_counter() - started
     print(f"OAI arXivRaw page parse: {rounds * records / elapsed:,.0f} records/s")
-    print(f"summary: import papers/s={rate:.0f} peak-MiB={peak:.0f} papers={count}")
+    # The import is several processes now: the summary's peak is of them together.
+    print(f"summary: import papers/s={rate:.0f} peak-MiB={max(peak, together):.0f} papers={count}")
+
+
+SAMPLE = 0.25  # seconds between samples of the processes' memory
+
+
+def peak_together(process: subprocess.Popen) -> float:
+    """Wait for ``process``; the peak of its and its children's memory together, in MiB.
+    PSS shares the pages a forked child still has in common with its parent between them,
+    so the sum counts each page once."""
+    import psutil
+
+    peak = 0.0
+    while process.poll() is None:
+        total = 0
+        try:
+            parent = psutil.Process(process.pid)
+            for member in [parent, *parent.children(recursive=True)]:
+                with contextlib.suppress(psutil.Error):
+                    total += member.memory_full_info().pss
+        except psutil.Error:
+            pass
+        peak = max(peak, total / 2**20)
+        time.sleep(SAMPLE)
+    return peak
 
 
 def write_snapshot(path: Path, shared: Path, limit: int | None) -> int:

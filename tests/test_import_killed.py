@@ -48,7 +48,8 @@ def test_a_killed_import_resumes_from_its_checkpoint_and_stores_every_paper_once
     importing = [*command, "import", "snapshot", str(snapshot), "-v", "0"]
 
     worker = subprocess.Popen(
-        [*importing, "--batch-size", str(BATCH)],
+        # The keyword indexer beside the import starts early, so that it is killed too.
+        [*importing, "--batch-size", str(BATCH), "--index-beside-after", str(4 * BATCH)],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -58,6 +59,8 @@ def test_a_killed_import_resumes_from_its_checkpoint_and_stores_every_paper_once
         time.sleep(0.01)
     readers = psutil.Process(worker.pid).children()
     assert readers, "the lines are read in a second process"
+    sqlite = "DATABASE_URL" not in database_env(data_dir)
+    assert len(readers) == (2 if sqlite else 1), "on SQLite, a keyword indexer beside"
     worker.send_signal(signal.SIGKILL)
     worker.wait(timeout=60)
     stored = papers(data_dir)
@@ -65,7 +68,8 @@ def test_a_killed_import_resumes_from_its_checkpoint_and_stores_every_paper_once
     assert 0 < stored < PAPERS and stored % BATCH == 0
     (line,) = fetch(data_dir, "SELECT position_line FROM papers_harvestcheckpoint")[0]
     assert line == stored + 1
-    # The reader notices its parent is gone and exits by itself.
+    # The reader (and the keyword indexer) notice their parent is gone and exit by
+    # themselves.
     _, alive = psutil.wait_procs(readers, timeout=30)
     assert alive == []
 
@@ -77,3 +81,6 @@ def test_a_killed_import_resumes_from_its_checkpoint_and_stores_every_paper_once
     assert fetch(data_dir, "SELECT count(*) FROM papers_paperversion")[0][0] == PAPERS
     (finished,) = fetch(data_dir, "SELECT finished_at FROM papers_harvestcheckpoint")[0]
     assert finished is not None
+    if sqlite:
+        # SQLite: whatever the killed indexer had done or not, the keyword index caught up.
+        assert fetch(data_dir, "SELECT count(*) FROM search_keyword_change") == [(0,)]

@@ -71,8 +71,12 @@ def urls_in(text: str) -> list[str]:
     # search (a bulk import looks at every abstract). Every URL _URL matches holds "://" or
     # one of the bare hosts, bar a host spelled with a Turkish dotless or dotted i, which
     # re.I also folds to "i": no such host exists, and _classify drops it anyway.
-    if not text or ("://" not in text and not any(h in text.lower() for h in _BARE_HOSTS)):
+    if not text:
         return found
+    if "://" not in text:
+        lowered = text.lower()  # once, not once a host
+        if not any(host in lowered for host in _BARE_HOSTS):
+            return found
     for match in _URL.finditer(text):
         url = match.group(0)
         # Keep a closing bracket that the link itself opened ("wiki/Foo_(bar)").

@@ -1,11 +1,12 @@
 """The snapshot's papers in batches, each with the position after it: parsed in this process,
 or in a second one while this one writes the previous batch (``in_child=True``).
 
-A bulk import spends a third of its time reading and parsing lines, the rest writing them; on
-two cores the two overlap. The child only reads and parses (``sources.arxiv.snapshot``, no
-database); the batches come back through a bounded queue (two batches ahead at most, so memory
-stays flat), in order, with the report's counts. Storing a batch and its position stays the
-parent's, in one transaction, so resuming after a crash is what it was with one process.
+Reading, parsing and preparing rows cost about as much as writing them; on two cores the two
+overlap. The child reads, parses (``sources.arxiv.snapshot``) and prepares the rows of new
+papers (``new_papers.prepare``), with no database access; the batches come back through a
+bounded queue (two batches ahead at most, so memory stays flat), in order, with the report's
+counts. Storing a batch and its position stays the parent's, in one transaction, so resuming
+after a crash is what it was with one process.
 
 The child never outlives the import: the parent ends it when it stops (an error, Ctrl-C), and
 a child whose parent was killed (kill -9) notices within a second and exits.
@@ -22,6 +23,7 @@ from collections.abc import Generator, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from dailypapers.papers.ingest.new_papers import Prepared, prepare
 from dailypapers.sources.arxiv.snapshot import (
     SnapshotPosition,
     SnapshotProblem,
@@ -36,9 +38,10 @@ POLL = 1.0  # seconds between checks that the other process is still there
 
 @dataclass
 class Batch:
-    papers: list[PaperRecord]
+    papers: Prepared  # rows made ready in the reader (``new_papers.prepare``)
     position: SnapshotPosition  # where the line after this batch starts
     last: bool = False  # the end of the file: position is the end, papers may be empty
+    records: int = 0  # the records read (before duplicates in the batch are merged)
 
 
 def batches(
@@ -69,10 +72,10 @@ def _read(
     for entry in read_snapshot(path, categories=categories, start_at=start, report=report):
         papers.append(entry.paper)
         if len(papers) >= size:
-            yield Batch(papers, entry.next_position)
+            yield Batch(prepare(papers), entry.next_position, records=len(papers))
             papers = []
     # Lines after the last paper (filtered out or malformed) are read too: the end.
-    yield Batch(papers, report.position, last=True)
+    yield Batch(prepare(papers), report.position, last=True, records=len(papers))
 
 
 # What the child sends: a batch with the report's counts and new problems, or an error.

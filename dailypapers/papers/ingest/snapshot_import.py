@@ -12,16 +12,18 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
+from dailypapers.papers.ingest.keyword_alongside import IndexAlongside
+from dailypapers.papers.ingest.new_papers import store
 from dailypapers.papers.ingest.snapshot_batches import batches
 from dailypapers.papers.models import HarvestCheckpoint
-from dailypapers.papers.writing import SaveCounts, save_papers
+from dailypapers.papers.writing import SaveCounts
 from dailypapers.sources.arxiv.snapshot import SnapshotPosition, SnapshotReport
 
 log = logging.getLogger(__name__)
@@ -49,11 +51,14 @@ def import_snapshot(
     batch_size: int = BATCH,
     on_batch: Callable[[int], object] | None = None,
     in_child: bool = True,
+    index_beside_after: int | None = None,
 ) -> SnapshotResult:
     """Import ``path`` from where the last import of it (with the same categories) stopped.
 
     ``on_batch(bytes_read)`` is called after each stored batch, for a progress bar.
     ``in_child``: read and parse the file in a second process, while this one writes.
+    ``index_beside_after``: once that many papers are stored, apply the keyword index's
+    change log in a third process meanwhile (``keyword_alongside.py``); None: never.
     """
     checkpoint = checkpoint_for(path, categories)
     if restart:
@@ -68,16 +73,18 @@ def import_snapshot(
     reading = batches(
         path, categories=categories, start=start, size=batch_size, report=report, in_child=in_child
     )
-    with contextlib.closing(reading):
+    indexer = IndexAlongside(index_beside_after)
+    with contextlib.closing(reading), bulk_settings(), indexer:
         for batch in reading:
             # The papers and the position after them, together: a resumed import starts there.
             position = batch.position
             with transaction.atomic():
-                counts.add(save_papers(batch.papers))
+                counts.add(store(batch.papers))
                 checkpoint.position_line = position.line
                 checkpoint.position_offset = position.offset
-                checkpoint.records_seen += len(batch.papers)
+                checkpoint.records_seen += batch.records
                 checkpoint.save()
+            indexer.stored(len(batch.papers.rows))
             if on_batch is not None:
                 on_batch(position.offset)
     checkpoint.finished_at = timezone.now()
@@ -85,6 +92,36 @@ def import_snapshot(
     for problem in report.problems[:20]:
         log.warning("snapshot line %d skipped: %s", problem.line, problem.reason)
     return SnapshotResult(counts, report, start.line)
+
+
+# SQLite's page cache for the import's connection (KiB, as a negative cache_size): the
+# indexes of the papers and authorships tables stay in memory, so an insert rarely reads a
+# page back from the file. Memory, not durability: it changes nothing of what is written when.
+CACHE_KIB = 128 * 1024
+
+
+@contextlib.contextmanager
+def bulk_settings() -> Iterator[None]:
+    """SQLite settings of the import's own connection, put back after it: a larger page cache,
+    and temporary structures (sorting for ``IN`` lookups, statement journals) in memory.
+    Neither touches the journal or ``synchronous``: each commit is as durable as the site's
+    other writes (WAL, ``synchronous=NORMAL``), see docs/ingest.md."""
+    if connection.vendor != "sqlite":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA cache_size")
+        (cache_size,) = cursor.fetchone()
+        cursor.execute("PRAGMA temp_store")
+        (temp_store,) = cursor.fetchone()
+        cursor.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
+        cursor.execute("PRAGMA temp_store = MEMORY")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA cache_size = {int(cache_size)}")
+            cursor.execute(f"PRAGMA temp_store = {int(temp_store)}")
 
 
 def file_size(path: Path) -> int | None:

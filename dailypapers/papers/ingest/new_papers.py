@@ -1,0 +1,245 @@
+"""A bulk import's new papers: rows prepared from records in the reader process, stored by
+the writer with a few plain statements.
+
+``prepare()`` runs where the lines are parsed (the snapshot reader, ``snapshot_batches.py``)
+and needs no database: it applies what ``papers.writing.save_papers`` would apply to a paper
+it does not hold yet (``_known_values``, links checked, links found in the abstract) and turns
+the values into database-ready tuples (JSON as text, instants adapted), so the writer only
+binds them. ``store()`` runs in the writer, inside the transaction of a batch and its
+checkpoint: papers that are stored already (an earlier batch, another source) go through
+``save_papers`` and its merge rules; the rest are inserted here.
+
+What is not here: merging into stored papers (``papers/writing.py``), reading the file, the
+checkpoint (``snapshot_import.py``).
+"""
+
+from __future__ import annotations
+
+import json
+import pickle
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from functools import partial
+from typing import Any
+
+from django.db import connection, models
+from django.utils import timezone
+
+from dailypapers.papers.models import Author, Authorship, Paper, PaperVersion
+from dailypapers.papers.writing import (
+    SaveCounts,
+    _chunks,
+    _fill_found_links,
+    _ids_of,
+    _known_values,
+    save_papers,
+)
+from dailypapers.sources.records import PaperRecord
+
+TABLE = Paper._meta.db_table
+FIELDS = [f for f in Paper._meta.concrete_fields if not f.primary_key]
+# The SQLite trigger that logs each inserted paper for the keyword index; a bulk insert logs
+# its papers with one statement instead (``_without_insert_trigger``).
+INSERT_TRIGGER = "keyword_change_insert"
+CHANGES = "search_keyword_change"
+LONGEST = Author._meta.get_field("name").max_length or 300  # characters of a name an Author holds
+
+
+@dataclass
+class NewRow:
+    """One paper ready to insert, if it turns out to be new."""
+
+    arxiv_id: str
+    row: tuple  # the papers-table values, in ``FIELDS`` order, adapted for the database
+    authors: list[str]  # as Author rows name them (cut to the column's length), each once
+    versions: list[tuple[int, Any]]  # (number, submitted_at adapted)
+
+
+@dataclass
+class Prepared:
+    """A batch's papers: rows for those that are new, and the records themselves (pickled,
+    unpickled only when some papers are stored already) for the merge rules."""
+
+    rows: list[NewRow] = field(default_factory=list)
+    records: bytes = b""
+    papers: int = 0  # distinct papers in the batch: rows, and those left to save_papers
+
+
+def prepare(records: Iterable[PaperRecord]) -> Prepared:
+    """Rows for ``records`` (the last record of an id in the batch wins, as in
+    ``save_papers``). Records naming an organization are left to ``save_papers``, which finds
+    or creates it; the snapshot names none."""
+    merged: dict[str, PaperRecord] = {}
+    for record in records:
+        merged[record.arxiv_id] = record
+    adapt_datetime = _datetime_adapter()
+    plan = _plan(adapt_datetime)
+    # Most columns are bound as they are: adapt only those that need it.
+    defaults = [(name, default) for name, default, _ in plan]
+    adapters = [(n, adapt) for n, (_, _, adapt) in enumerate(plan) if adapt is not _same]
+    rows = []
+    for arxiv_id, record in merged.items():
+        if record.organization:
+            continue
+        values = _known_values(record)
+        _fill_found_links(values, None)
+        values["arxiv_id"] = arxiv_id
+        names = values.get("author_names")
+        # As the write path keys authors: a name cut to the Author column, each once a paper.
+        authors = list(dict.fromkeys(n[:LONGEST] for n in names)) if isinstance(names, list) else []
+        row = [values.get(name, default) for name, default in defaults]
+        for column, adapt in adapters:
+            row[column] = adapt(row[column])
+        rows.append(
+            NewRow(
+                arxiv_id,
+                tuple(row),
+                authors,
+                [(v.number, adapt_datetime(v.submitted_at)) for v in record.versions],
+            )
+        )
+    records_blob = pickle.dumps(list(merged.values()), pickle.HIGHEST_PROTOCOL)
+    return Prepared(rows, records_blob, len(merged))
+
+
+def store(prepared: Prepared) -> SaveCounts:
+    """Insert the new papers of a batch, merge the others; inside the caller's transaction."""
+    stored = _stored_ids([row.arxiv_id for row in prepared.rows])
+    new = [row for row in prepared.rows if row.arxiv_id not in stored]
+    fresh = {row.arxiv_id for row in new}
+    counts = SaveCounts()
+    if len(fresh) < prepared.papers:
+        records: list[PaperRecord] = pickle.loads(prepared.records)
+        counts = save_papers(r for r in records if r.arxiv_id not in fresh)
+    if new:
+        _insert(new)
+        counts.created += len(new)
+    return counts
+
+
+def _stored_ids(arxiv_ids: list[str]) -> set[str]:
+    stored: set[str] = set()
+    with connection.cursor() as cursor:
+        for chunk in _chunks(arxiv_ids):
+            marks = ", ".join(["%s"] * len(chunk))
+            cursor.execute(f"SELECT arxiv_id FROM {TABLE} WHERE arxiv_id IN ({marks})", chunk)
+            stored.update(arxiv_id for (arxiv_id,) in cursor.fetchall())
+    return stored
+
+
+def _insert(new: list[NewRow]) -> None:
+    ops = connection.ops
+    columns = ", ".join(ops.quote_name(f.column or f.attname) for f in FIELDS)
+    # JSON travels as text (encoded in the reader); PostgreSQL casts it to jsonb.
+    cast = "::jsonb" if connection.vendor == "postgresql" else ""
+    placeholders = ", ".join(
+        f"%s{cast}" if isinstance(f, models.JSONField) else "%s" for f in FIELDS
+    )
+    with _without_insert_trigger(), connection.cursor() as cursor:
+        cursor.executemany(
+            f"INSERT INTO {TABLE} ({columns}) VALUES ({placeholders})", [r.row for r in new]
+        )
+    ids = _ids_of("id", TABLE, [r.arxiv_id for r in new], "arxiv_id")
+    names = list({name for r in new for name in r.authors})
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"INSERT INTO {Author._meta.db_table} (name) VALUES (%s) ON CONFLICT (name) DO NOTHING",
+            [(name,) for name in names],
+        )
+        author_ids = _ids_of("id", Author._meta.db_table, names, "name")
+        # New papers have no authorships to replace: plain inserts.
+        cursor.executemany(
+            f"INSERT INTO {Authorship._meta.db_table} (paper_id, author_id, position) "
+            "VALUES (%s, %s, %s)",
+            [
+                (ids[r.arxiv_id], author_ids[name], position)
+                for r in new
+                for position, name in enumerate(r.authors)
+            ],
+        )
+        cursor.executemany(
+            f"INSERT INTO {PaperVersion._meta.db_table} (paper_id, number, submitted_at) "
+            "VALUES (%s, %s, %s) ON CONFLICT (paper_id, number) DO NOTHING",
+            [(ids[r.arxiv_id], number, at) for r in new for number, at in r.versions],
+        )
+
+
+class _without_insert_trigger:
+    """On SQLite, drop the keyword change-log trigger for the inserts of a batch, log the new
+    papers with one ``INSERT ... SELECT``, and create the trigger again: all inside the
+    batch's transaction. Why it is safe: the transaction holds SQLite's write lock from the
+    DROP to the commit, so no other connection writes a paper while the trigger is gone, and
+    readers see the schema of the last commit, which has it; a kill at any point rolls the
+    DROP back with the rest (DDL is transactional in SQLite). Elsewhere, a no-op."""
+
+    def __enter__(self) -> None:
+        self.trigger_sql: str | None = None
+        if connection.vendor != "sqlite":
+            return
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = %s",
+                [INSERT_TRIGGER],
+            )
+            found = cursor.fetchone()
+            if found is None:  # a database without the keyword change log
+                return
+            self.trigger_sql = found[0]
+            cursor.execute(f"SELECT coalesce(max(id), 0) FROM {TABLE}")
+            self.before = cursor.fetchone()[0]
+            cursor.execute(f"DROP TRIGGER {INSERT_TRIGGER}")
+
+    def __exit__(self, kind: object, error: object, traceback: object) -> None:
+        if self.trigger_sql is None or error is not None:
+            return  # an error rolls the whole transaction back, the DROP with it
+        with connection.cursor() as cursor:
+            # Ids only grow (AUTOINCREMENT) and this transaction is the only writer: every id
+            # above the old maximum is a paper just inserted.
+            cursor.execute(
+                f"INSERT INTO {CHANGES}(paper_id) SELECT id FROM {TABLE} WHERE id > %s ORDER BY id",
+                [self.before],
+            )
+            cursor.execute(self.trigger_sql)
+
+
+def _plan(adapt_datetime: Callable[[Any], Any]) -> list[tuple[str, Any, Callable[[Any], Any]]]:
+    """Per column: the value's name in the values, its default, and its adapter to what the
+    database driver binds (as ``writing._insert_new_papers`` has it)."""
+    now = timezone.now()
+    plan: list[tuple[str, Any, Callable[[Any], Any]]] = []
+    for model_field in FIELDS:
+        adapt: Callable[[Any], Any] = _same
+        if isinstance(model_field, models.JSONField):
+            adapt = partial(_json_text, encoder=model_field.encoder)
+        elif isinstance(model_field, models.DateTimeField):
+            adapt = adapt_datetime
+        elif isinstance(model_field, models.DateField):
+            adapt = connection.ops.adapt_datefield_value
+        default = now if model_field.name in ("created", "modified") else model_field.get_default()
+        plan.append((model_field.name, default, adapt))
+    return plan
+
+
+def _datetime_adapter() -> Callable[[Any], Any]:
+    # The same instants recur (a paper's first version is its published_at): adapt each once.
+    cache: dict[Any, Any] = {}
+    adapt = connection.ops.adapt_datetimefield_value
+
+    def adapted(value: Any) -> Any:
+        try:
+            return cache[value]
+        except KeyError:
+            cache[value] = result = adapt(value)
+            return result
+
+    return adapted
+
+
+def _json_text(value: Any, encoder: Any) -> Any:
+    # The text JSONField itself stores (``json.dumps`` as ``adapt_json_value`` calls it), so
+    # rows read the same whichever path wrote them.
+    return None if value is None else json.dumps(value, cls=encoder)
+
+
+def _same(value: Any) -> Any:
+    return value
