@@ -1,7 +1,7 @@
 """A vote never fails because another process is writing: it waits for the lock and gets in.
 
 SQLite has one write lock. The site runs as ``bin/serve`` runs it, with the busy timeout
-lowered to 4 s (``SQLITE_BUSY_TIMEOUT``) so that the test is quick; a second process (a
+lowered to 6 s (``SQLITE_BUSY_TIMEOUT``) so that the test is quick; a second process (a
 thread here, on its own connection) holds the write lock, once for long, then in
 back-to-back transactions a few milliseconds apart, as ``import snapshot`` does. With
 SQLite's own busy handler (sleeps of up to 100 ms between tries), votes behind back-to-back
@@ -30,7 +30,7 @@ pytestmark = pytest.mark.skipif(
 )
 
 PAPERS = ["2603.29942", "2512.24880", "2512.24618"]
-TIMEOUT = 4
+TIMEOUT = 6
 
 
 @pytest.fixture(scope="module")
@@ -103,9 +103,10 @@ def test_votes_behind_back_to_back_writes_all_get_in(site):
     make_verified_users(data_dir, names)
     before = stored_counts(data_dir, PAPERS)
     clients = {name: logged_in_client(base, name) for name in names}
-    # Half-second transactions 3 ms apart for 12 s: longer than the busy timeout, so a vote
-    # that does not get in between two of them fails.
-    holder = LockHolder(data_dir / "dailypapers.sqlite3", hold=0.5, gap=0.003, seconds=12)
+    # Half-second transactions 3 ms apart for 15 s: longer than the busy timeout, so a vote
+    # that does not get in between two of them fails. (A timeout of 4 s failed once when
+    # the machine was at load 7: the margin is for a busy CI machine, not for the method.)
+    holder = LockHolder(data_dir / "dailypapers.sqlite3", hold=0.5, gap=0.003, seconds=15)
     answers: list[tuple[str, int, bool | None]] = []
     answers_lock = threading.Lock()
 
@@ -128,7 +129,8 @@ def test_votes_behind_back_to_back_writes_all_get_in(site):
     for client in clients.values():
         client.close()
 
-    assert holder.transactions >= 20, "the other process really wrote back to back"
+    # At most 30; the voters, asking every millisecond, win some of the gaps between them.
+    assert holder.transactions >= 12, "the other process really wrote back to back"
     assert len(answers) >= len(names) * len(PAPERS)
     assert [a for a in answers if a[1:] != (200, True)] == []
     after = stored_counts(data_dir, PAPERS)
