@@ -8,10 +8,11 @@ Builds a SQLite instance as ``bench/search_speed.py`` does (the real papers of .
 ``--limit`` of them, all 170k by default, imported and embedded) plus the bundled daily lists,
 then moves it to a throwaway PostgreSQL (``bin/postgres``) with ``dailypapers export`` and
 ``dailypapers import instance``, so both hold the same rows with the same ids. ``--data DIR``
-keeps the SQLite folder and reuses it. Hybrid search is timed in a child process per engine
-through the code the views use (first page and count; the first round warms caches, the
-second counts); the daily page ``/papers`` is served by ``dailypapers serve`` on each engine
-with the page cache off and driven by ``--clients`` keep-alive clients (bench/pages.py).
+keeps the SQLite folder and reuses it. Keyword, hybrid and similar papers are timed in a
+child process per engine through the code the views use (searches: first page and count,
+the first round warms caches, the second counts; similar papers: a first visit); the daily,
+paper and search pages are served by ``dailypapers serve`` on each engine with the page cache
+off and driven by ``--clients`` keep-alive clients (bench/pages.py's pages and client).
 """
 
 from __future__ import annotations
@@ -37,25 +38,52 @@ from tests.support.processdb import database_env  # noqa: E402
 COMMAND = [sys.executable, "-m", "dailypapers"]
 
 
-def time_hybrid(queries: int) -> None:
-    """In a child process configured for one engine: print hybrid search p50/p95 as JSON."""
+def p50_p95(seconds: list[float]) -> tuple[float, float]:
+    counted = sorted(t * 1000 for t in seconds)
+    return statistics.median(counted), counted[max(0, int(len(counted) * 0.95) - 1)]
+
+
+def time_engines(queries: int) -> None:
+    """In a child process configured for one engine: print keyword, hybrid and similar-papers
+    p50/p95 (ms) as JSON, through the code the views use. Searches: first page and count, the
+    first round warms caches and the second counts. Similar papers: a first visit (the
+    ranking computed, the page cache cleared)."""
+    import random
+
     import django
 
     django.setup()
     import search_speed
+    from django.core.cache import cache
 
+    from dailypapers.papers.models import Paper
     from dailypapers.search import hybrid
+    from dailypapers.search.keyword import keyword_search
+    from dailypapers.search.similar import similar_papers
 
     texts = search_speed.queries()[:queries]
-    times = []
-    for text in texts + texts:
+    spent: dict[str, list[float]] = {"keyword": [], "hybrid": [], "similar": []}
+    for round_ in range(2):
+        for text in texts:
+            for name, search in (("keyword", keyword_search), ("hybrid", hybrid.search)):
+                started = time.perf_counter()
+                found = search(text)
+                found[0:20], len(found)
+                if round_:
+                    spent[name].append(time.perf_counter() - started)
+    ids = list(Paper.objects.values_list("id", flat=True))
+    papers = list(Paper.objects.filter(id__in=random.Random(5).sample(ids, queries)))
+    for paper in papers[:20]:
+        similar_papers(paper)  # warms the process
+    cache.clear()
+    for paper in papers:
         started = time.perf_counter()
-        found = hybrid.search(text)
-        found[0:20], len(found)
-        times.append(time.perf_counter() - started)
-    counted = sorted(t * 1000 for t in times[len(texts) :])
-    p95 = counted[max(0, int(len(counted) * 0.95) - 1)]
-    print(json.dumps({"p50": statistics.median(counted), "p95": p95, "n": len(counted)}))
+        similar_papers(paper)
+        spent["similar"].append(time.perf_counter() - started)
+    result = {"n": len(texts)}
+    for name, times in spent.items():
+        result[f"{name}_p50"], result[f"{name}_p95"] = p50_p95(times)
+    print(json.dumps(result))
 
 
 def build_sqlite(folder: Path, limit: int) -> None:
@@ -101,42 +129,65 @@ def move_to_postgres(sqlite_folder: Path, postgres_folder: Path) -> dict:
 
 
 def measure(env: dict, folder: Path, queries: int, seconds: float, clients: int) -> dict:
+    import urllib.parse
+
     import pages
 
-    child = [sys.executable, __file__, "--child-hybrid", str(queries)]
+    child = [sys.executable, __file__, "--child-engines", str(queries)]
     env = {**env, "DJANGO_SETTINGS_MODULE": "dailypapers.settings", "HF_HUB_OFFLINE": "1"}
     done = subprocess.run(child, env=env, check=True, capture_output=True, text=True)
     result = json.loads(done.stdout.strip().splitlines()[-1])
-    # running_demo_site adds the folder's database itself; the page cache off: every request
-    # reads the database.
+    # The pages of bench/pages.py, each driven on its own. running_demo_site adds the folder's
+    # database itself; the page cache off: every request reads the database.
+    routes = {
+        "daily": pages.day_paths(),
+        "paper": pages.paper_paths(),
+        "search": [f"/papers?q={urllib.parse.quote(q)}" for q in pages.QUERIES],
+    }
     extra = {"PAGE_CACHE_SECONDS": "0", "RATE_LIMITS_ENABLED": "false"}
     saved = os.environ.get("DATABASE_URL")
     if "DATABASE_URL" not in env:
         os.environ.pop("DATABASE_URL", None)
     try:
         with running_demo_site(folder, workers=os.cpu_count() or 1, env=extra) as base:
-            asyncio.run(pages.measure(base, ["/papers"], clients, 1.0))  # warm-up
-            page = asyncio.run(pages.measure(base, ["/papers"], clients, seconds))
+            for name, paths in routes.items():
+                asyncio.run(pages.measure(base, paths, clients, 2.0, warm_up=True))
+                page = asyncio.run(pages.measure(base, paths, clients, seconds))
+                result.update({f"{name}_rps": page["rps"], f"{name}_p50": page["p50_ms"]})
     finally:
         if saved is not None:
             os.environ["DATABASE_URL"] = saved
-    result.update(rps=page["rps"], page_p50=page["p50_ms"], page_p99=page["p99_ms"])
     return result
 
 
 def report(sqlite: dict, postgres: dict, papers: str, clients: int) -> None:
     rows = [
-        (f"hybrid search p50 ms ({sqlite['n']} queries)", "p50"),
-        ("hybrid search p95 ms", "p95"),
-        (f"daily page /papers req/s ({clients} clients, no page cache)", "rps"),
-        ("daily page p50 ms", "page_p50"),
-        ("daily page p99 ms", "page_p99"),
+        (f"{name} p50 / p95 ms ({sqlite['n']} {unit})", name)
+        for name, unit in (
+            ("keyword", "queries"),
+            ("hybrid", "queries"),
+            ("similar", "papers, first visit"),
+        )
     ]
-    print(f"\n{papers}")
-    print(f"{'':58} {'SQLite':>9} {'PostgreSQL':>11} {'PG/SQLite':>10}")
+    pages = [(f"{name} page, {clients} clients, no page cache", name) for name in (
+        "daily", "paper", "search")]  # fmt: skip
+    print(f"\n{papers}; load {os.getloadavg()[0]:.1f} at the end")
+    print(f"{'':52} {'SQLite':>13} {'PostgreSQL':>13} {'PG/SQLite':>10}")
     for label, key in rows:
-        ratio = postgres[key] / sqlite[key] if sqlite[key] else float("nan")
-        print(f"{label:58} {sqlite[key]:>9.1f} {postgres[key]:>11.1f} {ratio:>9.2f}x")
+        lite, post = (f"{r[key + '_p50']:.1f} / {r[key + '_p95']:.1f}" for r in (sqlite, postgres))
+        ratio = postgres[key + "_p95"] / sqlite[key + "_p95"]
+        print(f"{label:52} {lite:>13} {post:>13} {ratio:>9.2f}x")
+    for label, key in pages:  # requests per second, p50
+        both = (sqlite, postgres)
+        lite, post = (f"{r[f'{key}_rps']:.0f}/s {r[f'{key}_p50']:.0f}ms" for r in both)
+        ratio = postgres[key + "_rps"] / sqlite[key + "_rps"]
+        print(f"{label:52} {lite:>13} {post:>13} {ratio:>9.2f}x")
+    print(
+        f"summary: papers={papers.split()[0]} keyword-p95-ratio="
+        f"{postgres['keyword_p95'] / sqlite['keyword_p95']:.2f} hybrid-p95-ratio="
+        f"{postgres['hybrid_p95'] / sqlite['hybrid_p95']:.2f} similar-p95-ratio="
+        f"{postgres['similar_p95'] / sqlite['similar_p95']:.2f}"
+    )
 
 
 def main() -> None:
@@ -146,10 +197,10 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--queries", type=int, default=200)
-    parser.add_argument("--child-hybrid", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--child-engines", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
-    if args.child_hybrid:
-        time_hybrid(args.child_hybrid)
+    if args.child_engines:
+        time_engines(args.child_engines)
         return
     server = Path(tempfile.gettempdir()) / f"dailypapers-bench-postgres.{os.getpid()}"
     with tempfile.TemporaryDirectory() as scratch:
