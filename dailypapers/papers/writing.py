@@ -233,21 +233,9 @@ def _insert_new_papers(
     per-value field calls cost more than the insert itself on a large import."""
     if not papers:
         return {}
-    now = timezone.now()
     fields = [f for f in Paper._meta.concrete_fields if not f.primary_key]
     ops = connection.ops
-    # Per column: the value's name in NewPaper.values, its default, and its database adapter.
-    plan: list[tuple[str, Any, Callable[[Any], Any]]] = []
-    for model_field in fields:
-        adapt: Callable[[Any], Any] = _same
-        if isinstance(model_field, models.JSONField):
-            adapt = partial(_json_value, encoder=model_field.encoder)
-        elif isinstance(model_field, models.DateTimeField):
-            adapt = adapt_datetime
-        elif isinstance(model_field, models.DateField):
-            adapt = ops.adapt_datefield_value
-        default = now if model_field.name in ("created", "modified") else model_field.get_default()
-        plan.append((model_field.name, default, adapt))
+    plan = column_plan(fields, adapt_datetime, _json_value)
     rows = []
     for paper in papers:
         values = {**paper.values, "arxiv_id": paper.arxiv_id}
@@ -260,6 +248,29 @@ def _insert_new_papers(
             f"INSERT INTO {Paper._meta.db_table} ({columns}) VALUES ({placeholders})", rows
         )
     return _ids_of("id", Paper._meta.db_table, [paper.arxiv_id for paper in papers], "arxiv_id")
+
+
+def column_plan(
+    fields: list[models.Field],
+    adapt_datetime: Callable[[Any], Any],
+    adapt_json: Callable[..., Any],
+) -> list[tuple[str, Any, Callable[[Any], Any]]]:
+    """Per column of ``fields``: the value's name in a new paper's values, its default, and
+    its adapter to what the database driver binds (JSON by ``adapt_json(value, encoder)``).
+    Shared by this module's insert and the snapshot import's reader (``new_papers.py``)."""
+    now = timezone.now()
+    plan: list[tuple[str, Any, Callable[[Any], Any]]] = []
+    for model_field in fields:
+        adapt: Callable[[Any], Any] = _same
+        if isinstance(model_field, models.JSONField):
+            adapt = partial(adapt_json, encoder=model_field.encoder)
+        elif isinstance(model_field, models.DateTimeField):
+            adapt = adapt_datetime
+        elif isinstance(model_field, models.DateField):
+            adapt = connection.ops.adapt_datefield_value
+        default = now if model_field.name in ("created", "modified") else model_field.get_default()
+        plan.append((model_field.name, default, adapt))
+    return plan
 
 
 def _json_value(value: Any, encoder: Any) -> Any:

@@ -19,11 +19,9 @@ import json
 import pickle
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from functools import partial
 from typing import Any
 
 from django.db import connection, models
-from django.utils import timezone
 
 from dailypapers.papers.models import Author, Authorship, Paper, PaperVersion
 from dailypapers.papers.writing import (
@@ -32,6 +30,8 @@ from dailypapers.papers.writing import (
     _fill_found_links,
     _ids_of,
     _known_values,
+    _same,
+    column_plan,
     save_papers,
 )
 from dailypapers.sources.records import PaperRecord
@@ -73,7 +73,7 @@ def prepare(records: Iterable[PaperRecord]) -> Prepared:
     for record in records:
         merged[record.arxiv_id] = record
     adapt_datetime = _datetime_adapter()
-    plan = _plan(adapt_datetime)
+    plan = column_plan(FIELDS, adapt_datetime, _json_text)
     # Most columns are bound as they are: adapt only those that need it.
     defaults = [(name, default) for name, default, _ in plan]
     adapters = [(n, adapt) for n, (_, _, adapt) in enumerate(plan) if adapt is not _same]
@@ -202,24 +202,6 @@ class _without_insert_trigger:
             cursor.execute(self.trigger_sql)
 
 
-def _plan(adapt_datetime: Callable[[Any], Any]) -> list[tuple[str, Any, Callable[[Any], Any]]]:
-    """Per column: the value's name in the values, its default, and its adapter to what the
-    database driver binds (as ``writing._insert_new_papers`` has it)."""
-    now = timezone.now()
-    plan: list[tuple[str, Any, Callable[[Any], Any]]] = []
-    for model_field in FIELDS:
-        adapt: Callable[[Any], Any] = _same
-        if isinstance(model_field, models.JSONField):
-            adapt = partial(_json_text, encoder=model_field.encoder)
-        elif isinstance(model_field, models.DateTimeField):
-            adapt = adapt_datetime
-        elif isinstance(model_field, models.DateField):
-            adapt = connection.ops.adapt_datefield_value
-        default = now if model_field.name in ("created", "modified") else model_field.get_default()
-        plan.append((model_field.name, default, adapt))
-    return plan
-
-
 def _datetime_adapter() -> Callable[[Any], Any]:
     # The same instants recur (a paper's first version is its published_at): adapt each once.
     cache: dict[Any, Any] = {}
@@ -239,7 +221,3 @@ def _json_text(value: Any, encoder: Any) -> Any:
     # The text JSONField itself stores (``json.dumps`` as ``adapt_json_value`` calls it), so
     # rows read the same whichever path wrote them.
     return None if value is None else json.dumps(value, cls=encoder)
-
-
-def _same(value: Any) -> Any:
-    return value
