@@ -254,11 +254,18 @@ class MemoryWatch(threading.Thread):
     def run(self) -> None:
         while (now := time.monotonic()) < self.deadline - 1:
             self.samples.append((now - self.started, server_memory(self.port, verbose=False)))
+            if self.wal is not None and self.wal.exists():
+                self.wal_largest = max(self.wal_largest, self.wal.stat().st_size)
             if self.import_done is None and self.jobs and self.jobs[0].poll() is not None:
                 self.import_done = now - self.started
             time.sleep(min(self.every, max(0.0, self.deadline - 1 - time.monotonic())))
 
     jobs: list[subprocess.Popen] = []
+    # The database's write-ahead log, sampled with the memory: SQLite removes it when the
+    # last connection closes, so the size at the end of the soak is taken before the server
+    # stops.
+    wal: Path | None = None
+    wal_largest = 0
     import_done: float | None = None  # seconds into the soak when import and embed had ended
 
     def at(self, seconds: float) -> dict[str, int] | None:
@@ -360,6 +367,7 @@ def main() -> None:
         started_at = time.monotonic()
         deadline = started_at + options.seconds
         watch = MemoryWatch(port, started_at, deadline)
+        watch.wal = data_dir / "dailypapers.sqlite3-wal"
         watch.start()
         jobs = background(data_dir, options.papers, deadline)
         watch.jobs = jobs
@@ -377,6 +385,7 @@ def main() -> None:
         for thread in threads:
             thread.join()
         elapsed = time.perf_counter() - started
+        wal_end = watch.wal.stat().st_size if watch.wal.exists() else 0
         print("server memory at the end:")
         memory_end = server_memory(port)
         watch.join()
@@ -390,8 +399,7 @@ def main() -> None:
             print_traces(traces, started_at, options.warm_up)
     print(f"background: import+embed {'finished' if background_done[0] else 'still running'}")
     memory = {"before": memory_before, "warm": watch.at(options.warm_up), "end": memory_end}
-    wal = data_dir / "dailypapers.sqlite3-wal"
-    report(traffic, elapsed, memory, watch, wal, data_dir, users, options)
+    report(traffic, elapsed, memory, watch, wal_end, data_dir, users, options)
 
 
 def print_traces(folder: Path, started_at: float, warm_up: float) -> None:
@@ -410,7 +418,7 @@ def print_traces(folder: Path, started_at: float, warm_up: float) -> None:
             print(line)
 
 
-def report(traffic, elapsed, memory, watch, wal, data_dir, users, options) -> None:
+def report(traffic, elapsed, memory, watch, wal_end, data_dir, users, options) -> None:
     total = sum(len(values) for values in traffic.latencies.values())
     print(f"{total:,} requests in {elapsed:.0f} s ({total / elapsed:.0f}/s), "
           f"{options.clients} clients; load {os.getloadavg()[0]:.1f}")  # fmt: skip
@@ -449,8 +457,8 @@ def report(traffic, elapsed, memory, watch, wal, data_dir, users, options) -> No
         settled = (end["rss"] - after["rss"]) / after["rss"] * 100
         print(f"after the import and embed ended ({watch.import_done:.0f} s into the soak): "
               f"{after['rss'] / 2**20:.0f} MiB, then {settled:+.1f}% to the end")  # fmt: skip
-    if wal.exists():
-        print(f"SQLite WAL: {wal.stat().st_size / 2**20:.1f} MiB")
+    print(f"SQLite WAL: {wal_end / 2**20:.1f} MiB at the end of the traffic, "
+          f"{watch.wal_largest / 2**20:.1f} MiB the largest sampled")  # fmt: skip
     if traffic.failures:
         print("other failures (first 20):", "; ".join(traffic.failures))
     stored_votes = fetch(
