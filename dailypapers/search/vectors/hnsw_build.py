@@ -3,7 +3,8 @@
 ``update()`` (called by ``dailypapers embed``) brings a model's files up to date with the
 stored vectors: it extends the current generation with the rows above its watermark, or
 builds anew when there is none, when the model, dimensions or graph parameters differ, when
-removed entries pile up, or when asked. Every file is written to a temporary name, fsynced
+removed entries pile up, or when asked; a generation of an older ``FORMAT`` whose graph is
+current is converted (the graph kept, the matrix rewritten) instead of rebuilt. Every file is written to a temporary name, fsynced
 and renamed into place, the manifest last; one file lock per model lets a single writer work
 at a time on the machine.
 """
@@ -16,6 +17,7 @@ import json
 import logging
 import os
 import re
+import shutil
 import tempfile
 import time
 from collections.abc import Callable, Iterator
@@ -32,6 +34,7 @@ from dailypapers.search.vectors.hnsw_index import (
     DTYPE,
     EXPANSION_ADD,
     EXPANSION_SEARCH,
+    FORMAT,
     METRIC,
     Manifest,
     file_stamp,
@@ -120,7 +123,7 @@ def _add(graph: Index, ids: np.ndarray, matrix: np.ndarray) -> None:
 
 def _publish(
     model: str,
-    graph: Index,
+    graph: Index | Path,
     ids: np.ndarray,
     matrix: np.ndarray,
     last_id: int,
@@ -136,10 +139,23 @@ def _publish(
         generation=generation,
         removed=removed,
         built=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        format=FORMAT,
+        # The graph's own parameters: a converted one keeps those it was built with.
+        **(
+            {k: getattr(previous, k) for k in ("metric", "dtype", "connectivity", "expansion_add")}
+            if isinstance(graph, Path) and previous
+            else dict(
+                metric=METRIC, dtype=DTYPE, connectivity=CONNECTIVITY, expansion_add=EXPANSION_ADD
+            )
+        ),
     )
     graph_path, matrix_path, ids_path = manifest.paths()
-    _write_atomically(graph_path, lambda temporary: graph.save(temporary))
-    _save_npy(matrix_path, np.ascontiguousarray(matrix, dtype="<f4"))
+    if isinstance(graph, Path):  # a conversion: the graph file is kept as it is
+        _write_atomically(graph_path, lambda temporary: shutil.copyfile(graph, temporary))
+    else:
+        _write_atomically(graph_path, lambda temporary: graph.save(temporary))
+    # float16: the database's own precision (PaperVector.pack), so nothing is lost.
+    _save_npy(matrix_path, np.ascontiguousarray(matrix, dtype="<f2"))
     _save_npy(ids_path, ids)
     body = json.dumps(asdict(manifest), indent=1)
     _write_atomically(manifest_path(model), lambda temporary: Path(temporary).write_text(body))
@@ -189,6 +205,8 @@ def _extend(manifest: Manifest) -> Manifest | None:
         return None
     ids = np.load(ids_path)
     matrix = np.load(matrix_path)
+    if len(new_ids):
+        new_rows = new_rows.astype(matrix.dtype)  # float16 both: no float32 copy of it all
     # Papers deleted since the build: the database now has fewer rows than the files.
     stored = rows.filter(id__lte=last_id).count()
     kept = ~np.isin(ids, new_ids, assume_unique=True)
@@ -214,6 +232,18 @@ def _extend(manifest: Manifest) -> Manifest | None:
     return _publish(model, graph, ids[order], matrix[order], last_id, removed, manifest)
 
 
+def _convert(manifest: Manifest) -> Manifest:
+    """A generation of an older format, whose graph is current, rewritten as FORMAT: the same
+    graph (copied, a few seconds), the matrix as float16. Readers serve the old one until the
+    new manifest lands; a full rebuild at a million papers takes half an hour or more."""
+    graph_path, matrix_path, ids_path = manifest.paths()
+    ids = np.load(ids_path)
+    matrix = np.load(matrix_path, mmap_mode="r")
+    return _publish(
+        manifest.model, graph_path, ids, matrix, manifest.last_id, manifest.removed, manifest
+    )
+
+
 def wanted(model: str, stored: int | None = None) -> bool:
     """Whether ``model``'s vectors should have files: ``hnsw``, or ``auto`` past the
     threshold (``stored``: the count, when the caller knows it)."""
@@ -235,7 +265,16 @@ def update(model: str, dims: int, rebuild: bool = False) -> Manifest | None:
         return None
     with _writing(model):
         current = read_manifest(model)
-        if current is not None and current.matches(model, dims) and not rebuild:
+        if (
+            current is not None
+            and current.matches(model, dims)
+            and current.graph_current()
+            and current.format != FORMAT
+            and not rebuild
+        ):
+            current = _convert(current)
+            log.info("vector index for %s: converted to format %d", model, FORMAT)
+        if current is not None and current.current(model, dims) and not rebuild:
             since = PaperVector.objects.filter(model=model, id__gt=current.last_id).count()
             written = file_stamp(manifest_path(model))
             age = time.time() - written[1] / 1e9 if written else float("inf")

@@ -6,17 +6,25 @@ data folder as three files of one *generation*, and a small JSON manifest that n
 
 - ``search/vectors-<model>-<generation>.usearch``: the HNSW graph (cosine, float16), which
   finds candidates in about a millisecond instead of a full pass;
-- ``...-<generation>.npy`` and ``...-<generation>.ids.npy``: the same vectors as a float32
-  matrix with its paper ids, sorted, for ``vectors_of``, for exact scores of the candidates,
-  and for an exact search over a small ``allowed`` set (float32 because numpy converts
-  float16 slowly: 20,000 rows took 150 ms here, longer than the search);
+- ``...-<generation>.npy`` and ``...-<generation>.ids.npy``: the same vectors as a float16
+  matrix (the database's own precision, so exact) with its paper ids, sorted, for
+  ``vectors_of``, for exact scores of the candidates, and for an exact search over a small
+  ``allowed`` set;
 - ``search/vectors-<model>.json``: model, dimensions, count, the highest ``PaperVector.id``
-  the files hold (the watermark), the graph's parameters, and the generation.
+  the files hold (the watermark), the graph's parameters, the generation and the ``format``.
+
+``format`` 2 (``FORMAT``) stores the matrix as float16; format 1 (manifests without the
+field) stored it as float32. A reader serves either (the ``.npy`` header says its type);
+``hnsw_build.update()`` converts a format 1 generation into a new one, or rebuilds it when the
+graph's parameters changed too, while readers keep serving the old one.
 
 Every file is written to a temporary name, fsynced and renamed into place, the manifest last,
 so a reader sees a whole generation or the previous one, never half a file. Readers map the
-files (``view=True``, ``mmap_mode="r"``): the pages are shared by every process of the
-machine. A process looks at the manifest at most every ``refresh_seconds()``; when it names a
+graph and the ids (``view=True``, ``mmap_mode="r"``): the pages are shared by every process of
+the machine, and a search walks the whole graph file within a few hundred queries. The
+matrix is not mapped but read row by row (``row_file.py``): searches read scattered rows of
+it, and a mapping would keep every page ever read resident in each process (682 MiB of 2 GiB
+after warm-up at a million papers; all of it under steady traffic). A process looks at the manifest at most every ``refresh_seconds()``; when it names a
 new generation it maps that one.
 
 Vectors stored after the build (rows above the watermark: ``vectors.save_vectors`` always
@@ -47,6 +55,7 @@ from usearch.index import Index
 
 from dailypapers.search.models import PaperVector
 from dailypapers.search.vectors.numpy_index import exact_nearest, refresh_seconds
+from dailypapers.search.vectors.row_file import RowFile
 
 log = logging.getLogger(__name__)
 
@@ -60,6 +69,10 @@ DTYPE = "f16"
 CONNECTIVITY = 16
 EXPANSION_ADD = 128
 EXPANSION_SEARCH = 200
+# The layout of the files (see the docstring): 2 since the matrix is float16. Readers serve
+# the formats in READABLE; ``hnsw_build.update()`` brings older ones to FORMAT.
+FORMAT = 2
+READABLE = (1, 2)
 # An ``allowed`` set up to this size is searched exactly over its own rows (a gather and a
 # matrix product, about 0.6 us a row); a larger one by asking the graph for OVERFETCH times
 # k / (the allowed share) neighbours and keeping the allowed ones, whose exact scores then
@@ -120,18 +133,34 @@ class Manifest:
     connectivity: int = CONNECTIVITY
     expansion_add: int = EXPANSION_ADD
     built: str = ""
+    format: int = 1  # manifests written before the field were format 1 (float32 matrix)
 
     def paths(self) -> tuple[Path, Path, Path]:
         return _generation_paths(self.model, self.generation)
 
     def matches(self, model: str, dims: int | None = None) -> bool:
-        """Whether these files serve ``model`` (and ``dims``) with today's parameters."""
+        """Whether these files can serve ``model`` (and ``dims``): a format this code reads,
+        built with today's metric (the graph's other parameters change its speed, not its
+        answers, so an older graph serves until ``current`` files replace it)."""
         return (
             self.model == model
             and (dims is None or self.dims == dims)
-            and (self.metric, self.dtype, self.connectivity, self.expansion_add)
-            == (METRIC, DTYPE, CONNECTIVITY, EXPANSION_ADD)
+            and self.format in READABLE
+            and self.metric == METRIC
         )
+
+    def graph_current(self) -> bool:
+        """Whether the graph was built with today's parameters (else it is rebuilt)."""
+        return (self.metric, self.dtype, self.connectivity, self.expansion_add) == (
+            METRIC,
+            DTYPE,
+            CONNECTIVITY,
+            EXPANSION_ADD,
+        )
+
+    def current(self, model: str, dims: int | None = None) -> bool:
+        """Whether these files are what ``hnsw_build.update()`` writes today for ``model``."""
+        return self.matches(model, dims) and self.graph_current() and self.format == FORMAT
 
 
 def file_stamp(path: Path) -> tuple[int, int, int] | None:
@@ -192,7 +221,7 @@ class HnswSnapshot:
     manifest: Manifest | None
     graph: Index | None
     built_ids: np.ndarray  # int64, sorted: the papers of the files
-    built_matrix: np.ndarray  # float32 (memory-mapped), a row per built id
+    built_rows: RowFile | None  # the matrix, a row per built id, read on demand
     recent_ids: np.ndarray  # int64, sorted: papers with a vector stored after the build
     recent_matrix: np.ndarray  # float32, a row per recent id; these win over built rows
     last_row: int  # the highest PaperVector.id read
@@ -236,7 +265,7 @@ class HnswIndex:
             None,
             None,
             np.zeros(0, dtype=np.int64),
-            np.zeros((0, 0), dtype=np.float32),
+            None,
             recent_ids,
             recent_matrix,
             0,
@@ -254,7 +283,7 @@ class HnswIndex:
         graph_path, matrix_path, ids_path = manifest.paths()
         try:
             graph = Index.restore(graph_path, view=True, expansion_search=EXPANSION_SEARCH)
-            matrix = np.load(matrix_path, mmap_mode="r")
+            matrix = RowFile(matrix_path)
             ids = np.load(ids_path, mmap_mode="r")
         except (FileNotFoundError, RuntimeError, ValueError):
             # A newer generation replaced this one between reading the manifest and opening
@@ -295,7 +324,7 @@ class HnswIndex:
                     snap.manifest,
                     snap.graph,
                     snap.built_ids,
-                    snap.built_matrix,
+                    snap.built_rows,
                     recent_ids,
                     recent_matrix,
                     last_row,
@@ -307,16 +336,16 @@ class HnswIndex:
     def vectors_of(self, paper_ids: list[int]) -> dict[int, np.ndarray]:
         snap = self.refresh()
         found: dict[int, np.ndarray] = {}
-        for ids, matrix in (
-            (snap.built_ids, snap.built_matrix),
-            (snap.recent_ids, snap.recent_matrix),
+        wanted = np.asarray(paper_ids, dtype=np.int64)
+        for ids, read in (
+            (snap.built_ids, snap.built_rows.rows if snap.built_rows else None),
+            (snap.recent_ids, snap.recent_matrix.__getitem__),
         ):
-            if not len(ids):
+            if not len(ids) or read is None:
                 continue
-            wanted = np.asarray(paper_ids, dtype=np.int64)
             positions = np.minimum(np.searchsorted(ids, wanted), len(ids) - 1)
             hits = ids[positions] == wanted
-            rows = np.asarray(matrix[positions[hits]], dtype=np.float32)
+            rows = np.asarray(read(positions[hits]), dtype=np.float32)
             found.update(zip(wanted[hits].tolist(), rows, strict=True))  # recent ones last: win
         return found
 
@@ -402,5 +431,8 @@ class HnswIndex:
         """The best ``k`` of ``candidates`` (paper ids) by exact cosine over the built rows."""
         positions = np.minimum(np.searchsorted(snap.built_ids, candidates), len(snap.built_ids) - 1)
         positions = positions[snap.built_ids[positions] == candidates]
-        rows = np.asarray(snap.built_matrix[positions], dtype=np.float32)
-        return exact_nearest(snap.built_ids[positions], rows, query, k)
+        if snap.built_rows is None:
+            return []
+        # Read in file order (sorted positions): neighbouring rows share pages.
+        positions = np.sort(positions)
+        return exact_nearest(snap.built_ids[positions], snap.built_rows.rows(positions), query, k)
