@@ -24,8 +24,8 @@ graph and the ids (``view=True``, ``mmap_mode="r"``): the pages are shared by ev
 the machine, and a search walks the whole graph file within a few hundred queries. The
 matrix is not mapped but read row by row (``row_file.py``): searches read scattered rows of
 it, and a mapping would keep every page ever read resident in each process (682 MiB of 2 GiB
-after warm-up at a million papers; all of it under steady traffic). A process looks at the manifest at most every ``refresh_seconds()``; when it names a
-new generation it maps that one.
+after warm-up at a million papers; all of it under steady traffic). A process looks at the
+manifest at most every ``refresh_seconds()``; when it names a new generation it maps that one.
 
 Vectors stored after the build (rows above the watermark: ``vectors.save_vectors`` always
 inserts new rows, so a replaced vector is above it too) are read into a small in-process
