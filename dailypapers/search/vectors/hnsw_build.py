@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import functools
 import json
 import logging
 import os
@@ -47,6 +48,7 @@ from dailypapers.search.vectors.hnsw_index import (
     read_rows,
     threshold,
 )
+from dailypapers.search.vectors.hnsw_convert import quantize_graph
 
 log = logging.getLogger(__name__)
 
@@ -123,7 +125,7 @@ def _add(graph: Index, ids: np.ndarray, matrix: np.ndarray) -> None:
 
 def _publish(
     model: str,
-    graph: Index | Path,
+    graph: Index | Callable[[str], object],
     ids: np.ndarray,
     matrix: np.ndarray,
     last_id: int,
@@ -140,20 +142,17 @@ def _publish(
         removed=removed,
         built=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         format=FORMAT,
-        # The graph's own parameters: a converted one keeps those it was built with.
-        **(
-            {k: getattr(previous, k) for k in ("metric", "dtype", "connectivity", "expansion_add")}
-            if isinstance(graph, Path) and previous
-            else dict(
-                metric=METRIC, dtype=DTYPE, connectivity=CONNECTIVITY, expansion_add=EXPANSION_ADD
-            )
-        ),
+        # Today's parameters: a converted graph has them too (``_convert``).
+        metric=METRIC,
+        dtype=DTYPE,
+        connectivity=CONNECTIVITY,
+        expansion_add=EXPANSION_ADD,
     )
     graph_path, matrix_path, ids_path = manifest.paths()
-    if isinstance(graph, Path):  # a conversion: the graph file is kept as it is
-        _write_atomically(graph_path, lambda temporary: shutil.copyfile(graph, temporary))
-    else:
+    if isinstance(graph, Index):
         _write_atomically(graph_path, lambda temporary: graph.save(temporary))
+    else:  # a conversion writes the file itself
+        _write_atomically(graph_path, graph)
     # float16: the database's own precision (PaperVector.pack), so nothing is lost.
     _save_npy(matrix_path, np.ascontiguousarray(matrix, dtype="<f2"))
     _save_npy(ids_path, ids)
@@ -232,16 +231,35 @@ def _extend(manifest: Manifest) -> Manifest | None:
     return _publish(model, graph, ids[order], matrix[order], last_id, removed, manifest)
 
 
-def _convert(manifest: Manifest) -> Manifest:
-    """A generation of an older format, whose graph is current, rewritten as FORMAT: the same
-    graph (copied, a few seconds), the matrix as float16. Readers serve the old one until the
-    new manifest lands; a full rebuild at a million papers takes half an hour or more."""
+def _convert(manifest: Manifest) -> Manifest | None:
+    """A generation of an older format or vector type rewritten as today's, without building
+    the graph again (half an hour or more at a million papers on two cores): the same graph,
+    copied, or with its float16 vectors made int8 (``hnsw_convert.py``); the matrix as float16.
+    Both take seconds at a million. None when only a rebuild will do (other graph parameters,
+    or a file that does not look as expected). Readers serve the old generation meanwhile."""
     graph_path, matrix_path, ids_path = manifest.paths()
+    if (manifest.metric, manifest.connectivity, manifest.expansion_add) != (
+        METRIC,
+        CONNECTIVITY,
+        EXPANSION_ADD,
+    ):
+        return None
+    write: Callable[[str], object]
+    if manifest.dtype == DTYPE:
+        write = functools.partial(shutil.copyfile, graph_path)
+    elif (manifest.dtype, DTYPE) == ("f16", "i8"):
+        write = functools.partial(quantize_graph, graph_path)
+    else:
+        return None
     ids = np.load(ids_path)
     matrix = np.load(matrix_path, mmap_mode="r")
-    return _publish(
-        manifest.model, graph_path, ids, matrix, manifest.last_id, manifest.removed, manifest
-    )
+    try:
+        return _publish(
+            manifest.model, write, ids, matrix, manifest.last_id, manifest.removed, manifest
+        )
+    except (ValueError, FileNotFoundError) as error:
+        log.warning("vector index for %s: not converted (%s); rebuilding", manifest.model, error)
+        return None
 
 
 def wanted(model: str, stored: int | None = None) -> bool:
@@ -268,12 +286,20 @@ def update(model: str, dims: int, rebuild: bool = False) -> Manifest | None:
         if (
             current is not None
             and current.matches(model, dims)
-            and current.graph_current()
-            and current.format != FORMAT
+            and not current.current(model, dims)
             and not rebuild
         ):
-            current = _convert(current)
-            log.info("vector index for %s: converted to format %d", model, FORMAT)
+            started = time.perf_counter()
+            converted = _convert(current)
+            if converted is not None:
+                current = converted
+                log.info(
+                    "vector index for %s: converted to format %d (%s) in %.1f s",
+                    model,
+                    FORMAT,
+                    DTYPE,
+                    time.perf_counter() - started,
+                )
         if current is not None and current.current(model, dims) and not rebuild:
             since = PaperVector.objects.filter(model=model, id__gt=current.last_id).count()
             written = file_stamp(manifest_path(model))

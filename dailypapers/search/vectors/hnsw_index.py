@@ -4,8 +4,8 @@ Past ``threshold()`` vectors one exact pass over every vector (``numpy_index.py`
 fits a query's budget, so ``dailypapers embed`` writes the vectors of the current model to the
 data folder as three files of one *generation*, and a small JSON manifest that names it:
 
-- ``search/vectors-<model>-<generation>.usearch``: the HNSW graph (cosine, float16), which
-  finds candidates in about a millisecond instead of a full pass;
+- ``search/vectors-<model>-<generation>.usearch``: the HNSW graph (cosine, int8 vectors),
+  which finds candidates in about a millisecond instead of a full pass;
 - ``...-<generation>.npy`` and ``...-<generation>.ids.npy``: the same vectors as a float16
   matrix (the database's own precision, so exact) with its paper ids, sorted, for
   ``vectors_of``, for exact scores of the candidates, and for an exact search over a small
@@ -13,10 +13,11 @@ data folder as three files of one *generation*, and a small JSON manifest that n
 - ``search/vectors-<model>.json``: model, dimensions, count, the highest ``PaperVector.id``
   the files hold (the watermark), the graph's parameters, the generation and the ``format``.
 
-``format`` 2 (``FORMAT``) stores the matrix as float16; format 1 (manifests without the
-field) stored it as float32. A reader serves either (the ``.npy`` header says its type);
-``hnsw_build.update()`` converts a format 1 generation into a new one, or rebuilds it when the
-graph's parameters changed too, while readers keep serving the old one.
+``format`` 2 (``FORMAT``) stores the matrix as float16 and the graph's vectors as int8;
+format 1 (manifests without the field) stored them as float32 and float16. A reader serves
+either (the ``.npy`` header and the graph file say their types); ``hnsw_build.update()``
+converts a format 1 generation into a new one in seconds (``hnsw_convert.py``), or rebuilds
+it when the graph's other parameters changed, while readers keep serving the old one.
 
 Every file is written to a temporary name, fsynced and renamed into place, the manifest last,
 so a reader sees a whole generation or the previous one, never half a file. Readers map the
@@ -60,17 +61,20 @@ from dailypapers.search.vectors.row_file import RowFile
 log = logging.getLogger(__name__)
 
 # Graph parameters, chosen on the 170k real vectors (bench/search_speed.py --hnsw,
-# docs/search.md). float16 holds the stored vectors exactly (they are float16 in the
-# database). M=16 with ef_construction 128 built in 80-150 s on 2 cores (M=32: 240 s, for
+# docs/search.md). M=16 with ef_construction 128 built in 80-150 s on 2 cores (M=32: 240 s, for
 # +0.01 recall). ef 200 (not the default 64, nor 128): recall@20 0.95-0.98 and recall@100
 # 0.93-0.95 against exact in 2-3 ms; ef 320 bought +0.01 for +1.5 ms.
 METRIC = "cos"
-DTYPE = "f16"
+# int8 vectors in the graph (format 2): half the bytes of float16, so that the graph file,
+# which searches walk all of within a few hundred queries, is 0.63 GiB at a million papers
+# instead of 1.1; the candidates are scored exactly from the float16 matrix all the same.
+DTYPE = "i8"
 CONNECTIVITY = 16
 EXPANSION_ADD = 128
 EXPANSION_SEARCH = 200
-# The layout of the files (see the docstring): 2 since the matrix is float16. Readers serve
-# the formats in READABLE; ``hnsw_build.update()`` brings older ones to FORMAT.
+# The layout of the files (see the docstring): 2 since the matrix is float16 (and the graph's
+# vectors int8). Readers serve the formats in READABLE; ``hnsw_build.update()`` brings older
+# ones to FORMAT, converting rather than rebuilding (hnsw_convert.py).
 FORMAT = 2
 READABLE = (1, 2)
 # An ``allowed`` set up to this size is searched exactly over its own rows (a gather and a
