@@ -9,9 +9,6 @@ from django.db import connection
 from usearch.index import Index, ScalarKind
 
 from dailypapers.search import vectors
-from dailypapers.search.vectors import hnsw_build, hnsw_index
-from dailypapers.search.vectors.hnsw_convert import quantize_graph
-from dailypapers.search.vectors.hnsw_index import HnswIndex
 from dailypapers.search.tests.test_hnsw_index import (  # noqa: F401  # corpus: a fixture
     built,
     clustered,
@@ -19,6 +16,9 @@ from dailypapers.search.tests.test_hnsw_index import (  # noqa: F401  # corpus: 
     exact,
     unit,
 )
+from dailypapers.search.vectors import hnsw_build, hnsw_index
+from dailypapers.search.vectors.hnsw_convert import quantize_graph
+from dailypapers.search.vectors.hnsw_index import HnswIndex
 
 
 def graph_of(dtype: str, rows: np.ndarray) -> Index:

@@ -30,6 +30,7 @@ from django.db.models import Max
 from usearch.index import Index
 
 from dailypapers.search.models import PaperVector
+from dailypapers.search.vectors.hnsw_convert import quantize_graph
 from dailypapers.search.vectors.hnsw_index import (
     CONNECTIVITY,
     DTYPE,
@@ -48,7 +49,6 @@ from dailypapers.search.vectors.hnsw_index import (
     read_rows,
     threshold,
 )
-from dailypapers.search.vectors.hnsw_convert import quantize_graph
 
 log = logging.getLogger(__name__)
 
