@@ -290,3 +290,13 @@ def test_a_graph_of_other_parameters_serves_until_it_is_rebuilt(corpus, monkeypa
     assert isinstance(vectors.index(), HnswIndex)
     rebuilt = built()
     assert (rebuilt.generation, rebuilt.connectivity) == (first.generation + 1, 8)
+
+
+def test_a_large_exact_search_through_the_float16_shortlist_is_exact(corpus, monkeypatch):
+    built()
+    monkeypatch.setattr(hnsw_index, "SHORTLIST_FROM", 100)  # the 1,000 allowed rows: shortlisted
+    index = vectors.index()
+    allowed = corpus[::2]
+    for seed in range(5):
+        query = clustered(1, seed=20 + seed)[0]
+        assert same(index.nearest(query, 10, allowed=allowed), exact(query, 10, allowed=allowed))

@@ -57,11 +57,12 @@ class RowFile:
     def __len__(self) -> int:
         return self.shape[0]
 
-    def rows(self, positions: np.ndarray) -> np.ndarray:
-        """The rows at these positions (in their order) as a float32 matrix."""
+    def rows(self, positions: np.ndarray, stored: bool = False) -> np.ndarray:
+        """The rows at these positions (in their order) as a float32 matrix, or in the file's
+        own type when ``stored``."""
         positions = np.asarray(positions, dtype=np.int64)
         if not len(positions):
-            return np.zeros((0, self.shape[1]), dtype=np.float32)
+            return np.zeros((0, self.shape[1]), dtype=self.dtype if stored else np.float32)
         if len(positions) <= PREAD_ROWS:
             fd, size, start = self.file.fileno(), self.row_bytes, self.offset
             blob = b"".join(os.pread(fd, size, start + p * size) for p in positions.tolist())
@@ -73,4 +74,4 @@ class RowFile:
                 )
                 found = matrix.reshape(self.shape)[positions]  # a copy: the mapping can go
                 del matrix
-        return found.astype(np.float32)
+        return found if stored else found.astype(np.float32)
