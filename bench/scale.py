@@ -2,7 +2,7 @@
 """A million papers on one SQLite machine: build the site, then measure what serving it costs.
 
     .venv/bin/python bench/scale.py [--data DIR] [--copies 6] [--skip-build | --build-only]
-        [--embed-until HH:MM]
+        [--embed-until HH:MM] [--warm-papers 50] [--two-workers] [--memory-only]
 
 The text is real but duplicated: it is a scale test. The 170k real papers of ../shared/data
 (bench/ingest.py's converters: 74,728 arXiv cs papers, 95,652 conference papers) are written
@@ -25,7 +25,11 @@ resumes at the phase it was in (the import and the embedding resume themselves):
    stops it the same way);
 4. ``hnsw``: ``dailypapers embed --rebuild-index``: time and peak memory;
 5. measuring (always; ``--skip-build`` does only this, on an existing site): disk per
-   component, the memory (RSS, PSS) of one server process after warm-up, then keyword, hybrid
+   component, the memory of one server process after warm-up (50 searches and
+   ``--warm-papers`` paper pages): RSS, PSS, private and anonymous, and per mapped file of the
+   site (``/proc/PID/smaps``: how much of each vector file the worker really touched), with
+   ``--two-workers`` the same for each of two workers (PSS: what each costs the machine when
+   the mapped pages are shared), and with ``--memory-only`` nothing more; then keyword, hybrid
    and similar p50/p95 over 200 queries with bench/search_speed.py's query sets and timing
    code (the code path of the views), and the keyword searches' CPU time (what a loaded
    machine inflates least).
