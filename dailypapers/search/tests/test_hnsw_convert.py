@@ -21,6 +21,18 @@ from dailypapers.search.vectors.hnsw_convert import quantize_graph
 from dailypapers.search.vectors.hnsw_index import HnswIndex
 
 
+def scalar_kind(path) -> ScalarKind:
+    meta = Index.metadata(str(path))
+    assert meta is not None
+    return meta["kind_scalar"]
+
+
+def vectors_of(graph: Index, keys: np.ndarray) -> np.ndarray:
+    found = graph.get(keys)
+    assert isinstance(found, np.ndarray)
+    return found
+
+
 def graph_of(dtype: str, rows: np.ndarray) -> Index:
     graph = Index(ndim=rows.shape[1], metric="cos", dtype=dtype, connectivity=16)
     graph.add(np.arange(len(rows)), rows, threads=1)
@@ -35,11 +47,11 @@ def test_an_int8_graph_made_from_a_float16_one_is_what_usearch_would_store(tmp_p
     quantize_graph(source, str(tmp_path / "i8.usearch"))
     converted = Index.restore(str(tmp_path / "i8.usearch"), view=True)
     assert converted is not None
-    assert Index.metadata(str(tmp_path / "i8.usearch"))["kind_scalar"] == ScalarKind.I8
+    assert scalar_kind(tmp_path / "i8.usearch") == ScalarKind.I8
     native = graph_of("i8", rows.astype(np.float16).astype(np.float32))
     keys = np.arange(len(rows))
     # The vectors: byte for byte what usearch stores when given the float16 vectors.
-    assert np.array_equal(converted.get(keys), native.get(keys))
+    assert np.array_equal(vectors_of(converted, keys), vectors_of(native, keys))
     # The graph: the float16 one's edges, now searched by int8 distances.
     query = rows[3]
     truth = np.argsort(-(rows @ query))[:10]
@@ -82,7 +94,7 @@ def test_a_format_1_float16_graph_is_converted_not_rebuilt(corpus, monkeypatch):
     converted = built()
     assert (converted.generation, converted.format, converted.dtype) == (2, 2, "i8")
     graph_path, matrix_path, _ = converted.paths()
-    assert Index.metadata(str(graph_path))["kind_scalar"] == ScalarKind.I8
+    assert scalar_kind(graph_path) == ScalarKind.I8
     assert np.load(matrix_path, mmap_mode="r").dtype == np.float16
     vectors.reset()
     index = vectors.index()

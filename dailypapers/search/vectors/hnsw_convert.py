@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import struct
 from pathlib import Path
+from typing import cast
 
 import numpy as np
 from usearch.index import Index, MetricKind, ScalarKind
@@ -31,6 +32,9 @@ from usearch.index import Index, MetricKind, ScalarKind
 MAGIC = b"usearch"
 # Offset of the scalar-kind byte in the 64-byte head: magic (7), version (3 x 2), metric (1).
 SCALAR_AT = 7 + 6 + 1
+# The head's byte for each scalar kind (usearch's enum values: 12 and 23).
+F16 = cast(int, ScalarKind.F16.value)
+I8 = cast(int, ScalarKind.I8.value)
 # Rows converted per step, to bound the float32 copy (50,000 x 512 x 4 bytes = 100 MiB).
 CHUNK = 50_000
 
@@ -62,9 +66,9 @@ def quantize_graph(source: Path, target: str) -> None:
             scaled = np.divide(vectors, norms, out=np.zeros_like(vectors), where=norms > 0)
             out.write(np.trunc(scaled * 127).astype(np.int8).tobytes())
         head = bytearray(original.read(64))
-        if head[: len(MAGIC)] != MAGIC or head[SCALAR_AT] != ScalarKind.F16.value:
+        if head[: len(MAGIC)] != MAGIC or head[SCALAR_AT] != F16:
             raise ValueError(f"{source}: unexpected index head")
-        head[SCALAR_AT] = ScalarKind.I8.value
+        head[SCALAR_AT] = I8
         out.write(head)
         while chunk := original.read(1 << 24):
             out.write(chunk)
