@@ -214,9 +214,7 @@ def mapped_files() -> str:
     return Path("/proc/self/maps").read_text()
 
 
-@pytest.mark.parametrize("pread_rows", [0, 10_000])  # every gather mapped for the call, or pread
-def test_the_matrix_is_float16_and_read_without_keeping_it_mapped(corpus, monkeypatch, pread_rows):
-    monkeypatch.setattr(row_file, "PREAD_ROWS", pread_rows)
+def test_the_matrix_is_float16_and_read_without_keeping_it_mapped(corpus):
     manifest = built()
     graph_path, matrix_path, ids_path = manifest.paths()
     assert manifest.format == hnsw_index.FORMAT == 2
@@ -300,3 +298,13 @@ def test_a_large_exact_search_through_the_float16_shortlist_is_exact(corpus, mon
     for seed in range(5):
         query = clustered(1, seed=20 + seed)[0]
         assert same(index.nearest(query, 10, allowed=allowed), exact(query, 10, allowed=allowed))
+
+
+def test_rows_come_back_in_the_order_asked(tmp_path):
+    matrix = np.random.default_rng(4).standard_normal((500, 16)).astype("<f2")
+    np.save(tmp_path / "m.npy", matrix)
+    rows = row_file.RowFile(tmp_path / "m.npy")
+    positions = np.array([499, 3, 3, 250, 0, 4, 5, 260, 11])  # unsorted, repeated, near, far
+    assert np.array_equal(rows.rows(positions, stored=True), matrix[positions])
+    assert np.array_equal(rows.rows(positions), matrix[positions].astype(np.float32))
+    assert rows.rows(np.zeros(0, dtype=np.int64)).shape == (0, 16)
