@@ -212,7 +212,8 @@ def forget_manifests() -> None:
 
 def usable(model: str, dims: int) -> bool:
     """Whether searches for ``model`` should go through the graph: its files exist, were
-    built for this model, dimensions and parameters, and hold enough vectors (``auto``)."""
+    built for this model and dimensions in a format this code reads (``Manifest.matches``),
+    and hold enough vectors (``auto``)."""
     chosen = mode()
     if chosen == "exact":
         return False
