@@ -85,11 +85,13 @@ READABLE = (1, 2)
 # 2x). The graph is never asked for more than MAX_FETCH: past that the exact route is
 # cheaper whatever the size.
 EXACT_ALLOWED = 25_000
-# Candidates asked of the graph beyond k (and its filters' share), all scored exactly: the
-# int8 distances misplace near ties, and these bring them back. At 1M papers, k=20,
-# recall@20 against exact search was 0.9912 with 10 more (35 candidates) and 0.9961 with 60
-# candidates, as much as the float16 graph's 0.9966 (docs/search.md); below ef (200) more
-# candidates cost the graph nothing, only their rows' reads and scores (microseconds).
+# Candidates asked of the graph beyond OVERFETCH times k (over its filters' share), all scored
+# exactly: the int8 distances misplace near ties, and these bring them back. At 1M papers
+# (docs/search.md), recall@20 against exact search: float16 graph 0.9966 with 35 candidates,
+# int8 0.9912 with 35 and 0.9961 with 60; recall@100: float16 0.9799 with 130, int8 0.9742
+# with 130, 0.9787 with 180-200 and 0.9823 with 240 (2 k + 40), for 0.4 ms more of graph
+# search (ef 200 is exceeded) and the rows' reads. Before int8 the unfiltered fetch was
+# 1.2 k + 10.
 RESCORED = 40
 # Candidates scored exactly past this many go through a float16 shortlist first (_score).
 SHORTLIST_FROM = 2_000
@@ -409,7 +411,7 @@ class HnswIndex:
         ):
             return self._exact_over(snap, query, k, allowed, hidden)
         # Ask the graph for enough neighbours that k survive the filters; more if not.
-        fetch = int(k / share * (1.2 if allowed is None else OVERFETCH)) + skipped + RESCORED
+        fetch = int(k / share * OVERFETCH) + skipped + RESCORED
         while True:
             with self.search_lock:
                 keys = graph.search(query, min(fetch, len(graph)), threads=1).keys
