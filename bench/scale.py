@@ -2,7 +2,7 @@
 """A million papers on one SQLite machine: build the site, then measure what serving it costs.
 
     .venv/bin/python bench/scale.py [--data DIR] [--copies 6] [--skip-build | --build-only]
-        [--embed-until HH:MM]
+        [--embed-until HH:MM] [--warm-papers 50] [--two-workers] [--memory-only]
 
 The text is real but duplicated: it is a scale test. The 170k real papers of ../shared/data
 (bench/ingest.py's converters: 74,728 arXiv cs papers, 95,652 conference papers) are written
@@ -25,7 +25,11 @@ resumes at the phase it was in (the import and the embedding resume themselves):
    stops it the same way);
 4. ``hnsw``: ``dailypapers embed --rebuild-index``: time and peak memory;
 5. measuring (always; ``--skip-build`` does only this, on an existing site): disk per
-   component, the memory (RSS, PSS) of one server process after warm-up, then keyword, hybrid
+   component, the memory of one server process after warm-up (50 searches and
+   ``--warm-papers`` paper pages): RSS, PSS, private and anonymous, and per mapped file of the
+   site (``/proc/PID/smaps``: how much of each vector file the worker really touched), with
+   ``--two-workers`` the same for each of two workers (PSS: what each costs the machine when
+   the mapped pages are shared), and with ``--memory-only`` nothing more; then keyword, hybrid
    and similar p50/p95 over 200 queries with bench/search_speed.py's query sets and timing
    code (the code path of the views), and the keyword searches' CPU time (what a loaded
    machine inflates least).
@@ -49,6 +53,7 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -280,9 +285,40 @@ def disk(folder: Path) -> dict[str, float]:
     return sizes
 
 
-def server_memory(folder: Path, texts: list[str], papers: list[str]) -> dict[str, float]:
-    """Serve the site as bin/serve does, with one worker, warm it up with the searches and
-    paper pages, and read that worker's memory (MiB) from /proc."""
+def smaps(pid: str, folder: Path) -> dict[str, dict[str, float]]:
+    """A process's memory (MiB) from /proc/PID/smaps: ``total`` (Rss, Pss, Private, Anonymous)
+    and one entry per mapped file of ``folder`` (Rss, Pss, Private, Size): what of each
+    vector file the process really touched, and what it shares with other processes."""
+    found: dict[str, dict[str, float]] = {}
+    total = dict.fromkeys(("Rss", "Pss", "Private", "Anonymous"), 0.0)
+    current: dict[str, float] | None = None
+    for line in Path(f"/proc/{pid}/smaps").read_text().splitlines():
+        head = line.split(maxsplit=5)
+        if len(head) >= 5 and "-" in head[0] and not head[0].endswith(":"):
+            path = head[5] if len(head) == 6 else ""
+            current = None
+            if path.startswith(str(folder)):
+                current = found.setdefault(
+                    Path(path).name, dict.fromkeys(("Size", "Rss", "Pss", "Private"), 0.0)
+                )
+            continue
+        name, _, value = line.partition(":")
+        if not value.strip().endswith("kB"):
+            continue
+        mib = int(value.split()[0]) / 1024
+        key = "Private" if name in ("Private_Clean", "Private_Dirty") else name
+        if key in total:
+            total[key] += mib
+        if current is not None and key in current:
+            current[key] += mib
+    return {"total": total, **found}
+
+
+def server_memory(
+    folder: Path, texts: list[str], papers: list[str], workers: int = 1
+) -> list[dict[str, dict[str, float]]]:
+    """Serve the site as bin/serve does, with ``workers`` workers, warm each up with the
+    searches and paper pages, and read the workers' memory (``smaps``) from /proc."""
     import socket
     import urllib.error
     import urllib.parse
@@ -292,7 +328,7 @@ def server_memory(folder: Path, texts: list[str], papers: list[str]) -> dict[str
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     env = {**os.environ, "DAILYPAPERS_DATA_DIR": str(folder), "HF_HUB_OFFLINE": "1"}
-    command = [sys.executable, "-m", "dailypapers", "serve", "--workers", "1"]
+    command = [sys.executable, "-m", "dailypapers", "serve", "--workers", str(workers)]
     log = open(folder / "serve.log", "a")  # noqa: SIM115  # closed below, after the server
     server = subprocess.Popen(
         [*command, "--bind", f"127.0.0.1:{port}"], env=env, stdout=log, stderr=log, cwd=ROOT
@@ -320,25 +356,35 @@ def server_memory(folder: Path, texts: list[str], papers: list[str]) -> dict[str
                     sys.exit(f"the server did not start; see {folder / 'serve.log'}")
                 time.sleep(1)
         started = time.perf_counter()
-        for text in texts:
-            get("/papers?" + urllib.parse.urlencode({"q": text}))
-        for arxiv_id in papers:
-            get(f"/papers/{arxiv_id}")  # similar papers included
+        # As many rounds as workers, from as many clients: each worker gets its share.
+        with ThreadPoolExecutor(workers) as pool:
+            pages = [f"/papers?{urllib.parse.urlencode({'q': text})}" for text in texts]
+            pages += [f"/papers/{arxiv_id}" for arxiv_id in papers]  # similar papers included
+            list(pool.map(get, pages * workers))
         say(
-            f"server warm-up: {len(texts) + len(papers)} pages in "
+            f"server warm-up: {len(texts) + len(papers)} pages x {workers} in "
             f"{time.perf_counter() - started:.0f} s, {len(failed)} failed: {failed[:5]}"
         )
+        # gunicorn's master runs in the command's process; the workers are its children.
         children = Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()
-        worker = children[0]  # --workers 1: gunicorn's master runs in the command's process
-        found = {}
-        for line in Path(f"/proc/{worker}/smaps_rollup").read_text().splitlines()[1:]:
-            name, value = line.split(":")
-            found[name] = int(value.split()[0]) / 1024
-        return {name: found[name] for name in ("Rss", "Pss", "Anonymous")}
+        return [smaps(worker, folder) for worker in children]
     finally:
         server.terminate()
         server.wait()
         log.close()
+
+
+def print_memory(workers: list[dict[str, dict[str, float]]]) -> None:
+    for number, memory in enumerate(workers, 1):
+        print(
+            f"server worker {number}/{len(workers)} after warm-up: "
+            + ", ".join(f"{k} {v:.0f} MiB" for k, v in memory["total"].items())
+        )
+        for name, mapped in memory.items():
+            if name != "total":
+                print(
+                    f"  mapped {name}: " + ", ".join(f"{k} {v:.0f} MiB" for k, v in mapped.items())
+                )
 
 
 def keyword_cpu(texts: list[str]) -> list[float]:
@@ -355,7 +401,7 @@ def keyword_cpu(texts: list[str]) -> list[float]:
     return spent[len(texts) :]
 
 
-def measure(folder: Path, state: dict) -> None:
+def measure(folder: Path, state: dict, options: argparse.Namespace) -> None:
     import django
 
     django.setup()
@@ -394,13 +440,19 @@ def measure(folder: Path, state: dict) -> None:
     for name, mib in disk(folder).items():
         print(f"disk, {name}: {mib:,.0f} MiB")
     texts = search_speed.queries()
-    # Warm-up: a quarter of the searches (long questions and title phrases) and 50 paper
-    # pages (similar papers included) touch every structure a worker keeps.
-    sample = random.Random(9).sample(list(Paper.objects.values_list("arxiv_id", flat=True)), 50)
-    memory = server_memory(folder, texts[::4], sample)
-    print(
-        "server process after warm-up: " + ", ".join(f"{k} {v:.0f} MiB" for k, v in memory.items())
+    # Warm-up: a quarter of the searches (long questions and title phrases) and paper pages
+    # (similar papers included) touch every structure a worker keeps; how much of each
+    # mapped vector file they touch grows with the paper pages (--warm-papers).
+    sample = random.Random(9).sample(
+        list(Paper.objects.values_list("arxiv_id", flat=True)), options.warm_papers
     )
+    workers = server_memory(folder, texts[::4], sample)
+    print_memory(workers)
+    memory = workers[0]["total"]
+    if options.two_workers:
+        print_memory(server_memory(folder, texts[::4], sample, workers=2))
+    if options.memory_only:
+        return
     search_speed.vector_store()
     stored = PaperVector.objects.filter(model=vectors.index().model).count()
     complete = stored >= papers * (1 - serving.SWITCH_MISSING_SHARE)
@@ -437,6 +489,15 @@ def main() -> None:
         help="HH:MM UTC: stop embedding then and copy the originals' vectors to the rest",
     )
     parser.add_argument("--build-only", action="store_true", help="build, do not measure")
+    parser.add_argument(
+        "--warm-papers", type=int, default=50, help="paper pages that warm the server up"
+    )
+    parser.add_argument(
+        "--two-workers", action="store_true", help="also measure two workers' memory (PSS)"
+    )
+    parser.add_argument(
+        "--memory-only", action="store_true", help="measure the server's memory, no timings"
+    )
     args = parser.parse_args()
     folder = args.data.resolve()
     if ROOT in folder.parents or folder == ROOT:
@@ -456,7 +517,7 @@ def main() -> None:
         state = build(folder, args.copies, until)
     if args.build_only:
         return
-    measure(folder, state)
+    measure(folder, state, args)
 
 
 if __name__ == "__main__":

@@ -1,5 +1,8 @@
 """The HNSW vector index of large SQLite sites: its files, what it finds, how it keeps up."""
 
+import json
+from pathlib import Path
+
 import numpy as np
 import pytest
 from django.core.management import call_command
@@ -10,7 +13,7 @@ from dailypapers.papers.writing import save_papers
 from dailypapers.search import vectors
 from dailypapers.search.embedder import get_embedder
 from dailypapers.search.models import PaperVector
-from dailypapers.search.vectors import hnsw_build, hnsw_index
+from dailypapers.search.vectors import hnsw_build, hnsw_index, row_file
 from dailypapers.search.vectors.hnsw_index import HnswIndex
 from dailypapers.search.vectors.numpy_index import NumpyIndex
 from dailypapers.sources.records import PaperRecord
@@ -205,3 +208,103 @@ def test_embed_writes_the_index_files_and_rebuilds_them_on_demand(settings, caps
     rebuilt = hnsw_index.read_manifest(get_embedder().name)
     assert rebuilt is not None and rebuilt.generation == manifest.generation + 1
     assert not list(hnsw_index.folder().glob("*.tmp"))
+
+
+def mapped_files() -> str:
+    return Path("/proc/self/maps").read_text()
+
+
+def test_the_matrix_is_float16_and_read_without_keeping_it_mapped(corpus):
+    manifest = built()
+    graph_path, matrix_path, ids_path = manifest.paths()
+    assert manifest.format == hnsw_index.FORMAT == 2
+    assert np.load(matrix_path, mmap_mode="r").dtype == np.float16
+    index = vectors.index()
+    assert isinstance(index, HnswIndex)
+    query = clustered(1, seed=3)[0]
+    found = index.nearest(query, 10)
+    few = corpus[::7]
+    index.nearest(query, 10, allowed=few)  # an exact search over the rows of the allowed
+    stored = {
+        row.paper_id: row.unpack()
+        for row in PaperVector.objects.filter(paper_id__in=corpus[:50].tolist())
+    }
+    got = index.vectors_of(corpus[:50].tolist())
+    assert got.keys() == stored.keys()
+    for paper_id, vector in stored.items():
+        assert np.array_equal(got[paper_id], vector)  # float16 in both: exact
+    # Scores are exact cosines of the stored vectors.
+    mine = index.vectors_of([paper_id for paper_id, _ in found])
+    for paper_id, score in found:
+        assert score == pytest.approx(float(mine[paper_id] @ query), abs=1e-5)
+    maps = mapped_files()
+    assert str(graph_path) in maps and str(ids_path) in maps
+    assert str(matrix_path) not in maps  # read, not mapped: nothing of it stays resident
+
+
+def as_format_1(manifest: hnsw_index.Manifest) -> None:
+    """Rewrite ``manifest``'s generation as the previous format wrote it: a float32 matrix,
+    a manifest without ``format``."""
+    _, matrix_path, _ = manifest.paths()
+    np.save(matrix_path, np.load(matrix_path).astype("<f4"))
+    path = hnsw_index.manifest_path(manifest.model)
+    data = json.loads(path.read_text())
+    del data["format"]
+    path.write_text(json.dumps(data))
+    vectors.reset()
+
+
+def same(found: list[tuple[int, float]], expected: list[tuple[int, float]]) -> bool:
+    """The same papers in the same order, with the same scores to float32's precision."""
+    return [i for i, _ in found] == [i for i, _ in expected] and np.allclose(
+        [s for _, s in found], [s for _, s in expected], atol=1e-6
+    )
+
+
+def test_a_format_1_generation_serves_until_update_converts_it(corpus):
+    first = built()
+    query = clustered(1, seed=4)[0]
+    before = vectors.index().nearest(query, 10)
+    as_format_1(first)
+    old = hnsw_index.read_manifest(first.model)
+    assert old is not None and old.format == 1 and not old.current(first.model)
+    index = vectors.index()
+    assert isinstance(index, HnswIndex)  # still served while nothing converted it
+    assert same(index.nearest(query, 10), before)
+    converted = built()
+    assert (converted.generation, converted.format) == (first.generation + 1, 2)
+    assert (converted.count, converted.last_id) == (first.count, first.last_id)
+    assert np.load(converted.paths()[1], mmap_mode="r").dtype == np.float16
+    assert not first.paths()[1].exists()
+    vectors.reset()
+    assert same(vectors.index().nearest(query, 10), before)
+
+
+def test_a_graph_of_other_parameters_serves_until_it_is_rebuilt(corpus, monkeypatch):
+    first = built()
+    monkeypatch.setattr(hnsw_index, "CONNECTIVITY", 8)
+    monkeypatch.setattr(hnsw_build, "CONNECTIVITY", 8)
+    vectors.reset()
+    assert isinstance(vectors.index(), HnswIndex)
+    rebuilt = built()
+    assert (rebuilt.generation, rebuilt.connectivity) == (first.generation + 1, 8)
+
+
+def test_a_large_exact_search_through_the_float16_shortlist_is_exact(corpus, monkeypatch):
+    built()
+    monkeypatch.setattr(hnsw_index, "SHORTLIST_FROM", 100)  # the 1,000 allowed rows: shortlisted
+    index = vectors.index()
+    allowed = corpus[::2]
+    for seed in range(5):
+        query = clustered(1, seed=20 + seed)[0]
+        assert same(index.nearest(query, 10, allowed=allowed), exact(query, 10, allowed=allowed))
+
+
+def test_rows_come_back_in_the_order_asked(tmp_path):
+    matrix = np.random.default_rng(4).standard_normal((500, 16)).astype("<f2")
+    np.save(tmp_path / "m.npy", matrix)
+    rows = row_file.RowFile(tmp_path / "m.npy")
+    positions = np.array([499, 3, 3, 250, 0, 4, 5, 260, 11])  # unsorted, repeated, near, far
+    assert np.array_equal(rows.rows(positions, stored=True), matrix[positions])
+    assert np.array_equal(rows.rows(positions), matrix[positions].astype(np.float32))
+    assert rows.rows(np.zeros(0, dtype=np.int64)).shape == (0, 16)

@@ -4,20 +4,29 @@ Past ``threshold()`` vectors one exact pass over every vector (``numpy_index.py`
 fits a query's budget, so ``dailypapers embed`` writes the vectors of the current model to the
 data folder as three files of one *generation*, and a small JSON manifest that names it:
 
-- ``search/vectors-<model>-<generation>.usearch``: the HNSW graph (cosine, float16), which
-  finds candidates in about a millisecond instead of a full pass;
-- ``...-<generation>.npy`` and ``...-<generation>.ids.npy``: the same vectors as a float32
-  matrix with its paper ids, sorted, for ``vectors_of``, for exact scores of the candidates,
-  and for an exact search over a small ``allowed`` set (float32 because numpy converts
-  float16 slowly: 20,000 rows took 150 ms here, longer than the search);
+- ``search/vectors-<model>-<generation>.usearch``: the HNSW graph (cosine, int8 vectors),
+  which finds candidates in about a millisecond instead of a full pass;
+- ``...-<generation>.npy`` and ``...-<generation>.ids.npy``: the same vectors as a float16
+  matrix (the database's own precision, so exact) with its paper ids, sorted, for
+  ``vectors_of``, for exact scores of the candidates, and for an exact search over a small
+  ``allowed`` set;
 - ``search/vectors-<model>.json``: model, dimensions, count, the highest ``PaperVector.id``
-  the files hold (the watermark), the graph's parameters, and the generation.
+  the files hold (the watermark), the graph's parameters, the generation and the ``format``.
+
+``format`` 2 (``FORMAT``) stores the matrix as float16 and the graph's vectors as int8;
+format 1 (manifests without the field) stored them as float32 and float16. A reader serves
+either (the ``.npy`` header and the graph file say their types); ``hnsw_build.update()``
+converts a format 1 generation into a new one in seconds (``hnsw_convert.py``), or rebuilds
+it when the graph's other parameters changed, while readers keep serving the old one.
 
 Every file is written to a temporary name, fsynced and renamed into place, the manifest last,
 so a reader sees a whole generation or the previous one, never half a file. Readers map the
-files (``view=True``, ``mmap_mode="r"``): the pages are shared by every process of the
-machine. A process looks at the manifest at most every ``refresh_seconds()``; when it names a
-new generation it maps that one.
+graph and the ids (``view=True``, ``mmap_mode="r"``): the pages are shared by every process of
+the machine, and a search walks the whole graph file within a few hundred queries. The
+matrix is not mapped but read row by row (``row_file.py``): searches read scattered rows of
+it, and a mapping would keep every page ever read resident in each process (682 MiB of 2 GiB
+after warm-up at a million papers; all of it under steady traffic). A process looks at the
+manifest at most every ``refresh_seconds()``; when it names a new generation it maps that one.
 
 Vectors stored after the build (rows above the watermark: ``vectors.save_vectors`` always
 inserts new rows, so a replaced vector is above it too) are read into a small in-process
@@ -43,23 +52,31 @@ from pathlib import Path
 
 import numpy as np
 from django.conf import settings
-from usearch.index import Index
+from usearch.index import Index, MetricKind, search
 
 from dailypapers.search.models import PaperVector
 from dailypapers.search.vectors.numpy_index import exact_nearest, refresh_seconds
+from dailypapers.search.vectors.row_file import RowFile
 
 log = logging.getLogger(__name__)
 
 # Graph parameters, chosen on the 170k real vectors (bench/search_speed.py --hnsw,
-# docs/search.md). float16 holds the stored vectors exactly (they are float16 in the
-# database). M=16 with ef_construction 128 built in 80-150 s on 2 cores (M=32: 240 s, for
+# docs/search.md). M=16 with ef_construction 128 built in 80-150 s on 2 cores (M=32: 240 s, for
 # +0.01 recall). ef 200 (not the default 64, nor 128): recall@20 0.95-0.98 and recall@100
 # 0.93-0.95 against exact in 2-3 ms; ef 320 bought +0.01 for +1.5 ms.
 METRIC = "cos"
-DTYPE = "f16"
+# int8 vectors in the graph (format 2): half the bytes of float16, so that the graph file,
+# which searches walk all of within a few hundred queries, is 0.63 GiB at a million papers
+# instead of 1.1; the candidates are scored exactly from the float16 matrix all the same.
+DTYPE = "i8"
 CONNECTIVITY = 16
 EXPANSION_ADD = 128
 EXPANSION_SEARCH = 200
+# The layout of the files (see the docstring): 2 since the matrix is float16 (and the graph's
+# vectors int8). Readers serve the formats in READABLE; ``hnsw_build.update()`` brings older
+# ones to FORMAT, converting rather than rebuilding (hnsw_convert.py).
+FORMAT = 2
+READABLE = (1, 2)
 # An ``allowed`` set up to this size is searched exactly over its own rows (a gather and a
 # matrix product, about 0.6 us a row); a larger one by asking the graph for OVERFETCH times
 # k / (the allowed share) neighbours and keeping the allowed ones, whose exact scores then
@@ -68,6 +85,16 @@ EXPANSION_SEARCH = 200
 # 2x). The graph is never asked for more than MAX_FETCH: past that the exact route is
 # cheaper whatever the size.
 EXACT_ALLOWED = 25_000
+# Candidates asked of the graph beyond OVERFETCH times k (over its filters' share), all scored
+# exactly: the int8 distances misplace near ties, and these bring them back. At 1M papers
+# (docs/search.md), recall@20 against exact search: float16 graph 0.9966 with 35 candidates,
+# int8 0.9912 with 35 and 0.9961 with 60; recall@100: float16 0.9799 with 130, int8 0.9742
+# with 130, 0.9787 with 180-200 and 0.9823 with 240 (2 k + 40), for 0.4 ms more of graph
+# search (ef 200 is exceeded) and the rows' reads. Before int8 the unfiltered fetch was
+# 1.2 k + 10.
+RESCORED = 40
+# Candidates scored exactly past this many go through a float16 shortlist first (_score).
+SHORTLIST_FROM = 2_000
 MAX_FETCH = 4_000
 OVERFETCH = 2.0
 
@@ -120,18 +147,34 @@ class Manifest:
     connectivity: int = CONNECTIVITY
     expansion_add: int = EXPANSION_ADD
     built: str = ""
+    format: int = 1  # manifests written before the field were format 1 (float32 matrix)
 
     def paths(self) -> tuple[Path, Path, Path]:
         return _generation_paths(self.model, self.generation)
 
     def matches(self, model: str, dims: int | None = None) -> bool:
-        """Whether these files serve ``model`` (and ``dims``) with today's parameters."""
+        """Whether these files can serve ``model`` (and ``dims``): a format this code reads,
+        built with today's metric (the graph's other parameters change its speed, not its
+        answers, so an older graph serves until ``current`` files replace it)."""
         return (
             self.model == model
             and (dims is None or self.dims == dims)
-            and (self.metric, self.dtype, self.connectivity, self.expansion_add)
-            == (METRIC, DTYPE, CONNECTIVITY, EXPANSION_ADD)
+            and self.format in READABLE
+            and self.metric == METRIC
         )
+
+    def graph_current(self) -> bool:
+        """Whether the graph was built with today's parameters (else it is rebuilt)."""
+        return (self.metric, self.dtype, self.connectivity, self.expansion_add) == (
+            METRIC,
+            DTYPE,
+            CONNECTIVITY,
+            EXPANSION_ADD,
+        )
+
+    def current(self, model: str, dims: int | None = None) -> bool:
+        """Whether these files are what ``hnsw_build.update()`` writes today for ``model``."""
+        return self.matches(model, dims) and self.graph_current() and self.format == FORMAT
 
 
 def file_stamp(path: Path) -> tuple[int, int, int] | None:
@@ -171,7 +214,8 @@ def forget_manifests() -> None:
 
 def usable(model: str, dims: int) -> bool:
     """Whether searches for ``model`` should go through the graph: its files exist, were
-    built for this model, dimensions and parameters, and hold enough vectors (``auto``)."""
+    built for this model and dimensions in a format this code reads (``Manifest.matches``),
+    and hold enough vectors (``auto``)."""
     chosen = mode()
     if chosen == "exact":
         return False
@@ -192,7 +236,7 @@ class HnswSnapshot:
     manifest: Manifest | None
     graph: Index | None
     built_ids: np.ndarray  # int64, sorted: the papers of the files
-    built_matrix: np.ndarray  # float32 (memory-mapped), a row per built id
+    built_rows: RowFile | None  # the matrix, a row per built id, read on demand
     recent_ids: np.ndarray  # int64, sorted: papers with a vector stored after the build
     recent_matrix: np.ndarray  # float32, a row per recent id; these win over built rows
     last_row: int  # the highest PaperVector.id read
@@ -236,7 +280,7 @@ class HnswIndex:
             None,
             None,
             np.zeros(0, dtype=np.int64),
-            np.zeros((0, 0), dtype=np.float32),
+            None,
             recent_ids,
             recent_matrix,
             0,
@@ -254,7 +298,7 @@ class HnswIndex:
         graph_path, matrix_path, ids_path = manifest.paths()
         try:
             graph = Index.restore(graph_path, view=True, expansion_search=EXPANSION_SEARCH)
-            matrix = np.load(matrix_path, mmap_mode="r")
+            matrix = RowFile(matrix_path)
             ids = np.load(ids_path, mmap_mode="r")
         except (FileNotFoundError, RuntimeError, ValueError):
             # A newer generation replaced this one between reading the manifest and opening
@@ -295,7 +339,7 @@ class HnswIndex:
                     snap.manifest,
                     snap.graph,
                     snap.built_ids,
-                    snap.built_matrix,
+                    snap.built_rows,
                     recent_ids,
                     recent_matrix,
                     last_row,
@@ -307,16 +351,16 @@ class HnswIndex:
     def vectors_of(self, paper_ids: list[int]) -> dict[int, np.ndarray]:
         snap = self.refresh()
         found: dict[int, np.ndarray] = {}
-        for ids, matrix in (
-            (snap.built_ids, snap.built_matrix),
-            (snap.recent_ids, snap.recent_matrix),
+        wanted = np.asarray(paper_ids, dtype=np.int64)
+        for ids, read in (
+            (snap.built_ids, snap.built_rows.rows if snap.built_rows else None),
+            (snap.recent_ids, snap.recent_matrix.__getitem__),
         ):
-            if not len(ids):
+            if not len(ids) or read is None:
                 continue
-            wanted = np.asarray(paper_ids, dtype=np.int64)
             positions = np.minimum(np.searchsorted(ids, wanted), len(ids) - 1)
             hits = ids[positions] == wanted
-            rows = np.asarray(matrix[positions[hits]], dtype=np.float32)
+            rows = np.asarray(read(positions[hits]), dtype=np.float32)
             found.update(zip(wanted[hits].tolist(), rows, strict=True))  # recent ones last: win
         return found
 
@@ -367,7 +411,7 @@ class HnswIndex:
         ):
             return self._exact_over(snap, query, k, allowed, hidden)
         # Ask the graph for enough neighbours that k survive the filters; more if not.
-        fetch = int(k / share * (1.2 if allowed is None else OVERFETCH)) + skipped + 10
+        fetch = int(k / share * OVERFETCH) + skipped + RESCORED
         while True:
             with self.search_lock:
                 keys = graph.search(query, min(fetch, len(graph)), threads=1).keys
@@ -402,5 +446,17 @@ class HnswIndex:
         """The best ``k`` of ``candidates`` (paper ids) by exact cosine over the built rows."""
         positions = np.minimum(np.searchsorted(snap.built_ids, candidates), len(snap.built_ids) - 1)
         positions = positions[snap.built_ids[positions] == candidates]
-        rows = np.asarray(snap.built_matrix[positions], dtype=np.float32)
-        return exact_nearest(snap.built_ids[positions], rows, query, k)
+        if snap.built_rows is None:
+            return []
+        # Read in file order (sorted positions): neighbouring rows share pages.
+        positions = np.sort(positions)
+        rows = snap.built_rows.rows(positions, stored=True)
+        if rows.dtype == np.float16 and len(positions) > SHORTLIST_FROM:
+            # numpy turns float16 into float32 at ~8 ns a value (25,000 rows of 512: 100 ms),
+            # usearch's SIMD scores them as they are in ~12 ms: a shortlist by those scores
+            # (the query rounded to float16), then exact scores of the shortlist alone.
+            shortlist = search(
+                rows, query.astype(np.float16), 2 * k + 20, MetricKind.IP, exact=True, threads=1
+            ).keys
+            positions, rows = positions[shortlist], rows[shortlist]
+        return exact_nearest(snap.built_ids[positions], rows.astype(np.float32), query, k)
