@@ -1,4 +1,5 @@
 import json
+import mmap
 
 import numpy as np
 import pytest
@@ -45,6 +46,28 @@ def test_the_shipped_model_joins_two_static_models_and_its_cosine_is_their_mean(
     first, second = model.embed(texts)
     by_part = [float(np.dot(*part.embed(texts))) for part in model.parts]
     assert float(first @ second) == pytest.approx(sum(by_part) / 2, abs=1e-5)
+
+
+def test_a_static_models_table_is_mapped_as_stored_and_embeds_as_in_float32():
+    part = load_embedder(MODEL_DIR).parts[0]
+    # Mapped, not copied into each worker: the shared pages are what a worker holds.
+    backing = part.vectors
+    while isinstance(backing, np.ndarray):
+        backing = backing.base
+    assert isinstance(backing, mmap.mmap) and part.vectors.dtype == np.float16
+    texts = ["Graph neural networks for molecules", "", "Protein folding by diffusion"]
+    one_by_one = np.vstack([part.embed([text]) for text in texts])
+    assert "_float32" not in vars(part)  # a question at a time: no float32 copy
+    table = np.asarray(part.vectors, dtype=np.float32)
+    for text, vector in zip(texts, one_by_one, strict=True):
+        ids = [i for i in part.tokenizer.encode(text, add_special_tokens=False).ids]
+        ids = [i for i in ids if part.meaningful[i]]
+        expected = table[ids].mean(axis=0) if ids else np.zeros(part.dim, dtype=np.float32)
+        np.testing.assert_array_equal(vector, expected / max(np.linalg.norm(expected), 1e-12))
+    # A batch (dailypapers embed's) goes through the float32 copy, to the same vectors.
+    batch = part.embed(texts * part.FLOAT32_FROM)
+    assert "_float32" in vars(part)
+    np.testing.assert_array_equal(batch, np.vstack([one_by_one] * part.FLOAT32_FROM))
 
 
 def test_a_concat_model_takes_parts_from_inside_its_own_folder_only(tmp_path):
