@@ -14,6 +14,7 @@ import contextlib
 import logging
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from django.db import IntegrityError, connection, transaction
@@ -21,10 +22,11 @@ from django.utils import timezone
 
 from dailypapers.papers.ingest.keyword_alongside import IndexAlongside
 from dailypapers.papers.ingest.new_papers import AuthorIds, store
-from dailypapers.papers.ingest.snapshot_batches import Batch, batches
+from dailypapers.papers.ingest.snapshot_batches import Batch, batches, records_of
 from dailypapers.papers.models import HarvestCheckpoint
 from dailypapers.papers.writing import SaveCounts
 from dailypapers.sources.arxiv.snapshot import SnapshotPosition, SnapshotReport
+from dailypapers.sources.records import PaperRecord
 
 log = logging.getLogger(__name__)
 BATCH = 2000
@@ -78,14 +80,15 @@ def import_snapshot(
     with contextlib.closing(reading), bulk_settings(), indexer:
         for batch in reading:
             position = batch.position
+            records = partial(records_of, path, categories, batch)
             try:
-                counts.add(_store_batch(batch, checkpoint, authors))
+                counts.add(_store_batch(batch, checkpoint, authors, records))
             except IntegrityError:
                 # An author the cache names was deleted meanwhile (by hand): the batch
                 # rolled back whole; store it again, every name looked up afresh.
                 authors.clear()
                 checkpoint.refresh_from_db()  # its counts as the rollback left them
-                counts.add(_store_batch(batch, checkpoint, authors))
+                counts.add(_store_batch(batch, checkpoint, authors, records))
             indexer.stored(len(batch.papers.rows))
             if on_batch is not None:
                 on_batch(position.offset)
@@ -96,10 +99,15 @@ def import_snapshot(
     return SnapshotResult(counts, report, start.line)
 
 
-def _store_batch(batch: Batch, checkpoint: HarvestCheckpoint, authors: AuthorIds) -> SaveCounts:
+def _store_batch(
+    batch: Batch,
+    checkpoint: HarvestCheckpoint,
+    authors: AuthorIds,
+    records: Callable[[], list[PaperRecord]],
+) -> SaveCounts:
     # The papers and the position after them, together: a resumed import starts there.
     with transaction.atomic():
-        counts = store(batch.papers, authors)
+        counts = store(batch.papers, authors, records)
         checkpoint.position_line = batch.position.line
         checkpoint.position_offset = batch.position.offset
         checkpoint.records_seen += batch.records

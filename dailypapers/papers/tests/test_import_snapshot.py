@@ -98,3 +98,32 @@ def test_the_command_reads_gzip_and_shows_counts(tmp_path, capsys):
     call_command("import", "snapshot", str(packed), verbosity=0)
     assert "8 created" in capsys.readouterr().out
     assert Paper.objects.count() == 8
+
+
+def test_stored_papers_merge_from_lines_read_again_or_from_a_gzip_batch(snapshot, tmp_path):
+    # A plain file's batches leave their records in the file, read again for the merge
+    # rules; a gzip file's batches carry them. Both merge the same way.
+    lines = snapshot.read_text().splitlines(keepends=True)
+    changed = json.loads(lines[6])
+    newer = {
+        **changed,
+        "title": "A newer title",
+        "versions": [
+            *changed["versions"],
+            {
+                "version": f"v{len(changed['versions']) + 1}",
+                "created": "Mon, 2 Jan 2023 00:00:00 GMT",
+            },
+        ],
+    }
+    import_snapshot(snapshot, batch_size=3)
+    plain = tmp_path / "newer.jsonl"
+    plain.write_text("".join(lines[:6]) + json.dumps(newer) + "\n" + "".join(lines[7:]))
+    result = import_snapshot(plain, batch_size=3)
+    assert (result.counts.updated, result.counts.unchanged) == (1, 7)
+    assert Paper.objects.get(arxiv_id=newer["id"]).title == "A newer title"
+    packed = tmp_path / "newer.jsonl.gz"
+    with open(plain, "rb") as source, gzip.open(packed, "wb") as target:
+        shutil.copyfileobj(source, target)
+    again = import_snapshot(packed, batch_size=3)
+    assert (again.counts.updated, again.counts.unchanged) == (0, 8)
