@@ -190,12 +190,13 @@ def _insert(new: list[NewRow], known: AuthorIds) -> None:
         )
         found = _ids_of("id", Author._meta.db_table, names, "name")
         transaction.on_commit(partial(known.learn, found))
+        known_id = cached.get  # most names: one lookup (ids start at 1, never 0)
         # New papers have no authorships to replace: plain inserts.
         cursor.executemany(
             f"INSERT INTO {Authorship._meta.db_table} (paper_id, author_id, position) "
             "VALUES (%s, %s, %s)",
             [
-                (ids[r.arxiv_id], found[name] if name in found else cached[name], position)
+                (ids[r.arxiv_id], known_id(name) or found[name], position)
                 for r in new
                 for position, name in enumerate(r.authors)
             ],
