@@ -146,7 +146,7 @@ def test_authors_met_in_earlier_batches_are_remembered_and_one_deleted_is_found_
     # so the cached id is gone: the batch fails on its foreign key and is stored again.
     path = tmp_path / "snapshot.jsonl"
     path.write_text(SAMPLE.read_text())
-    deleted = []
+    deleted: list[int] = []
 
     def delete_an_author_after_0704_0047(offset):
         if not deleted and Paper.objects.filter(arxiv_id="0704.0047").exists():
