@@ -11,13 +11,14 @@ is timed on the recorded arXivRaw page.
         [--code DIR] [--profile FILE]
 
 The import command prints its two phases (storing the lines, indexing the keywords) with
-their wall and CPU times. Peak memory is given for the import process alone (max RSS) and for
-its processes together (the reader and the keyword indexer beside it; sampled PSS): the
-summary's peak is the larger. ``--snapshot`` reuses (or writes, if missing) the snapshot file
-instead of a temporary one; ``--code`` runs the import of another checkout (the same bench
-before and after a change, back to back); ``--profile`` writes the import's cProfile
-statistics there and prints the top of them. The last line is ``summary: import
-papers/s=<x> peak-MiB=<m> papers=<n>``, for scripts.
+their wall and CPU times; the bench adds the CPU seconds of each process beside the writer
+(the reader, the keyword indexer), sampled with their memory. Peak memory is given for the
+import process alone (max RSS) and for its processes together (the reader and the keyword
+indexer beside it; sampled PSS): the summary's peak is the larger. ``--snapshot`` reuses (or
+writes, if missing) the snapshot file instead of a temporary one; ``--code`` runs the import
+of another checkout (the same bench before and after a change, back to back); ``--profile``
+writes the import's cProfile statistics there and prints the top of them. The last line is
+``summary: import papers/s=<x> peak-MiB=<m> papers=<n>``, for scripts.
 """
 
 from __future__ import annotations
@@ -123,7 +124,8 @@ def main() -> None:
                 stderr=err,
                 text=True,
             )
-            together = peak_together(importing)
+            children_cpu: dict[str, float] = {}
+            together = peak_together(importing, children_cpu)
             elapsed = time.perf_counter() - started
             out.seek(0), err.seek(0)
             run = subprocess.CompletedProcess(
@@ -148,6 +150,9 @@ def main() -> None:
             f"proportional set size, sampled every {SAMPLE} s): {together:.0f} MiB"
         )
         print(f"CPU time of the import: {cpu:.1f} s, {count / cpu:,.0f} papers per CPU second")
+        # Sampled: what a child did in its last SAMPLE seconds is missing.
+        split = ", ".join(f"{name} {seconds:.1f} s" for name, seconds in children_cpu.items())
+        print(f"CPU time of the processes beside the writer (sampled): {split or 'none'}")
         print(f"database size: {database.stat().st_size / 2**20:.0f} MiB")
         print(f"load average after the import: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
         if options.profile:
@@ -169,13 +174,18 @@ def main() -> None:
 SAMPLE = 0.25  # seconds between samples of the processes' memory
 
 
-def peak_together(process: subprocess.Popen) -> float:
+CHILDREN = ("reader", "indexer")  # the import's children, in the order it starts them
+
+
+def peak_together(process: subprocess.Popen, cpu: dict[str, float] | None = None) -> float:
     """Wait for ``process``; the peak of its and its children's memory together, in MiB.
     PSS shares the pages a forked child still has in common with its parent between them,
-    so the sum counts each page once."""
+    so the sum counts each page once. ``cpu`` receives each child's CPU seconds (its
+    threads included) as last sampled, by ``CHILDREN`` name in the order they started."""
     import psutil
 
     peak = 0.0
+    seen: dict[int, tuple[float, float]] = {}  # pid: (started, CPU seconds)
     while process.poll() is None:
         total = 0
         try:
@@ -183,10 +193,16 @@ def peak_together(process: subprocess.Popen) -> float:
             for member in [parent, *parent.children(recursive=True)]:
                 with contextlib.suppress(psutil.Error):
                     total += member.memory_full_info().pss
+                    if member.pid != parent.pid:
+                        times = member.cpu_times()
+                        seen[member.pid] = (member.create_time(), times.user + times.system)
         except psutil.Error:
             pass
         peak = max(peak, total / 2**20)
         time.sleep(SAMPLE)
+    if cpu is not None:
+        for name, (_, seconds) in zip(CHILDREN, sorted(seen.values()), strict=False):
+            cpu[name] = seconds
     return peak
 
 

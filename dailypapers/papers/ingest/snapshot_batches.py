@@ -20,7 +20,7 @@ import multiprocessing
 import os
 import queue
 from collections.abc import Generator, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from dailypapers.papers.ingest.new_papers import Prepared, prepare
@@ -42,6 +42,30 @@ class Batch:
     position: SnapshotPosition  # where the line after this batch starts
     last: bool = False  # the end of the file: position is the end, papers may be empty
     records: int = 0  # the records read (before duplicates in the batch are merged)
+    # Where this batch's first line starts.
+    start: SnapshotPosition = field(default_factory=SnapshotPosition)
+
+
+def keeps_records(path: Path) -> bool:
+    """Whether a batch carries its records (pickled) for the merge rules. A plain file's
+    batch does not: the writer reads its lines again (``records_of``) when some of its
+    papers turn out to be stored. A gzip stream cannot seek, and reading it again from the
+    start for each batch of a second run would take time quadratic in the file's size."""
+    return path.suffix == ".gz"
+
+
+def records_of(path: Path, categories: list[str] | None, batch: Batch) -> list[PaperRecord]:
+    """The records of ``batch``, read again from its lines (a plain file)."""
+    papers = []
+    entries = read_snapshot(
+        path, categories=categories, start_at=batch.start, report=SnapshotReport()
+    )
+    for entry in entries:
+        if entry.line >= batch.position.line:
+            break
+        papers.append(entry.paper)
+    entries.close()
+    return papers
 
 
 def batches(
@@ -69,13 +93,16 @@ def _read(
     report: SnapshotReport,
 ) -> Iterator[Batch]:
     papers: list[PaperRecord] = []
+    keep = keeps_records(path)
     for entry in read_snapshot(path, categories=categories, start_at=start, report=report):
         papers.append(entry.paper)
         if len(papers) >= size:
-            yield Batch(prepare(papers), entry.next_position, records=len(papers))
-            papers = []
+            yield Batch(
+                prepare(papers, keep), entry.next_position, records=len(papers), start=start
+            )
+            papers, start = [], entry.next_position
     # Lines after the last paper (filtered out or malformed) are read too: the end.
-    yield Batch(prepare(papers), report.position, last=True, records=len(papers))
+    yield Batch(prepare(papers, keep), report.position, True, len(papers), start)
 
 
 # What the child sends: a batch with the report's counts and new problems, or an error.

@@ -25,6 +25,11 @@ def test_bare_links_brackets_and_tree_paths_are_understood():
     assert find_links(text).code == ["https://github.com/org/repo", "https://gitlab.com/group/tool"]
 
 
+def test_a_text_without_a_slash_holds_no_link_and_one_slash_is_enough():
+    assert urls_in("Hosted on GitHub.com and gitlab.com, written https: for short.") == []
+    assert urls_in("See GitHub.com/Org/Repo") == ["https://GitHub.com/Org/Repo"]
+
+
 def test_hugging_face_models_datasets_and_spaces_are_sorted_apart():
     comment = (
         "Weights: https://huggingface.co/acme/neo-7b; data at "

@@ -2,6 +2,7 @@
 database are stored exactly as ``save_papers`` stores them, the keyword change log notes each
 one, and a batch that fails leaves nothing behind, the change-log trigger included."""
 
+import json
 from pathlib import Path
 
 import pytest
@@ -99,3 +100,20 @@ def test_a_batch_that_fails_while_the_trigger_is_gone_leaves_no_paper_and_the_tr
         new_papers.store(prepared)
     assert Paper.objects.count() == 0 and change_log() == []
     assert insert_trigger() == [(new_papers.INSERT_TRIGGER,)]
+
+
+def test_json_text_is_what_json_dumps_writes():
+    from django.core.serializers.json import DjangoJSONEncoder
+
+    values = [
+        [],
+        ["cs.CL", "cs.AI"],
+        ["Zoë Ünal", 'a "quoted" name', "back\\slash", "tab\there", "\u2028", "😀"],
+        [1, "mixed"],
+        {"not": "a list"},
+    ]
+    for value in values:
+        assert new_papers._json_text(value, DjangoJSONEncoder) == json.dumps(
+            value, cls=DjangoJSONEncoder
+        )
+    assert new_papers._json_text(None, DjangoJSONEncoder) is None

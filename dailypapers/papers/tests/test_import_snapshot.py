@@ -9,7 +9,7 @@ import pytest
 from django.core.management import call_command
 
 from dailypapers.papers.ingest.snapshot_import import import_snapshot
-from dailypapers.papers.models import HarvestCheckpoint, Paper, PaperVersion
+from dailypapers.papers.models import Author, Authorship, HarvestCheckpoint, Paper, PaperVersion
 from dailypapers.papers.tests.upstream import FIXTURES
 
 pytestmark = pytest.mark.django_db
@@ -98,3 +98,65 @@ def test_the_command_reads_gzip_and_shows_counts(tmp_path, capsys):
     call_command("import", "snapshot", str(packed), verbosity=0)
     assert "8 created" in capsys.readouterr().out
     assert Paper.objects.count() == 8
+
+
+def test_stored_papers_merge_from_lines_read_again_or_from_a_gzip_batch(snapshot, tmp_path):
+    # A plain file's batches leave their records in the file, read again for the merge
+    # rules; a gzip file's batches carry them. Both merge the same way.
+    lines = snapshot.read_text().splitlines(keepends=True)
+    changed = json.loads(lines[6])
+    newer = {
+        **changed,
+        "title": "A newer title",
+        "versions": [
+            *changed["versions"],
+            {
+                "version": f"v{len(changed['versions']) + 1}",
+                "created": "Mon, 2 Jan 2023 00:00:00 GMT",
+            },
+        ],
+    }
+    import_snapshot(snapshot, batch_size=3)
+    plain = tmp_path / "newer.jsonl"
+    plain.write_text("".join(lines[:6]) + json.dumps(newer) + "\n" + "".join(lines[7:]))
+    result = import_snapshot(plain, batch_size=3)
+    assert (result.counts.updated, result.counts.unchanged) == (1, 7)
+    assert Paper.objects.get(arxiv_id=newer["id"]).title == "A newer title"
+    packed = tmp_path / "newer.jsonl.gz"
+    with open(plain, "rb") as source, gzip.open(packed, "wb") as target:
+        shutil.copyfileobj(source, target)
+    again = import_snapshot(packed, batch_size=3)
+    assert (again.counts.updated, again.counts.unchanged) == (0, 8)
+
+
+def authors_of(arxiv_id: str) -> list[str]:
+    return list(
+        Authorship.objects.filter(paper__arxiv_id=arxiv_id)
+        .order_by("position")
+        .values_list("author__name", flat=True)
+    )
+
+
+@pytest.mark.django_db(transaction=True)  # the author-id cache learns on commit
+def test_authors_met_in_earlier_batches_are_remembered_and_one_deleted_is_found_again(
+    tmp_path,
+):
+    # 0704.0047 and 0704.0050, one batch each, share both authors: the second batch takes
+    # their ids from the cache. One of them is deleted in between (as by hand in the admin),
+    # so the cached id is gone: the batch fails on its foreign key and is stored again.
+    path = tmp_path / "snapshot.jsonl"
+    path.write_text(SAMPLE.read_text())
+    deleted: list[int] = []
+
+    def delete_an_author_after_0704_0047(offset):
+        if not deleted and Paper.objects.filter(arxiv_id="0704.0047").exists():
+            deleted.append(Author.objects.filter(name="T. Kosel").delete()[0])
+
+    result = import_snapshot(path, batch_size=1, on_batch=delete_an_author_after_0704_0047)
+    assert deleted == [2]  # the author and its one authorship
+    assert (result.counts.created, result.counts.updated) == (8, 0)
+    assert authors_of("0704.0050") == ["T. Kosel", "I. Grabec"]
+    assert authors_of("0704.0047") == ["I. Grabec"]
+    for paper in Paper.objects.exclude(arxiv_id="0704.0047"):
+        assert authors_of(paper.arxiv_id) == paper.author_names
+    assert HarvestCheckpoint.objects.get(source="snapshot").records_seen == 8
