@@ -8,6 +8,7 @@ from dailypapers.search.embedder import (
     MODEL_DIR,
     ConcatEmbedder,
     ModelFolderError,
+    StaticEmbedder,
     get_embedder,
     load_embedder,
     paper_text,
@@ -49,7 +50,9 @@ def test_the_shipped_model_joins_two_static_models_and_its_cosine_is_their_mean(
 
 
 def test_a_static_models_table_is_mapped_as_stored_and_embeds_as_in_float32():
-    part = load_embedder(MODEL_DIR).parts[0]
+    model = load_embedder(MODEL_DIR)
+    assert isinstance(model, ConcatEmbedder) and isinstance(model.parts[0], StaticEmbedder)
+    part = model.parts[0]
     # Mapped, not copied into each worker: the shared pages are what a worker holds.
     backing = part.vectors
     while isinstance(backing, np.ndarray):
@@ -63,7 +66,8 @@ def test_a_static_models_table_is_mapped_as_stored_and_embeds_as_in_float32():
         ids = [i for i in part.tokenizer.encode(text, add_special_tokens=False).ids]
         ids = [i for i in ids if part.meaningful[i]]
         expected = table[ids].mean(axis=0) if ids else np.zeros(part.dim, dtype=np.float32)
-        np.testing.assert_array_equal(vector, expected / max(np.linalg.norm(expected), 1e-12))
+        norm = max(float(np.linalg.norm(expected)), 1e-12)
+        np.testing.assert_array_equal(vector, expected / norm)
     # A batch (dailypapers embed's) goes through the float32 copy, to the same vectors.
     batch = part.embed(texts * part.FLOAT32_FROM)
     assert "_float32" in vars(part)
