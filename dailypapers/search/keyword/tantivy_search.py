@@ -1,8 +1,12 @@
 """SQLite keyword backend: bm25 over the tantivy index of ``tantivy_index.py``.
 
 Chosen over SQLite FTS5 by measurement (docs/search.md): FTS5 scores every match before it
-can sort, so a common word costs tens of milliseconds at 170k papers, while tantivy's
-block-max WAND skips what cannot reach the top and counts matches exactly. Each term of the
+can sort, so a common word costs tens of milliseconds at 170k papers; tantivy scores and
+counts the matches of a common word several times faster. It scores every match, though:
+its block-max WAND (skipping what cannot reach the top) runs only under a lone top-k
+collector, and tantivy-py 0.27's ``Searcher.search`` always collects through a
+``MultiCollector``, even with ``count=False``; so a search costs in proportion to its
+matches (docs/search.md, "How big one machine goes"), and counts them exactly. Each term of the
 parsed query becomes a query over title, authors and abstract, weighted as
 ``tantivy_index.TEXT_FIELDS`` (a term in one column is a query on that column); words are
 analysed as the documents were, so nothing typed is read as syntax. Search filters are
@@ -80,8 +84,8 @@ def match_expression(query: ParsedQuery, any_term: bool = False) -> Query | None
     for term in match_terms(query):
         if any_term:
             # One flat disjunction of every (column, word) query scores the same as nested
-            # per-term ones, and lets tantivy skip documents that cannot reach the top
-            # (block-max WAND): half the time for a long natural-language query.
+            # per-term ones, in half the time for a long natural-language question: one
+            # union of term scorers instead of a union of unions.
             clauses += [(Occur.Should, q) for q in _field_queries(term)]
         elif (must := _term_query(term)) is not None:
             clauses.append((Occur.Must, must))
@@ -121,9 +125,16 @@ def _day(value) -> int:
     return (value - EPOCH).days
 
 
-def _restricted(expression: Query, scope: Scope) -> Query:
-    """The match, among visible papers within the scope's filters and ids."""
-    clauses = [(Occur.Must, expression), (Occur.MustNot, Query.term_query(SCHEMA, "hidden", 1))]
+def _restricted(searcher: tantivy.Searcher, expression: Query, scope: Scope) -> Query:
+    """The match, among visible papers within the scope's filters and ids; the expression
+    itself when nothing restricts it. tantivy scores every match through tantivy-py (below),
+    and a boolean query around the match costs 12% of a long question's CPU time at 1M
+    papers: the index holds no hidden paper, so an unfiltered search needs none."""
+    clauses: list[tuple[Occur, Query]] = [(Occur.Must, expression)]
+    # An index built before hidden papers were left out of it may hold some (counted until
+    # their segment is merged, so this errs on the side of leaving them out).
+    if searcher.doc_freq("hidden", 1):
+        clauses.append((Occur.MustNot, Query.term_query(SCHEMA, "hidden", 1)))
     if (filters := scope.filters) is not None:
         if filters.since or filters.until:
             since = _day(filters.since) if filters.since else None
@@ -152,14 +163,15 @@ def _restricted(expression: Query, scope: Scope) -> Query:
         clauses.append((Occur.Must, Query.boolean_query(only) if only else Query.empty_query()))
     if scope.exclude:
         clauses.append((Occur.MustNot, Query.term_set_query(SCHEMA, "id", sorted(scope.exclude))))
-    return Query.boolean_query(clauses)
+    return expression if len(clauses) == 1 else Query.boolean_query(clauses)
 
 
 def search(expression: Query, limit: int, offset: int, scope: Scope) -> tuple[list[int], int]:
     """Paper ids best first (bm25), ``limit`` of them from ``offset``, and how many visible
     papers in the scope match (exactly): one pass over the matches gives both."""
     searcher = tantivy_index.get().searcher()
-    result = searcher.search(_restricted(expression, scope), limit, count=True, offset=offset)
+    query = _restricted(searcher, expression, scope)
+    result = searcher.search(query, limit, count=True, offset=offset)
     ids: list = searcher.fast_field_values("id", [address for _, address in result.hits])
     return ids, result.count  # type: ignore[attr-defined]  # missing from tantivy's stubs
 
@@ -167,7 +179,9 @@ def search(expression: Query, limit: int, offset: int, scope: Scope) -> tuple[li
 def ranked_ids(expression: Query, limit: int, offset: int, scope: Scope) -> list[int]:
     """Paper ids best first (bm25), ``limit`` of them from ``offset``."""
     searcher = tantivy_index.get().searcher()
-    hits = searcher.search(_restricted(expression, scope), limit, count=False, offset=offset).hits
+    hits = searcher.search(
+        _restricted(searcher, expression, scope), limit, count=False, offset=offset
+    ).hits
     ids: list = searcher.fast_field_values("id", [address for _, address in hits])
     return ids
 
