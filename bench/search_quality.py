@@ -113,7 +113,8 @@ def bm25_head(text: str) -> list[tuple[int, float]]:
     if results.expression is None:
         return []
     searcher = tantivy_index.get().searcher()
-    hits = searcher.search(tantivy_search._restricted(results.expression, Scope()), DEPTH).hits
+    query = tantivy_search._restricted(searcher, results.expression, Scope())
+    hits = searcher.search(query, DEPTH).hits
     ids = searcher.fast_field_values("id", [address for _, address in hits])  # type: ignore[attr-defined]
     return [(int(i), float(score)) for i, (score, _) in zip(ids, hits, strict=True)]
 
