@@ -6,9 +6,9 @@ clause to leave them out (an index built before that holds them, flagged ``hidde
 it is rebuilt: ``tantivy_search`` then leaves them out by that flag). Database triggers
 (migration ``search/0004_tantivy``) write the id of every paper inserted, deleted or changed
 in an indexed column to ``search_keyword_change``; ``catch_up()`` re-indexes those papers
-and deletes the rows it applied, so a write is searchable on the next search in any process. Re-indexing a paper twice does no harm
-(delete by id, then add), which is what makes a crash between the index commit and the
-deletion of the rows safe.
+and deletes the rows it applied, so a write is searchable on the next search in any
+process. Re-indexing a paper twice does no harm (delete by id, then add), which is what makes
+a crash between the index commit and the deletion of the rows safe.
 
 One process at a time may write (tantivy's lock file); a process that finds the lock taken
 searches the last committed index rather than wait. Readers in every process re-open the

@@ -58,6 +58,7 @@ def test_an_unfiltered_search_is_the_bare_match_and_ranks_as_the_restricted_one(
         any_term = len(match_terms(query)) > ALL_WORDS_UP_TO
         long_ones += any_term
         expression = tantivy_search.match_expression(query, any_term=any_term)
+        assert expression is not None
         assert tantivy_search._restricted(searcher, expression, Scope()) is expression
         assert tantivy_search._restricted(searcher, expression, restricted_by_nothing()) is not (
             expression
