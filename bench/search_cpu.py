@@ -1,0 +1,89 @@
+#!/usr/bin/env python3
+"""CPU time of keyword and hybrid searches on an existing site: the figure a shared machine
+inflates least (wall-clock times there grow with the load of other jobs).
+
+    .venv/bin/python bench/search_cpu.py [--data /tmp/dailypapers-scale] [--hybrid]
+
+Times, with the process's CPU clock and the wall clock, bench/search_speed.py's 200 queries
+(the 64 CACM questions, then 136 title phrases) through the code the views use: a search,
+its first page of 20 and its count; the second of two rounds counts. Prints p50 / p95 over
+all queries, the long questions and the title phrases, and the load average before and after.
+Writes nothing (the site is read as it is: ``bench/scale.py --skip-build`` measures the rest).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+
+def times(texts: list[str], search: Callable[[str], object]) -> tuple[list[float], list[float]]:
+    """Seconds of wall clock and of CPU per query, the second round's."""
+    wall: list[float] = []
+    cpu: list[float] = []
+    for text in texts:  # warms the caches
+        search(text)
+    for text in texts:
+        started, started_cpu = time.perf_counter(), time.process_time()
+        search(text)
+        wall.append(time.perf_counter() - started)
+        cpu.append(time.process_time() - started_cpu)
+    return wall, cpu
+
+
+def report(name: str, wall: list[float], cpu: list[float], long_ones: int) -> None:
+    from search_speed import percentiles
+
+    for clock, seconds in (("CPU", cpu), ("wall", wall)):
+        print(
+            f"{name} {clock}: {percentiles(seconds)}; long questions "
+            f"{percentiles(seconds[:long_ones])}; title phrases {percentiles(seconds[long_ones:])}"
+        )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", type=Path, default=Path("/tmp/dailypapers-scale"))
+    parser.add_argument("--hybrid", action="store_true", help="time hybrid searches too")
+    args = parser.parse_args()
+    os.environ["DAILYPAPERS_DATA_DIR"] = str(args.data)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dailypapers.settings")
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    import django
+
+    django.setup()
+    import search_speed
+
+    from dailypapers.search import hybrid
+    from dailypapers.search.keyword import keyword_search
+
+    texts = search_speed.queries()
+    # queries() lists the CACM questions first.
+    cacm = search_speed.SHARED / "cacm-test-collection" / "cacm_queries.jsonl"
+    long_ones = len(cacm.read_text().splitlines())
+
+    def keyword(text: str) -> None:
+        results = keyword_search(text)
+        results[0:20], len(results)
+
+    def fused(text: str) -> None:
+        results = hybrid.search(text)
+        results[0:20], len(results)
+
+    print(f"load {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    report("keyword", *times(texts, keyword), long_ones)
+    if args.hybrid:
+        report("hybrid", *times(texts, fused), long_ones)
+    print(f"load {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+
+
+if __name__ == "__main__":
+    main()
