@@ -100,7 +100,7 @@ COLUMNS = (
 
 
 # The papers the index holds. Hidden ones are left out, so that no search pays for a clause
-# leaving them out: 12% of the CPU time of a long question's search at 1M papers, where every
+# leaving them out: 10-12% of the CPU time of a long question's search at 1M papers, where every
 # match is scored (docs/search.md, "How big one machine goes").
 VISIBLE = "NOT hidden"
 

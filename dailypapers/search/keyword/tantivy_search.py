@@ -153,7 +153,7 @@ def _day(value) -> int:
 def _restricted(searcher: tantivy.Searcher, expression: Query, scope: Scope) -> Query:
     """The match, among visible papers within the scope's filters and ids; the expression
     itself when nothing restricts it. tantivy scores every match through tantivy-py (below),
-    and a boolean query around the match costs 12% of a long question's CPU time at 1M
+    and a boolean query around the match costs 10-12% of a long question's CPU time at 1M
     papers: the index holds no hidden paper, so an unfiltered search needs none."""
     clauses: list[tuple[Occur, Query]] = [(Occur.Must, expression)]
     # An index built before hidden papers were left out of it may hold some (counted until
