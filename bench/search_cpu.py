@@ -3,12 +3,19 @@
 inflates least (wall-clock times there grow with the load of other jobs).
 
     .venv/bin/python bench/search_cpu.py [--data /tmp/dailypapers-scale] [--hybrid]
+        [--rules all tokens:12 df:0.1 clauses:24 ...]
 
 Times, with the process's CPU clock and the wall clock, bench/search_speed.py's 200 queries
 (the 64 CACM questions, then 136 title phrases) through the code the views use: a search,
 its first page of 20 and its count; the second of two rounds counts. Prints p50 / p95 over
 all queries, the long questions and the title phrases, and the load average before and after.
 Writes nothing (the site is read as it is: ``bench/scale.py --skip-build`` measures the rest).
+
+``--rules`` times the keyword search once per rule cutting an "any word" question
+(bench/search_quality.py's ``any_word_rule``): ``all`` (every token), ``tokens:N`` (the N
+rarest, ``tantivy_search.ANY_WORD_TOKENS``), ``df:X`` (tokens in at most a share X of the
+abstracts), ``clauses:M`` (the M rarest (column, token) clauses), and says how many of each
+long question's top 20 stay those of the first rule.
 """
 
 from __future__ import annotations
@@ -49,10 +56,36 @@ def report(name: str, wall: list[float], cpu: list[float], long_ones: int) -> No
         )
 
 
+def compare_rules(
+    rules: list[str], texts: list[str], long_ones: int, keyword: Callable[[str], None]
+) -> None:
+    """The keyword search timed under each rule, and how many of the CACM questions' top 20
+    stay those of the first rule (mean share, and the lowest)."""
+    from search_quality import any_word_rule
+
+    from dailypapers.search.keyword import keyword_search
+
+    kinds = {"tokens": ("tokens", int), "df": ("df share", float), "clauses": ("clauses", int)}
+    first: list[list[int]] = []
+    for rule in rules:
+        name, _, value = rule.partition(":")
+        kind, parse = kinds.get(name, ("tokens", int))
+        with any_word_rule(kind, parse(value) if value else None):
+            wall, cpu = times(texts, keyword)
+            tops = [keyword_search(text).ranked_ids(20) for text in texts[:long_ones]]
+        first = first or tops
+        # A short question may have fewer than 20 matches (all its words): a share of those.
+        kept = [len(set(a) & set(b)) / max(len(b), 1) for a, b in zip(tops, first, strict=True)]
+        print(f"rule {rule}: top 20 kept {sum(kept) / len(kept):.0%} (fewest {min(kept):.0%})")
+        report(f"keyword {rule}", wall, cpu, long_ones)
+        print(f"load {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=Path("/tmp/dailypapers-scale"))
     parser.add_argument("--hybrid", action="store_true", help="time hybrid searches too")
+    parser.add_argument("--rules", nargs="+", help="any-word rules to compare (keyword only)")
     args = parser.parse_args()
     os.environ["DAILYPAPERS_DATA_DIR"] = str(args.data)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dailypapers.settings")
@@ -79,6 +112,9 @@ def main() -> None:
         results[0:20], len(results)
 
     print(f"load {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    if args.rules:
+        compare_rules(args.rules, texts, long_ones, keyword)
+        return
     report("keyword", *times(texts, keyword), long_ones)
     if args.hybrid:
         report("hybrid", *times(texts, fused), long_ones)

@@ -43,6 +43,9 @@ from dailypapers.search.restrict import Scope, match_terms
 LIMIT = None
 # Words of a paper that "more like this" searches by (Lucene's default is 25 too).
 MLT_WORDS = 25
+# An "any word" question is searched by this many of its tokens at most, the rarest
+# (``telling_tokens``); None: all of them. docs/search.md has the measurements.
+ANY_WORD_TOKENS: int | None = None
 # The text "more like this" compares is title and abstract: author names are left out.
 MLT_FIELDS = {field: TEXT_FIELDS[field] for field in ("title", "abstract")}
 
@@ -96,12 +99,43 @@ def _any_term_queries(terms: list[Term]) -> list[Query]:
             if (key := (field, tokens[0])) not in weights:
                 order.append(key)
             weights[key] = weights.get(key, 0.0) + weight
+    kept = _telling_clauses([item for item in order if isinstance(item, tuple)])
     return [
         Query.boost_query(Query.term_query(SCHEMA, *item), weights[item])
         if isinstance(item, tuple)
         else item
         for item in order
+        if not isinstance(item, tuple) or item in kept
     ]
+
+
+def _telling_clauses(keys: list[tuple[str, str]]) -> set[tuple[str, str]]:
+    """The (column, token) clauses of an "any word" question kept: every column of its
+    telling tokens (bench/search_quality.py swaps this to measure other rules)."""
+    tokens = telling_tokens([token for _, token in keys])
+    return {key for key in keys if key[1] in tokens}
+
+
+def telling_tokens(tokens: list[str], limit: int | None = None) -> set[str]:
+    """The ``limit`` (default ``ANY_WORD_TOKENS``) tokens of an "any word" question that tell
+    the most, rarest in the index first (abstract document frequency, as
+    ``more_like_this_expression`` ranks them; a tie goes to the token the question uses
+    first), or all of them when it has no more. Each token left out is a posting list of
+    every column not walked: the cost of a long question grows with its common words' matches.
+    A token no column holds is left out before the rarest are taken (it would be the rarest,
+    and it matches and scores nothing)."""
+    limit = ANY_WORD_TOKENS if limit is None else limit
+    distinct = list(dict.fromkeys(tokens))
+    if limit is None or len(distinct) <= limit:
+        return set(distinct)
+    searcher = tantivy_index.get().searcher()
+    found = {token: searcher.doc_freq("abstract", token) for token in distinct}
+    held = [
+        token
+        for token in distinct
+        if found[token] or any(searcher.doc_freq(field, token) for field in TEXT_FIELDS)
+    ]
+    return set(sorted(held, key=lambda token: found[token])[:limit])  # sorted() is stable
 
 
 def match_expression(query: ParsedQuery, any_term: bool = False) -> Query | None:
