@@ -11,11 +11,11 @@ its first page of 20 and its count; the second of two rounds counts. Prints p50 
 all queries, the long questions and the title phrases, and the load average before and after.
 Writes nothing (the site is read as it is: ``bench/scale.py --skip-build`` measures the rest).
 
-``--rules`` times the keyword search once per rule cutting an "any word" question
-(bench/search_quality.py's ``any_word_rule``): ``all`` (every token), ``tokens:N`` (the N
-rarest, ``tantivy_search.ANY_WORD_TOKENS``), ``df:X`` (tokens in at most a share X of the
-abstracts), ``clauses:M`` (the M rarest (column, token) clauses), and says how many of each
-long question's top 20 stay those of the first rule.
+``--rules`` times the keyword search (and hybrid, with ``--hybrid``) once per rule cutting
+an "any word" question (bench/search_quality.py's ``any_word_rule``): ``all`` (every token),
+``tokens:N`` (the N rarest, ``tantivy_search.ANY_WORD_TOKENS``), ``df:X`` (tokens in at most
+a share X of the abstracts), ``clauses:M`` (the M rarest (column, token) clauses), and says
+how many of each CACM question's top 20 stay those of the first rule.
 """
 
 from __future__ import annotations
@@ -57,12 +57,12 @@ def report(name: str, wall: list[float], cpu: list[float], long_ones: int) -> No
 
 
 def compare_rules(
-    rules: list[str], texts: list[str], long_ones: int, keyword: Callable[[str], None]
+    rules: list[str], texts: list[str], long_ones: int, searches: dict[str, Callable[[str], None]]
 ) -> None:
-    """The keyword search under each rule, the rules interleaved query by query and each
-    query's best of three kept (the load of a shared machine drifts by the minute, and the
-    rules are compared in the same minutes); and how many of the CACM questions' top 20 stay
-    those of the first rule (mean share, and the lowest)."""
+    """Each search (keyword, and hybrid with ``--hybrid``) under each rule, the rules
+    interleaved query by query and each query's best of three kept (the load of a shared
+    machine drifts by the minute, and the rules are compared in the same minutes); and how
+    many of the CACM questions' top 20 stay those of the first rule (mean share, the lowest)."""
     from search_quality import any_word_rule
 
     from dailypapers.search.keyword import keyword_search
@@ -76,16 +76,18 @@ def compare_rules(
     tops: dict[str, list[list[int]]] = {}
     for rule, kind, value in parsed:
         with any_word_rule(kind, value):
-            times(texts, keyword)  # warms the caches for this rule's posting lists too
+            for search in searches.values():  # warms the caches for this rule's lists too
+                times(texts, search)
             tops[rule] = [keyword_search(text).ranked_ids(20) for text in texts[:long_ones]]
-    wall: dict[str, list[float]] = {rule: [] for rule in rules}
-    cpu: dict[str, list[float]] = {rule: [] for rule in rules}
+    wall: dict[tuple[str, str], list[float]] = {(r, n): [] for r in rules for n in searches}
+    cpu: dict[tuple[str, str], list[float]] = {(r, n): [] for r in rules for n in searches}
     for text in texts:
         for rule, kind, value in parsed:
             with any_word_rule(kind, value):
-                each = [times([text], keyword) for _ in range(3)]
-            wall[rule].append(min(w[0] for w, _ in each))
-            cpu[rule].append(min(c[0] for _, c in each))
+                for name, search in searches.items():
+                    each = [times([text], search) for _ in range(3)]
+                    wall[rule, name].append(min(w[0] for w, _ in each))
+                    cpu[rule, name].append(min(c[0] for _, c in each))
     first = tops[rules[0]]
     for rule in rules:
         # A short question may have fewer than 20 matches (all its words): a share of those.
@@ -93,7 +95,8 @@ def compare_rules(
             len(set(a) & set(b)) / max(len(b), 1) for a, b in zip(tops[rule], first, strict=True)
         ]
         print(f"rule {rule}: top 20 kept {sum(kept) / len(kept):.0%} (lowest {min(kept):.0%})")
-        report(f"keyword {rule}, best of 3", wall[rule], cpu[rule], long_ones)
+        for name in searches:
+            report(f"{name} {rule}, best of 3", wall[rule, name], cpu[rule, name], long_ones)
     print(f"load {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
 
 
@@ -101,7 +104,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=Path("/tmp/dailypapers-scale"))
     parser.add_argument("--hybrid", action="store_true", help="time hybrid searches too")
-    parser.add_argument("--rules", nargs="+", help="any-word rules to compare (keyword only)")
+    parser.add_argument("--rules", nargs="+", help="any-word rules to compare")
     args = parser.parse_args()
     os.environ["DAILYPAPERS_DATA_DIR"] = str(args.data)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dailypapers.settings")
@@ -129,7 +132,8 @@ def main() -> None:
 
     print(f"load {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     if args.rules:
-        compare_rules(args.rules, texts, long_ones, keyword)
+        searches = {"keyword": keyword, "hybrid": fused} if args.hybrid else {"keyword": keyword}
+        compare_rules(args.rules, texts, long_ones, searches)
         return
     report("keyword", *times(texts, keyword), long_ones)
     if args.hybrid:
