@@ -1,8 +1,12 @@
 """SQLite keyword backend: bm25 over the tantivy index of ``tantivy_index.py``.
 
 Chosen over SQLite FTS5 by measurement (docs/search.md): FTS5 scores every match before it
-can sort, so a common word costs tens of milliseconds at 170k papers, while tantivy's
-block-max WAND skips what cannot reach the top and counts matches exactly. Each term of the
+can sort, so a common word costs tens of milliseconds at 170k papers; tantivy scores and
+counts the matches of a common word several times faster. It scores every match, though:
+its block-max WAND (skipping what cannot reach the top) runs only under a lone top-k
+collector, and tantivy-py 0.27's ``Searcher.search`` always collects through a
+``MultiCollector``, even with ``count=False``; so a search costs in proportion to its
+matches (docs/search.md, "How big one machine goes"), and counts them exactly. Each term of the
 parsed query becomes a query over title, authors and abstract, weighted as
 ``tantivy_index.TEXT_FIELDS`` (a term in one column is a query on that column); words are
 analysed as the documents were, so nothing typed is read as syntax. Search filters are
@@ -39,6 +43,9 @@ from dailypapers.search.restrict import Scope, match_terms
 LIMIT = None
 # Words of a paper that "more like this" searches by (Lucene's default is 25 too).
 MLT_WORDS = 25
+# An "any word" question is searched by this many of its tokens at most, the rarest
+# (``telling_tokens``); None: all of them. docs/search.md has the measurements.
+ANY_WORD_TOKENS: int | None = None
 # The text "more like this" compares is title and abstract: author names are left out.
 MLT_FIELDS = {field: TEXT_FIELDS[field] for field in ("title", "abstract")}
 
@@ -73,18 +80,74 @@ def _term_query(term: Term) -> Query | None:
     return Query.boolean_query([(Occur.Should, query) for query in queries])
 
 
+def _any_term_queries(terms: list[Term]) -> list[Query]:
+    """Every (column, word) query of the terms, in their order, for one flat disjunction:
+    it scores the same as nested per-term ones, in half the time for a long natural-language
+    question (one union of term scorers instead of a union of unions). Words of one stem
+    ("program", "programs", "programming") are one token, so their queries are one, weighing
+    as many times as the token comes: the same score (bm25 is linear in the weight), its
+    posting list walked once. 35 of the 64 CACM questions repeat a token, 12% of the postings
+    their searches walked at 1M papers."""
+    order: list[Query | tuple[str, str]] = []
+    weights: dict[tuple[str, str], float] = {}
+    for term in terms:
+        tokens = [] if term.prefix else ANALYZERS[ANALYZER].analyze(" ".join(term.words))
+        if len(tokens) != 1:  # a phrase or a prefix: a query of its own
+            order += _field_queries(term)
+            continue
+        for field, weight in ({term.column: 1.0} if term.column else TEXT_FIELDS).items():
+            if (key := (field, tokens[0])) not in weights:
+                order.append(key)
+            weights[key] = weights.get(key, 0.0) + weight
+    kept = _telling_clauses([item for item in order if isinstance(item, tuple)])
+    return [
+        Query.boost_query(Query.term_query(SCHEMA, *item), weights[item])
+        if isinstance(item, tuple)
+        else item
+        for item in order
+        if not isinstance(item, tuple) or item in kept
+    ]
+
+
+def _telling_clauses(keys: list[tuple[str, str]]) -> set[tuple[str, str]]:
+    """The (column, token) clauses of an "any word" question kept: every column of its
+    telling tokens (bench/search_quality.py swaps this to measure other rules)."""
+    tokens = telling_tokens([token for _, token in keys])
+    return {key for key in keys if key[1] in tokens}
+
+
+def telling_tokens(tokens: list[str], limit: int | None = None) -> set[str]:
+    """The ``limit`` (default ``ANY_WORD_TOKENS``) tokens of an "any word" question that tell
+    the most, rarest in the index first (abstract document frequency, as
+    ``more_like_this_expression`` ranks them; a tie goes to the token the question uses
+    first), or all of them when it has no more. Each token left out is a posting list of
+    every column not walked: the cost of a long question grows with its common words' matches.
+    A token no column holds is left out before the rarest are taken (it would be the rarest,
+    and it matches and scores nothing)."""
+    limit = ANY_WORD_TOKENS if limit is None else limit
+    distinct = list(dict.fromkeys(tokens))
+    if limit is None or len(distinct) <= limit:
+        return set(distinct)
+    searcher = tantivy_index.get().searcher()
+    found = {token: searcher.doc_freq("abstract", token) for token in distinct}
+    held = [
+        token
+        for token in distinct
+        if found[token] or any(searcher.doc_freq(field, token) for field in TEXT_FIELDS)
+    ]
+    return set(sorted(held, key=lambda token: found[token])[:limit])  # sorted() is stable
+
+
 def match_expression(query: ParsedQuery, any_term: bool = False) -> Query | None:
     """The query: all terms, or any of them (without stopwords, as restrict.match_terms says),
     none of the excluded ones; None when no term has a word the index could hold."""
     clauses: list[tuple[Occur, Query]] = []
-    for term in match_terms(query):
-        if any_term:
-            # One flat disjunction of every (column, word) query scores the same as nested
-            # per-term ones, and lets tantivy skip documents that cannot reach the top
-            # (block-max WAND): half the time for a long natural-language query.
-            clauses += [(Occur.Should, q) for q in _field_queries(term)]
-        elif (must := _term_query(term)) is not None:
-            clauses.append((Occur.Must, must))
+    if any_term:
+        clauses = [(Occur.Should, q) for q in _any_term_queries(match_terms(query))]
+    else:
+        for term in match_terms(query):
+            if (must := _term_query(term)) is not None:
+                clauses.append((Occur.Must, must))
     if not clauses:
         return None
     for term in query.excluded:
@@ -121,9 +184,16 @@ def _day(value) -> int:
     return (value - EPOCH).days
 
 
-def _restricted(expression: Query, scope: Scope) -> Query:
-    """The match, among visible papers within the scope's filters and ids."""
-    clauses = [(Occur.Must, expression), (Occur.MustNot, Query.term_query(SCHEMA, "hidden", 1))]
+def _restricted(searcher: tantivy.Searcher, expression: Query, scope: Scope) -> Query:
+    """The match, among visible papers within the scope's filters and ids; the expression
+    itself when nothing restricts it. tantivy scores every match through tantivy-py (below),
+    and a boolean query around the match costs 10-12% of a long question's CPU time at 1M
+    papers: the index holds no hidden paper, so an unfiltered search needs none."""
+    clauses: list[tuple[Occur, Query]] = [(Occur.Must, expression)]
+    # An index built before hidden papers were left out of it may hold some (counted until
+    # their segment is merged, so this errs on the side of leaving them out).
+    if searcher.doc_freq("hidden", 1):
+        clauses.append((Occur.MustNot, Query.term_query(SCHEMA, "hidden", 1)))
     if (filters := scope.filters) is not None:
         if filters.since or filters.until:
             since = _day(filters.since) if filters.since else None
@@ -152,14 +222,15 @@ def _restricted(expression: Query, scope: Scope) -> Query:
         clauses.append((Occur.Must, Query.boolean_query(only) if only else Query.empty_query()))
     if scope.exclude:
         clauses.append((Occur.MustNot, Query.term_set_query(SCHEMA, "id", sorted(scope.exclude))))
-    return Query.boolean_query(clauses)
+    return expression if len(clauses) == 1 else Query.boolean_query(clauses)
 
 
 def search(expression: Query, limit: int, offset: int, scope: Scope) -> tuple[list[int], int]:
     """Paper ids best first (bm25), ``limit`` of them from ``offset``, and how many visible
     papers in the scope match (exactly): one pass over the matches gives both."""
     searcher = tantivy_index.get().searcher()
-    result = searcher.search(_restricted(expression, scope), limit, count=True, offset=offset)
+    query = _restricted(searcher, expression, scope)
+    result = searcher.search(query, limit, count=True, offset=offset)
     ids: list = searcher.fast_field_values("id", [address for _, address in result.hits])
     return ids, result.count  # type: ignore[attr-defined]  # missing from tantivy's stubs
 
@@ -167,7 +238,9 @@ def search(expression: Query, limit: int, offset: int, scope: Scope) -> tuple[li
 def ranked_ids(expression: Query, limit: int, offset: int, scope: Scope) -> list[int]:
     """Paper ids best first (bm25), ``limit`` of them from ``offset``."""
     searcher = tantivy_index.get().searcher()
-    hits = searcher.search(_restricted(expression, scope), limit, count=False, offset=offset).hits
+    hits = searcher.search(
+        _restricted(searcher, expression, scope), limit, count=False, offset=offset
+    ).hits
     ids: list = searcher.fast_field_values("id", [address for _, address in hits])
     return ids
 

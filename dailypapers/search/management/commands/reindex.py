@@ -15,6 +15,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         total = Paper.objects.count()
         if backend() is tantivy_search:
+            total = Paper.objects.visible().count()  # the index holds no hidden paper
             quiet = options["verbosity"] == 0
             with tqdm(total=total, desc="indexing", unit="paper", disable=quiet) as bar:
 
