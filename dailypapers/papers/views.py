@@ -25,7 +25,7 @@ from dailypapers.api.markdown import paper_markdown, prefers_markdown
 from dailypapers.core.caching import cache_for_anonymous
 from dailypapers.discussions.threads import discussion
 from dailypapers.lib.dates import Period, parse_period, period_containing
-from dailypapers.papers import announced
+from dailypapers.papers import announced, cards
 from dailypapers.papers.found_links import find_links
 from dailypapers.papers.models import Author, AuthorshipClaim, DailyEntry, Organization, Paper
 from dailypapers.papers.ondemand import (
@@ -51,7 +51,7 @@ from dailypapers.search.hybrid import search as hybrid_search
 from dailypapers.search.similar import similar_papers
 from dailypapers.search.snippets import query_stems, snippet
 
-PER_PAGE = 50
+PER_PAGE = cards.MAX_PAGE
 SEARCH_PER_PAGE = 20
 
 
@@ -76,7 +76,7 @@ def _neighbours(period: Period) -> tuple[Period | None, Period | None]:
     """Previous and next: for a day, the closest days with papers (weekends and holidays are
     skipped); for a week or a month, the adjacent one, up to the newest list."""
     if period.kind == "date":
-        before, after = announced.day_before(period.first), announced.day_after(period.last)
+        before, after = announced.neighbour_days(period.first, period.last)
         return (
             period_containing("date", before) if before else None,
             period_containing("date", after) if after else None,
@@ -87,7 +87,21 @@ def _neighbours(period: Period) -> tuple[Period | None, Period | None]:
 
 def _list_page(request: HttpRequest, period: Period, is_latest: bool = False) -> HttpResponse:
     entries = DailyEntry.objects.between(period.first, period.last)
-    page = Paginator(entries, PER_PAGE).get_page(_page_number(request))
+    paginator = Paginator(entries, PER_PAGE)
+    number = _page_number(request)
+    anonymous = not request.user.is_authenticated
+    rows: list[tuple] = []
+    if anonymous and number == 1:
+        # One more row than a page: if it does not come, the whole list is on this page and
+        # its length is the count, without a COUNT(*) (most days fit on one page).
+        rows = cards.entry_rows(period.first, period.last, 0, PER_PAGE + 1)
+        if len(rows) <= PER_PAGE:
+            paginator.count = len(rows)  # type: ignore[misc]  # a cached_property, set ahead
+        rows = rows[:PER_PAGE]
+    page = paginator.get_page(number)
+    if anonymous and page.number != 1:
+        start = (page.number - 1) * PER_PAGE
+        rows = cards.entry_rows(period.first, period.last, start, start + PER_PAGE)
     previous, following = _neighbours(period)
     waiting: list[Paper] = []
     if period.kind == "date" and page.number == 1:
@@ -95,18 +109,27 @@ def _list_page(request: HttpRequest, period: Period, is_latest: bool = False) ->
         if listed < settings.DAILY_FILL_BELOW:
             waiting = announced.not_yet_submitted(period.first, PER_PAGE - listed)
     oldest = timezone.now().date() - dt.timedelta(days=settings.SUBMIT_MAX_AGE_DAYS)
-    shown = [entry.paper_id for entry in page.object_list] + [paper.pk for paper in waiting]
-    load_entry_people(page.object_list)
+    if anonymous:
+        # Kept cards from the page's rows, no model instances (papers/cards.py).
+        listed_ids = [row[cards.PAPER_ID] for row in rows]
+        shown_entries: object = rows
+        cards_html = cards.anonymous_cards(entries, rows)
+    else:
+        listed_ids = [entry.paper_id for entry in page.object_list]
+        shown_entries = page.object_list
+        cards_html = None
+        load_entry_people(page.object_list)
     context = {
         "period": period,
         "page": page,
-        "entries": page.object_list,
+        "entries": shown_entries,
+        "cards_html": cards_html,
         "not_yet_submitted": waiting,
         "may_submit": period.first >= oldest,
         "previous": previous,
         "next": following,
         "is_latest": is_latest,
-        "voted": voted_ids(request.user, shown),
+        "voted": voted_ids(request.user, listed_ids + [paper.pk for paper in waiting]),
         "tab": period.kind,
         **_tab_keys(period.first),
     }
