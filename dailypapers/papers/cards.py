@@ -33,14 +33,14 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
-from dailypapers.papers.models import AuthorshipClaim, DailyEntry
-from dailypapers.papers.people import load_entry_people
+from dailypapers.papers.models import DailyEntry
+from dailypapers.papers.people import claim_names, load_entry_people
 from dailypapers.papers.statements import Statement
 
 TEMPLATE = "papers/_card.html"
 # About 4 KiB of HTML a card: 2,000 cards are 8 MiB per process, 40 lists of 50.
 MAX_CARDS = 2000
-MAX_PAGE = 50  # the most cards ``anonymous_cards`` is given at once (views.PER_PAGE)
+MAX_PAGE = 50  # the cards of a list page (views.PER_PAGE)
 
 _cards: OrderedDict[tuple[int, int], str] = OrderedDict()
 _lock = threading.Lock()
@@ -125,31 +125,14 @@ def entry_rows(first: dt.date, last: dt.date, start: int, stop: int) -> list[tup
 
 ENTRY_ID = 0  # the first column of DailyEntry (its primary key) leads each row
 PAPER_ID = [field.attname for field in DailyEntry._meta.concrete_fields].index("paper_id")
-# Stand-ins for paper ids while the claims query is compiled (no row has a negative id).
-_NO_PAPERS = [-7_340_001 - n for n in range(MAX_PAGE)]
-
-
-def _confirmed_claims(variant: int, *paper_ids: int) -> models.QuerySet:
-    confirmed = AuthorshipClaim.objects.filter(
-        paper_id__in=paper_ids,
-        status=AuthorshipClaim.Status.CONFIRMED,
-        user__is_active=True,
-    )
-    return confirmed.order_by("decided_at", "pk").values_list(
-        "paper_id", "author__name", "user__username"
-    )
-
-
-_CLAIMS = {n: Statement(_confirmed_claims, _NO_PAPERS[:n]) for n in range(1, MAX_PAGE + 1)}
 
 
 def _claim_keys(paper_ids: list[int]) -> dict[int, list[tuple[str, str]]]:
     """What a card shows of each paper's confirmed claims, (author name, username) with the
     first decided claim of a name winning, as ``people.load_claims`` picks them."""
     claims: dict[int, dict[str, str]] = {pk: {} for pk in paper_ids}
-    if paper_ids:
-        for paper_id, name, username in _CLAIMS[len(paper_ids)].run(paper_ids, len(paper_ids)):
-            claims[paper_id].setdefault(name, username)
+    for paper_id, name, username in claim_names(paper_ids):
+        claims[paper_id].setdefault(name, username)
     return {pk: sorted(names.items()) for pk, names in claims.items()}
 
 
@@ -162,9 +145,45 @@ def row_card_key(row: tuple, claims: list[tuple[str, str]]) -> tuple[int, int]:
         return row[PAPER_ID], hash(repr(("row", tuple(map(_hashable, row)), shown[2:])))
 
 
-def anonymous_cards(entries: models.QuerySet[DailyEntry], rows: list[tuple]) -> SafeString:
-    """The list items of ``rows`` (from ``entry_rows(entries, ...)``) for an anonymous
-    reader: kept cards joined; the ones not kept are loaded, rendered and kept."""
+class ListedRows:
+    """The listed entries of the days ``first`` to ``last``, as rows (``entry_rows``), for
+    the Paginator of an anonymous reader's page. Their number is asked of the database only
+    if reading the first page did not tell it (``read_first_page``)."""
+
+    def __init__(self, first: dt.date, last: dt.date) -> None:
+        self.first, self.last = first, last
+        self._first_page: list[tuple] | None = None
+        self._count: int | None = None
+
+    def entries(self) -> models.QuerySet[DailyEntry]:
+        return DailyEntry.objects.between(self.first, self.last)
+
+    def read_first_page(self, size: int) -> None:
+        # One more row than a page: if it does not come, the whole list is on this page and
+        # its length is the count, without a COUNT(*) (most days fit on one page).
+        rows = entry_rows(self.first, self.last, 0, size + 1)
+        if len(rows) <= size:
+            self._count = len(rows)
+        self._first_page = rows[:size]
+
+    def count(self) -> int:
+        if self._count is None:
+            self._count = self.entries().count()
+        return self._count
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, index: slice) -> list[tuple]:
+        start, stop = index.start or 0, index.stop
+        if start == 0 and self._first_page is not None and stop <= len(self._first_page):
+            return self._first_page[:stop]
+        return entry_rows(self.first, self.last, start, stop)
+
+
+def anonymous_cards(listed: ListedRows, rows: list[tuple]) -> SafeString:
+    """The list items of ``rows`` (read from ``listed``) for an anonymous reader: kept cards
+    joined; the ones not kept are loaded, rendered and kept."""
     claims = _claim_keys([row[PAPER_ID] for row in rows])
     keys = [row_card_key(row, claims[row[PAPER_ID]]) for row in rows]
     with _lock:
@@ -174,7 +193,7 @@ def anonymous_cards(entries: models.QuerySet[DailyEntry], rows: list[tuple]) -> 
                 _cards.move_to_end(key)
     missing = [row[ENTRY_ID] for row, html in zip(rows, found, strict=True) if html is None]
     if missing:
-        loaded = {entry.pk: entry for entry in entries.filter(pk__in=missing)}
+        loaded = {entry.pk: entry for entry in listed.entries().filter(pk__in=missing)}
         load_entry_people(loaded.values())
         context = {"anonymous": True, "user": AnonymousUser(), "voted": ()}
         for index, (row, key) in enumerate(zip(rows, keys, strict=True)):

@@ -86,22 +86,22 @@ def _neighbours(period: Period) -> tuple[Period | None, Period | None]:
 
 
 def _list_page(request: HttpRequest, period: Period, is_latest: bool = False) -> HttpResponse:
-    entries = DailyEntry.objects.between(period.first, period.last)
-    paginator = Paginator(entries, PER_PAGE)
     number = _page_number(request)
     anonymous = not request.user.is_authenticated
-    rows: list[tuple] = []
-    if anonymous and number == 1:
-        # One more row than a page: if it does not come, the whole list is on this page and
-        # its length is the count, without a COUNT(*) (most days fit on one page).
-        rows = cards.entry_rows(period.first, period.last, 0, PER_PAGE + 1)
-        if len(rows) <= PER_PAGE:
-            paginator.count = len(rows)  # type: ignore[misc]  # a cached_property, set ahead
-        rows = rows[:PER_PAGE]
-    page = paginator.get_page(number)
-    if anonymous and page.number != 1:
-        start = (page.number - 1) * PER_PAGE
-        rows = cards.entry_rows(period.first, period.last, start, start + PER_PAGE)
+    if anonymous:
+        # Kept cards drawn from the page's rows: no model instances (papers/cards.py).
+        rows = cards.ListedRows(period.first, period.last)
+        if number == 1:
+            rows.read_first_page(PER_PAGE)
+        page = Paginator(rows, PER_PAGE).get_page(number)
+        listed_ids = [row[cards.PAPER_ID] for row in page.object_list]
+        cards_html = cards.anonymous_cards(rows, list(page.object_list))
+    else:
+        entries = DailyEntry.objects.between(period.first, period.last)
+        page = Paginator(entries, PER_PAGE).get_page(number)
+        listed_ids = [entry.paper_id for entry in page.object_list]
+        cards_html = None
+        load_entry_people(page.object_list)
     previous, following = _neighbours(period)
     waiting: list[Paper] = []
     if period.kind == "date" and page.number == 1:
@@ -109,20 +109,10 @@ def _list_page(request: HttpRequest, period: Period, is_latest: bool = False) ->
         if listed < settings.DAILY_FILL_BELOW:
             waiting = announced.not_yet_submitted(period.first, PER_PAGE - listed)
     oldest = timezone.now().date() - dt.timedelta(days=settings.SUBMIT_MAX_AGE_DAYS)
-    if anonymous:
-        # Kept cards from the page's rows, no model instances (papers/cards.py).
-        listed_ids = [row[cards.PAPER_ID] for row in rows]
-        shown_entries: object = rows
-        cards_html = cards.anonymous_cards(entries, rows)
-    else:
-        listed_ids = [entry.paper_id for entry in page.object_list]
-        shown_entries = page.object_list
-        cards_html = None
-        load_entry_people(page.object_list)
     context = {
         "period": period,
         "page": page,
-        "entries": shown_entries,
+        "entries": page.object_list,
         "cards_html": cards_html,
         "not_yet_submitted": waiting,
         "may_submit": period.first >= oldest,

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Set as AbstractSet
 from functools import cached_property
+from html import escape as html_escape
 from itertools import accumulate
 
 from django.utils.html import escape
@@ -71,11 +72,14 @@ def mark(text: str, stems: AbstractSet[str]) -> SafeString:
     pattern = _pattern(stems)
     if pattern is None:
         return escape(text)
+    # The standard library's escape, which Django's wraps (the same text) in a lazy-string
+    # check that cost more than the escaping, on the ~20 pieces of each of a page's snippets.
     out, last = [], 0
     for match in pattern.finditer(text):
-        out += [escape(text[last : match.start()]), "<mark>", escape(match.group()), "</mark>"]
+        out += [html_escape(text[last : match.start()]), "<mark>", html_escape(match.group())]
+        out.append("</mark>")
         last = match.end()
-    out.append(escape(text[last:]))
+    out.append(html_escape(text[last:]))
     return mark_safe("".join(out))  # every piece of it was escaped above
 
 
