@@ -25,7 +25,8 @@ from __future__ import annotations
 import datetime as dt
 import threading
 from collections import OrderedDict
-from typing import Any
+from collections.abc import Iterator
+from typing import Any, overload
 
 from django.contrib.auth.models import AnonymousUser
 from django.db import models
@@ -174,7 +175,16 @@ class ListedRows:
     def __len__(self) -> int:
         return self.count()
 
-    def __getitem__(self, index: slice) -> list[tuple]:
+    def __iter__(self) -> Iterator[tuple]:
+        return iter(self[0 : len(self)])
+
+    @overload
+    def __getitem__(self, index: int) -> tuple: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[tuple]: ...
+    def __getitem__(self, index: int | slice) -> tuple | list[tuple]:
+        if isinstance(index, int):
+            return self[index : index + 1][0]
         start, stop = index.start or 0, index.stop
         if start == 0 and self._first_page is not None and stop <= len(self._first_page):
             return self._first_page[:stop]

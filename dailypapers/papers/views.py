@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.db import models
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -88,6 +88,7 @@ def _neighbours(period: Period) -> tuple[Period | None, Period | None]:
 def _list_page(request: HttpRequest, period: Period, is_latest: bool = False) -> HttpResponse:
     number = _page_number(request)
     anonymous = not request.user.is_authenticated
+    page: Page
     if anonymous:
         # Kept cards drawn from the page's rows: no model instances (papers/cards.py).
         rows = cards.ListedRows(period.first, period.last)
