@@ -111,3 +111,17 @@ def neighbour_days(first: dt.date, last: dt.date) -> tuple[dt.date | None, dt.da
     earlier = [day for day in map(as_date, row[:2]) if day is not None]
     later = [day for day in map(as_date, row[2:]) if day is not None]
     return max(earlier, default=None), min(later, default=None)
+
+
+def _newest_listed(variant) -> models.QuerySet:
+    return DailyEntry.objects.visible().order_by("-date").values_list("date")[:1]
+
+
+_NEWEST_LISTED = Statement(_newest_listed, [])
+
+
+def latest_list_day() -> dt.date | None:
+    """The newest day with a visible submitted entry (``DailyEntry.latest_date``), by walking
+    the date index from the newest day, in a statement compiled once per process."""
+    rows = _NEWEST_LISTED.run([])
+    return as_date(rows[0][0]) if rows else None

@@ -65,7 +65,7 @@ def _page_number(request: HttpRequest) -> int:
 def _tab_keys(day) -> dict[str, str]:
     """The week and month that the Weekly and Monthly tabs open, around ``day``."""
     if day is None:
-        day = DailyEntry.latest_date() or timezone.now().date()
+        day = announced.latest_list_day() or timezone.now().date()
     return {
         "week_key": period_containing("week", day).key,
         "month_key": period_containing("month", day).key,
@@ -81,7 +81,7 @@ def _neighbours(period: Period) -> tuple[Period | None, Period | None]:
             period_containing("date", before) if before else None,
             period_containing("date", after) if after else None,
         )
-    latest = DailyEntry.latest_date()
+    latest = announced.latest_list_day()
     return period.previous(), period.next() if latest and period.last < latest else None
 
 

@@ -15,6 +15,7 @@ from collections.abc import Set as AbstractSet
 from functools import cached_property
 from html import escape as html_escape
 from itertools import accumulate
+from operator import sub
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -98,8 +99,10 @@ def snippet(text: str, stems: AbstractSet[str], size: int = SNIPPET_WORDS) -> Sa
     offsets = list(accumulate(map(len, parts)))
     # A hit depends on the word alone, so the words the pattern finds stand for all hits.
     hit_words = set(pattern.findall(text))
-    before = [0, *accumulate(word in hit_words for word in words)]  # hits before each word
-    windows = [before[start + size] - before[start] for start in range(len(words) - size + 1)]
+    # hits before each word, and in each window of ``size`` words; map() over C functions
+    # rather than Python loops (the loops were a third of a snippet's time).
+    before = [0, *accumulate(map(hit_words.__contains__, words))]
+    windows = list(map(sub, before[size:], before[: len(words) - size + 1]))
     best_start = windows.index(max(windows))  # the first of the best, as before
     begin = offsets[2 * best_start] if best_start else 0
     end = offsets[2 * (best_start + size - 1) + 1]

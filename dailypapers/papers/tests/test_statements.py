@@ -89,3 +89,11 @@ def test_a_value_written_into_the_sql_text_is_refused():
 
     with pytest.raises(ValueError, match="sentinels"):
         Statement(sliced, [7_340_001]).run([3])
+
+
+def test_the_latest_list_day_is_the_newest_visible_entrys(days):
+    assert announced.latest_list_day() == DailyEntry.latest_date() == DAYS[-1]
+    Paper.objects.filter(arxiv_id="2605.30004").update(hidden=True)
+    assert announced.latest_list_day() == DailyEntry.latest_date() == DAYS[-2]
+    DailyEntry.objects.all().delete()
+    assert announced.latest_list_day() is None
