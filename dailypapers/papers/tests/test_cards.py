@@ -8,7 +8,8 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from dailypapers.papers import cards
-from dailypapers.papers.models import Author, AuthorshipClaim, DailyEntry, Paper
+from dailypapers.papers.models import DailyEntry, Paper
+from dailypapers.papers.tests.test_people import claim
 from tests.support.personas import make_user
 from tests.support.testing import list_on, make_paper
 
@@ -77,9 +78,7 @@ def test_a_day_of_fifty_papers_takes_a_fixed_number_of_queries(
 def test_a_claim_confirmed_after_a_card_was_kept_shows_on_it(client, listed):
     assert "claim-mark" not in client.get(PAGE).content.decode()
     grace = make_user("grace")
-    AuthorshipClaim.objects.create(
-        user=grace, paper=listed, author=Author.objects.get(name="A"), status="confirmed"
-    )
+    claim(grace, listed, "A")
     assert "confirmed as @grace" in client.get(PAGE).content.decode()
 
 
