@@ -63,13 +63,21 @@ def _nearest(rows: models.QuerySet, field: str, newest: bool) -> dt.date | None:
     return rows.order_by(f"-{field}" if newest else field).values_list(field, flat=True).first()
 
 
-def latest_day() -> dt.date | None:
-    """The newest day with papers: submitted ones or announcements in the site's categories."""
-    days = [
-        _nearest(DailyEntry.objects.visible(), "date", newest=True),
-        _nearest(_announcements().filter(announced_on__isnull=False), "announced_on", True),
+def _newest_days(variant) -> list[models.QuerySet]:
+    return [
+        DailyEntry.objects.visible().order_by("-date").values_list("date")[:1],
+        _announcements()
+        .filter(announced_on__isnull=False)
+        .order_by("-announced_on")
+        .values_list("announced_on")[:1],
     ]
-    return max((day for day in days if day is not None), default=None)
+
+
+def latest_day() -> dt.date | None:
+    """The newest day with papers: submitted ones or announcements in the site's categories
+    (one statement compiled once per process, as ``neighbour_days``)."""
+    row = _NEWEST_DAYS.run([], variant=tuple(settings.ARXIV_CATEGORIES))[0]
+    return max((day for day in map(as_date, row) if day is not None), default=None)
 
 
 def day_before(day: dt.date) -> dt.date | None:
@@ -102,6 +110,7 @@ def _neighbour_lookups(variant, before: dt.date, after: dt.date) -> list[models.
     ]
 
 
+_NEWEST_DAYS = Statement(_newest_days, [])
 _NEIGHBOURS = Statement(_neighbour_lookups, [dt.date(1111, 11, 11), dt.date(1222, 12, 22)])
 
 

@@ -97,3 +97,12 @@ def test_the_latest_list_day_is_the_newest_visible_entrys(days):
     assert announced.latest_list_day() == DailyEntry.latest_date() == DAYS[-2]
     DailyEntry.objects.all().delete()
     assert announced.latest_list_day() is None
+
+
+def test_the_latest_day_counts_announcements_in_the_sites_categories(days, settings):
+    assert announced.latest_day() == DAYS[-1]
+    make_paper("Announced late", arxiv_id="2605.31001", categories=["cs.CL"],
+               announced_on=dt.date(2026, 5, 19))  # fmt: skip
+    assert announced.latest_day() == dt.date(2026, 5, 19)
+    settings.ARXIV_CATEGORIES = ["math.AG"]
+    assert announced.latest_day() == DAYS[-1]
