@@ -2,10 +2,11 @@
 
 Views parse the URL, ask a QuerySet (papers/queries.py) or the search (search/hybrid.py,
 similar.py) and paginate; who stands behind a paper (claimed authors, upvoters, public
-collections) comes from papers/people.py. A day with few submissions is filled from
-``announced.py``; a paper the site does not hold yet is answered by ``ondemand.py`` (a page
-that refreshes itself while arXiv is asked). A paper asked for as Markdown is answered by
-api/markdown.py.
+collections) comes from papers/people.py. An anonymous reader's list page is drawn from the
+database's rows and the cards kept for them (``cards.py``), without model instances. A day
+with few submissions is filled from ``announced.py``; a paper the site does not hold yet is
+answered by ``ondemand.py`` (a page that refreshes itself while arXiv is asked). A paper
+asked for as Markdown is answered by api/markdown.py.
 """
 
 from __future__ import annotations
