@@ -43,7 +43,7 @@ from dailypapers.papers.people import (
     public_collections,
     upvoters,
 )
-from dailypapers.papers.results import render_results
+from dailypapers.papers.results import load_rows, render_results
 from dailypapers.papers.voting import voted_ids
 from dailypapers.pdfs.worker import pdf_note, queue_on_visit
 from dailypapers.repos.trending import trending_by_code
@@ -177,12 +177,13 @@ def search(request: HttpRequest) -> HttpResponse:
     if wanted and fetching_enabled() and could_exist(wanted):
         # An arXiv id or link this site does not hold: its page fetches it (on demand).
         return redirect("papers:paper", arxiv_id=wanted)
-    page = Paginator(results, SEARCH_PER_PAGE).get_page(_page_number(request))
+    # Paged over ids: the page's rows are read narrowly (papers/results.py), not as models.
+    page = Paginator(results.ids, SEARCH_PER_PAGE).get_page(_page_number(request))
     stems = query_stems(results.query)
-    papers = list(page.object_list)
-    load_claims(papers)
+    papers = load_rows(list(page.object_list))
+    load_claims(papers)  # type: ignore[arg-type]  # reads and sets .pk and .confirmed_claims
     for paper in papers:
-        paper.snippet = snippet(paper.abstract, stems)  # type: ignore[attr-defined]
+        paper.snippet = snippet(paper.abstract, stems)
     context = {
         "q": text,
         "results": results,

@@ -187,21 +187,50 @@ class SearchResults(Sequence[Paper]):
     def __getitem__(self, index: int | slice) -> Paper | list[Paper]:
         if isinstance(index, int):
             return self[index : index + 1][0]
-        start, stop, _ = index.indices(self.total)
+        ids = self.ids[index]
+        papers = Paper.objects.select_related("organization").in_bulk(ids)
+        return [papers[i] for i in ids if i in papers]
+
+    @cached_property
+    def ids(self) -> ResultIds:
+        """The same results as paper ids, for a page that loads its rows itself (the search
+        page reads 20 rows narrowly rather than as model instances)."""
+        return ResultIds(self)
+
+    def ids_between(self, start: int, stop: int) -> list[int]:
+        """The ids of results ``start`` to ``stop``, best first."""
         if stop <= start:
             return []
         if self.filters.sort != "relevance":
-            ids = self.sorted_ids[start:stop]
-        else:
-            ids = self.head[start:stop]
-            if stop > len(self.head):
-                # Past the fused head come the other keyword matches, in bm25 order.
-                skip = max(start - len(self.head), 0)
-                ids += self.keyword.ranked_ids(
-                    stop - max(start, len(self.head)), CANDIDATES + skip, exclude=self.promoted
-                )
-        papers = Paper.objects.select_related("organization").in_bulk(ids)
-        return [papers[i] for i in ids if i in papers]
+            return self.sorted_ids[start:stop]
+        ids = self.head[start:stop]
+        if stop > len(self.head):
+            # Past the fused head come the other keyword matches, in bm25 order.
+            skip = max(start - len(self.head), 0)
+            ids += self.keyword.ranked_ids(
+                stop - max(start, len(self.head)), CANDIDATES + skip, exclude=self.promoted
+            )
+        return ids
+
+
+class ResultIds(Sequence[int]):
+    """A search's results as ids, sliceable for Django's Paginator; as long as the count."""
+
+    def __init__(self, results: SearchResults) -> None:
+        self.results = results
+
+    def __len__(self) -> int:
+        return self.results.total
+
+    @overload
+    def __getitem__(self, index: int) -> int: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[int]: ...
+    def __getitem__(self, index: int | slice) -> int | list[int]:
+        if isinstance(index, int):
+            return self[index : index + 1][0]
+        start, stop, _ = index.indices(self.results.total)
+        return self.results.ids_between(start, stop)
 
 
 def find_paper(identifier: Identifier) -> Paper | None:
