@@ -23,7 +23,6 @@ from html import escape
 from typing import Any
 from urllib.parse import quote
 
-from django.contrib.humanize.templatetags.humanize import intcomma
 from django.db import connections, models
 from django.template.defaultfilters import urlencode
 from django.template.loader import render_to_string
@@ -146,6 +145,13 @@ def render_results(papers: Iterable[Result], index_url: str, today) -> SafeStrin
     return mark_safe("".join(_item(paper, index_url, today, (before, after)) for paper in papers))
 
 
+def grouped(count: int) -> str:
+    """An integer as ``intcomma`` writes it in this site's locale (``LANGUAGE_CODE`` en-us,
+    fixed in settings: a comma between thousands), by ``format`` in a microsecond rather
+    than through Django's number formatting in 12 (a quarter of a millisecond a page)."""
+    return f"{count:,}"
+
+
 def _escaped(value: Any) -> str:
     """``value`` as ``format_html`` puts it in: as is if safe, else escaped."""
     return str(value) if isinstance(value, SafeData) else escape(str(value))
@@ -167,7 +173,7 @@ def _item(paper: Result, index_url: str, today, url: tuple[str, str]) -> str:
     )
     path = url[0] + quote(paper.arxiv_id, safe=RFC3986_SUBDELIMS + "/~:@") + url[1]
     return ITEM.format(
-        escape(intcomma(paper.upvotes)),
+        grouped(paper.upvotes),  # digits and commas: nothing to escape
         escape(path),
         escape(paper.title),
         authors,

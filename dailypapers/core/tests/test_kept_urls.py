@@ -57,3 +57,26 @@ def test_another_urlconf_gets_its_own_urls():
     with override_settings(ROOT_URLCONF=__name__):
         assert render("{% url 'trending' %}") == "/elsewhere/"
     assert render("{% url 'papers:trending' %}") == "/papers/trending"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "{% static 'dailypapers/site.css' %}",
+        "{% static path %}",
+        "{% static path as link %}[{{ link }}]",
+        "{% static 'a b&c.css' %}",
+    ],
+)
+def test_the_static_tag_writes_what_djangos_writes(text):
+    django_tag = "{% load static %}" + text  # a loaded library overrides the builtin
+    kept = Template(text)
+    assert isinstance(kept.nodelist[0], kept_urls.KeptStaticNode)
+    assert kept.render(Context({"path": "x/y.js"})) == render(django_tag, path="x/y.js")
+
+
+def test_a_static_url_follows_a_change_of_static_url():
+    before = render("{% static 'x/y.js' %}")
+    with override_settings(STATIC_URL="/elsewhere/"):
+        assert render("{% static 'x/y.js' %}") == "/elsewhere/x/y.js"
+    assert render("{% static 'x/y.js' %}") == before

@@ -5,9 +5,10 @@ confirmed authors, in the order asked, on SQLite and PostgreSQL alike."""
 import datetime as dt
 
 import pytest
+from django.contrib.humanize.templatetags.humanize import intcomma
 
 from dailypapers.papers.models import Paper
-from dailypapers.papers.results import load_rows
+from dailypapers.papers.results import grouped, load_rows
 from dailypapers.papers.tests.test_people import claim
 from dailypapers.papers.voting import set_vote
 from tests.support.personas import make_user
@@ -60,3 +61,8 @@ def test_the_search_page_shows_them_with_confirmed_authors(client, papers):
     assert 'class="claimed-author"' in item and "@ada" in item
     other = html[html.index("Alignment without one") :]
     assert "Published on" not in other[: other.index("</li>")]
+
+
+@pytest.mark.parametrize("count", [0, 7, 999, 1000, 1235, 65_536, 1_000_000, 123_456_789])
+def test_counts_are_grouped_as_intcomma_groups_them(count):
+    assert grouped(count) == intcomma(count)
