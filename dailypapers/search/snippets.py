@@ -112,15 +112,29 @@ def snippet(text: str, stems: AbstractSet[str], size: int = SNIPPET_WORDS) -> Sa
         if len(words) <= size:
             return mark(text, stems)
         return mark("".join(parts[: 2 * size]) + " …", stems)
-    places = (stems if isinstance(stems, Stems) else Stems(stems)).hit_flags(words, pattern)
+    known = stems if isinstance(stems, Stems) else Stems(stems)
+    places = known.hit_flags(words, pattern)
     best_start = best_window(places, size)
-    # parts[2n + 1] is word n: the window runs from word best_start to its size-th word.
-    first = sum(map(len, parts[: 2 * best_start + 1]))
-    end = first + sum(map(len, parts[2 * best_start + 1 : 2 * (best_start + size)]))
-    begin = first if best_start else 0
-    prefix = "… " if begin else ""
-    suffix = " …" if end < len(text) else ""
-    return mark_safe(prefix + mark(text[begin:end], stems) + suffix)  # escaped by mark()
+    # parts[2n + 1] is word n: the window runs from word best_start to its size-th word (and
+    # from the text's start for the first window).
+    window = parts[2 * best_start + 1 if best_start else 0 : 2 * (best_start + size)]
+    prefix = "… " if best_start else ""
+    suffix = " …" if 2 * (best_start + size) < len(parts) - 1 or parts[-1] else ""
+    return mark_safe(prefix + _marked(window, known.hits) + suffix)
+
+
+def _marked(window: list[str], hits: dict[str, bool]) -> str:
+    """``window`` (words and what lies between them, alternately) escaped, its hits marked:
+    what ``mark`` writes of their text, without scanning it again. Words need no escaping
+    (no \\w is one of & < > " '); most of what lies between them is one space."""
+    out = window[:]
+    for place, part in enumerate(window):
+        if part in hits:
+            if hits[part]:
+                out[place] = f"<mark>{part}</mark>"
+        elif part != " ":
+            out[place] = html_escape(part)
+    return "".join(out)
 
 
 def best_window(places: list[int], size: int) -> int:
