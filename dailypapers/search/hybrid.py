@@ -111,8 +111,12 @@ class SearchResults(Sequence[Paper]):
     def semantic_head(self) -> list[int]:
         """Ids best first by meaning: over the keyword head when the query is strict, else
         over every (filtered) paper with a vector, close enough to the query."""
+        # The weight first: a short query whose words match weighs meaning at nothing, and
+        # its vector (a tenth of such a page's CPU) is then not made at all.
+        if not self.semantic_weight:
+            return []
         vector = self.query_vector
-        if vector is None or not self.semantic_weight:
+        if vector is None:
             return []
         index = self.vector_index
         if self.query.strict and self.query.terms:
