@@ -9,8 +9,9 @@ with the server, so the figures are a floor. Every case rotates through many day
 queries, and the site it starts runs without the page cache (``--page-cache-seconds 0``, the
 default), so the figures are the work of building each page; ``--page-cache-seconds 60`` is
 what anonymous visitors get as served. For a site it started, it also prints how many cores
-the server kept busy and each worker's share: one worker doing all the work is the sign of
-connections piling onto one process.
+the server kept busy and each worker's share (one worker doing all the work is the sign of
+connections piling onto one process), and the server's CPU milliseconds per request, which
+depend less than the latencies on what else the machine's cores are doing.
 
     .venv/bin/python bench/pages.py [--seconds 10] [--page-cache-seconds 0]
         [--data-dir DIR | --url http://127.0.0.1:8000] [--cases daily,paper,search]
@@ -145,7 +146,10 @@ def run(base: str, seconds: float, wanted: list[str], watch: bool = False) -> No
     }
     processes = server_processes(urllib.parse.urlsplit(base).port or 0) if watch else []
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, {platform.python_version()}")
-    print(f"{'page':32} {'clients':>7} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8}  load  server")
+    print(
+        f"{'page':32} {'clients':>7} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'CPU ms':>7}"
+        "  load  server"
+    )
     summary: dict[str, float] = {}
     for key in wanted:
         name, paths = cases[key]
@@ -167,9 +171,12 @@ def run(base: str, seconds: float, wanted: list[str], watch: bool = False) -> No
                 if shares
                 else ""
             )
+            # The server's CPU time over the requests answered (requests still in flight at
+            # the end make it a little high at 32 clients).
+            cpu_ms = f"{sum(shares) * elapsed / result['requests'] * 1000:7.1f}" if shares else ""
             print(
                 f"{name:32} {concurrency:>7} {result['rps']:>9.0f} "
-                f"{result['p50_ms']:>8.1f} {result['p99_ms']:>8.1f}  "
+                f"{result['p50_ms']:>8.1f} {result['p99_ms']:>8.1f} {cpu_ms:>7}  "
                 f"{os.getloadavg()[0]:4.1f}  {server}"
             )
             summary[f"{key}-rps-{concurrency}"] = result["rps"]

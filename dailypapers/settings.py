@@ -183,6 +183,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "dailypapers.core.context_processors.site",
             ],
+            # {% url %} with each URL reversed once per process (core/templatetags/kept_urls.py)
+            "builtins": ["dailypapers.core.templatetags.kept_urls"],
         },
     },
 ]

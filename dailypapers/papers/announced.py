@@ -12,7 +12,9 @@ ingests arXiv but has no community yet never shows an empty front page. The rank
 3. then in arXiv's own order, by id (arXiv numbers papers as they are submitted).
 
 A day "has papers" when it has a visible submitted entry or such an announcement: previous/next
-on the daily pages skip the days without (weekends, holidays). What is not here: the page.
+on the daily pages skip the days without (weekends, holidays); ``neighbour_days`` asks for
+both in one statement compiled once per process (``statements.py``), each side walking a
+date index from ``day`` and stopping at its first row. What is not here: the page.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from django.db import models
 from django.db.models import Case, F, IntegerField, Value, When
 
 from dailypapers.papers.models import DailyEntry, Paper
+from dailypapers.papers.statements import Statement, as_date
 
 
 def _announcements() -> models.QuerySet[Paper]:
@@ -60,13 +63,21 @@ def _nearest(rows: models.QuerySet, field: str, newest: bool) -> dt.date | None:
     return rows.order_by(f"-{field}" if newest else field).values_list(field, flat=True).first()
 
 
-def latest_day() -> dt.date | None:
-    """The newest day with papers: submitted ones or announcements in the site's categories."""
-    days = [
-        _nearest(DailyEntry.objects.visible(), "date", newest=True),
-        _nearest(_announcements().filter(announced_on__isnull=False), "announced_on", True),
+def _newest_days(variant) -> list[models.QuerySet]:
+    return [
+        DailyEntry.objects.visible().order_by("-date").values_list("date")[:1],
+        _announcements()
+        .filter(announced_on__isnull=False)
+        .order_by("-announced_on")
+        .values_list("announced_on")[:1],
     ]
-    return max((day for day in days if day is not None), default=None)
+
+
+def latest_day() -> dt.date | None:
+    """The newest day with papers: submitted ones or announcements in the site's categories
+    (one statement compiled once per process, as ``neighbour_days``)."""
+    row = _NEWEST_DAYS.run([], variant=tuple(settings.ARXIV_CATEGORIES))[0]
+    return max((day for day in map(as_date, row) if day is not None), default=None)
 
 
 def day_before(day: dt.date) -> dt.date | None:
@@ -85,3 +96,41 @@ def day_after(day: dt.date) -> dt.date | None:
         _nearest(_announcements().filter(announced_on__gt=day), "announced_on", newest=False),
     ]
     return min((found for found in days if found is not None), default=None)
+
+
+def _neighbour_lookups(variant, before: dt.date, after: dt.date) -> list[models.QuerySet]:
+    def nearest(rows: models.QuerySet, field: str, newest: bool) -> models.QuerySet:
+        return rows.order_by(f"-{field}" if newest else field).values_list(field)[:1]
+
+    return [
+        nearest(DailyEntry.objects.visible().filter(date__lt=before), "date", newest=True),
+        nearest(_announcements().filter(announced_on__lt=before), "announced_on", newest=True),
+        nearest(DailyEntry.objects.visible().filter(date__gt=after), "date", newest=False),
+        nearest(_announcements().filter(announced_on__gt=after), "announced_on", newest=False),
+    ]
+
+
+_NEWEST_DAYS = Statement(_newest_days, [])
+_NEIGHBOURS = Statement(_neighbour_lookups, [dt.date(1111, 11, 11), dt.date(1222, 12, 22)])
+
+
+def neighbour_days(first: dt.date, last: dt.date) -> tuple[dt.date | None, dt.date | None]:
+    """``(day_before(first), day_after(last))`` in one query."""
+    row = _NEIGHBOURS.run([first, last], variant=tuple(settings.ARXIV_CATEGORIES))[0]
+    earlier = [day for day in map(as_date, row[:2]) if day is not None]
+    later = [day for day in map(as_date, row[2:]) if day is not None]
+    return max(earlier, default=None), min(later, default=None)
+
+
+def _newest_listed(variant) -> models.QuerySet:
+    return DailyEntry.objects.visible().order_by("-date").values_list("date")[:1]
+
+
+_NEWEST_LISTED = Statement(_newest_listed, [])
+
+
+def latest_list_day() -> dt.date | None:
+    """The newest day with a visible submitted entry (``DailyEntry.latest_date``), by walking
+    the date index from the newest day, in a statement compiled once per process."""
+    rows = _NEWEST_LISTED.run([])
+    return as_date(rows[0][0]) if rows else None

@@ -2,10 +2,11 @@
 
 Views parse the URL, ask a QuerySet (papers/queries.py) or the search (search/hybrid.py,
 similar.py) and paginate; who stands behind a paper (claimed authors, upvoters, public
-collections) comes from papers/people.py. A day with few submissions is filled from
-``announced.py``; a paper the site does not hold yet is answered by ``ondemand.py`` (a page
-that refreshes itself while arXiv is asked). A paper asked for as Markdown is answered by
-api/markdown.py.
+collections) comes from papers/people.py. An anonymous reader's list page is drawn from the
+database's rows and the cards kept for them (``cards.py``), without model instances. A day
+with few submissions is filled from ``announced.py``; a paper the site does not hold yet is
+answered by ``ondemand.py`` (a page that refreshes itself while arXiv is asked). A paper
+asked for as Markdown is answered by api/markdown.py.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.db import models
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -25,7 +26,7 @@ from dailypapers.api.markdown import paper_markdown, prefers_markdown
 from dailypapers.core.caching import cache_for_anonymous
 from dailypapers.discussions.threads import discussion
 from dailypapers.lib.dates import Period, parse_period, period_containing
-from dailypapers.papers import announced
+from dailypapers.papers import announced, cards
 from dailypapers.papers.found_links import find_links
 from dailypapers.papers.models import Author, AuthorshipClaim, DailyEntry, Organization, Paper
 from dailypapers.papers.ondemand import (
@@ -42,7 +43,7 @@ from dailypapers.papers.people import (
     public_collections,
     upvoters,
 )
-from dailypapers.papers.results import render_results
+from dailypapers.papers.results import load_rows, render_results
 from dailypapers.papers.voting import voted_ids
 from dailypapers.pdfs.worker import pdf_note, queue_on_visit
 from dailypapers.repos.trending import trending_by_code
@@ -51,7 +52,7 @@ from dailypapers.search.hybrid import search as hybrid_search
 from dailypapers.search.similar import similar_papers
 from dailypapers.search.snippets import query_stems, snippet
 
-PER_PAGE = 50
+PER_PAGE = cards.MAX_PAGE
 SEARCH_PER_PAGE = 20
 
 
@@ -65,7 +66,7 @@ def _page_number(request: HttpRequest) -> int:
 def _tab_keys(day) -> dict[str, str]:
     """The week and month that the Weekly and Monthly tabs open, around ``day``."""
     if day is None:
-        day = DailyEntry.latest_date() or timezone.now().date()
+        day = announced.latest_list_day() or timezone.now().date()
     return {
         "week_key": period_containing("week", day).key,
         "month_key": period_containing("month", day).key,
@@ -76,18 +77,33 @@ def _neighbours(period: Period) -> tuple[Period | None, Period | None]:
     """Previous and next: for a day, the closest days with papers (weekends and holidays are
     skipped); for a week or a month, the adjacent one, up to the newest list."""
     if period.kind == "date":
-        before, after = announced.day_before(period.first), announced.day_after(period.last)
+        before, after = announced.neighbour_days(period.first, period.last)
         return (
             period_containing("date", before) if before else None,
             period_containing("date", after) if after else None,
         )
-    latest = DailyEntry.latest_date()
+    latest = announced.latest_list_day()
     return period.previous(), period.next() if latest and period.last < latest else None
 
 
 def _list_page(request: HttpRequest, period: Period, is_latest: bool = False) -> HttpResponse:
-    entries = DailyEntry.objects.between(period.first, period.last)
-    page = Paginator(entries, PER_PAGE).get_page(_page_number(request))
+    number = _page_number(request)
+    anonymous = not request.user.is_authenticated
+    page: Page
+    if anonymous:
+        # Kept cards drawn from the page's rows: no model instances (papers/cards.py).
+        rows = cards.ListedRows(period.first, period.last)
+        if number == 1:
+            rows.read_first_page(PER_PAGE)
+        page = Paginator(rows, PER_PAGE).get_page(number)
+        listed_ids = [row[cards.PAPER_ID] for row in page.object_list]
+        cards_html = cards.anonymous_cards(rows, list(page.object_list))
+    else:
+        entries = DailyEntry.objects.between(period.first, period.last)
+        page = Paginator(entries, PER_PAGE).get_page(number)
+        listed_ids = [entry.paper_id for entry in page.object_list]
+        cards_html = None
+        load_entry_people(page.object_list)
     previous, following = _neighbours(period)
     waiting: list[Paper] = []
     if period.kind == "date" and page.number == 1:
@@ -95,18 +111,17 @@ def _list_page(request: HttpRequest, period: Period, is_latest: bool = False) ->
         if listed < settings.DAILY_FILL_BELOW:
             waiting = announced.not_yet_submitted(period.first, PER_PAGE - listed)
     oldest = timezone.now().date() - dt.timedelta(days=settings.SUBMIT_MAX_AGE_DAYS)
-    shown = [entry.paper_id for entry in page.object_list] + [paper.pk for paper in waiting]
-    load_entry_people(page.object_list)
     context = {
         "period": period,
         "page": page,
         "entries": page.object_list,
+        "cards_html": cards_html,
         "not_yet_submitted": waiting,
         "may_submit": period.first >= oldest,
         "previous": previous,
         "next": following,
         "is_latest": is_latest,
-        "voted": voted_ids(request.user, shown),
+        "voted": voted_ids(request.user, listed_ids + [paper.pk for paper in waiting]),
         "tab": period.kind,
         **_tab_keys(period.first),
     }
@@ -162,12 +177,13 @@ def search(request: HttpRequest) -> HttpResponse:
     if wanted and fetching_enabled() and could_exist(wanted):
         # An arXiv id or link this site does not hold: its page fetches it (on demand).
         return redirect("papers:paper", arxiv_id=wanted)
-    page = Paginator(results, SEARCH_PER_PAGE).get_page(_page_number(request))
+    # Paged over ids: the page's rows are read narrowly (papers/results.py), not as models.
+    page = Paginator(results.ids, SEARCH_PER_PAGE).get_page(_page_number(request))
     stems = query_stems(results.query)
-    papers = list(page.object_list)
-    load_claims(papers)
+    papers = load_rows(list(page.object_list))
+    load_claims(papers)  # type: ignore[arg-type]  # reads and sets .pk and .confirmed_claims
     for paper in papers:
-        paper.snippet = snippet(paper.abstract, stems)  # type: ignore[attr-defined]
+        paper.snippet = snippet(paper.abstract, stems)
     context = {
         "q": text,
         "results": results,

@@ -111,8 +111,12 @@ class SearchResults(Sequence[Paper]):
     def semantic_head(self) -> list[int]:
         """Ids best first by meaning: over the keyword head when the query is strict, else
         over every (filtered) paper with a vector, close enough to the query."""
+        # The weight first: a short query whose words match weighs meaning at nothing, and
+        # its vector (a tenth of such a page's CPU) is then not made at all.
+        if not self.semantic_weight:
+            return []
         vector = self.query_vector
-        if vector is None or not self.semantic_weight:
+        if vector is None:
             return []
         index = self.vector_index
         if self.query.strict and self.query.terms:
@@ -187,21 +191,50 @@ class SearchResults(Sequence[Paper]):
     def __getitem__(self, index: int | slice) -> Paper | list[Paper]:
         if isinstance(index, int):
             return self[index : index + 1][0]
-        start, stop, _ = index.indices(self.total)
+        ids = self.ids[index]
+        papers = Paper.objects.select_related("organization").in_bulk(ids)
+        return [papers[i] for i in ids if i in papers]
+
+    @cached_property
+    def ids(self) -> ResultIds:
+        """The same results as paper ids, for a page that loads its rows itself (the search
+        page reads 20 rows narrowly rather than as model instances)."""
+        return ResultIds(self)
+
+    def ids_between(self, start: int, stop: int) -> list[int]:
+        """The ids of results ``start`` to ``stop``, best first."""
         if stop <= start:
             return []
         if self.filters.sort != "relevance":
-            ids = self.sorted_ids[start:stop]
-        else:
-            ids = self.head[start:stop]
-            if stop > len(self.head):
-                # Past the fused head come the other keyword matches, in bm25 order.
-                skip = max(start - len(self.head), 0)
-                ids += self.keyword.ranked_ids(
-                    stop - max(start, len(self.head)), CANDIDATES + skip, exclude=self.promoted
-                )
-        papers = Paper.objects.select_related("organization").in_bulk(ids)
-        return [papers[i] for i in ids if i in papers]
+            return self.sorted_ids[start:stop]
+        ids = self.head[start:stop]
+        if stop > len(self.head):
+            # Past the fused head come the other keyword matches, in bm25 order.
+            skip = max(start - len(self.head), 0)
+            ids += self.keyword.ranked_ids(
+                stop - max(start, len(self.head)), CANDIDATES + skip, exclude=self.promoted
+            )
+        return ids
+
+
+class ResultIds(Sequence[int]):
+    """A search's results as ids, sliceable for Django's Paginator; as long as the count."""
+
+    def __init__(self, results: SearchResults) -> None:
+        self.results = results
+
+    def __len__(self) -> int:
+        return self.results.total
+
+    @overload
+    def __getitem__(self, index: int) -> int: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[int]: ...
+    def __getitem__(self, index: int | slice) -> int | list[int]:
+        if isinstance(index, int):
+            return self[index : index + 1][0]
+        start, stop, _ = index.indices(self.results.total)
+        return self.results.ids_between(start, stop)
 
 
 def find_paper(identifier: Identifier) -> Paper | None:

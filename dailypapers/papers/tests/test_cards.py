@@ -5,9 +5,12 @@ page of cards takes a fixed number of queries."""
 import datetime as dt
 
 import pytest
+from django.contrib.auth import get_user_model
 
 from dailypapers.papers import cards
-from dailypapers.papers.models import Paper
+from dailypapers.papers.models import DailyEntry, Paper
+from dailypapers.papers.tests.test_people import claim
+from tests.support.personas import make_user
 from tests.support.testing import list_on, make_paper
 
 pytestmark = pytest.mark.django_db
@@ -70,3 +73,42 @@ def test_a_day_of_fifty_papers_takes_a_fixed_number_of_queries(
         list_on(make_paper(f"Paper {n}", authors=["A"], organization="DeepSeek"), DAY)
     with django_assert_max_num_queries(8):
         assert client.get(PAGE).status_code == 200
+
+
+def test_a_claim_confirmed_after_a_card_was_kept_shows_on_it(client, listed):
+    assert "claim-mark" not in client.get(PAGE).content.decode()
+    grace = make_user("grace")
+    claim(grace, listed, "A")
+    assert "confirmed as @grace" in client.get(PAGE).content.decode()
+
+
+def test_a_submitters_new_name_shows_on_a_kept_card(client, listed):
+    grace = make_user("grace")
+    DailyEntry.objects.filter(paper=listed).update(submitted_by=grace)
+    assert ">grace</a>" in client.get(PAGE).content.decode()
+    get_user_model().objects.filter(pk=grace.pk).update(username="grace2")
+    html = client.get(PAGE).content.decode()
+    assert ">grace2</a>" in html and ">grace</a>" not in html
+
+
+def test_a_kept_day_is_three_queries_and_no_count(
+    client, listed, settings, django_assert_num_queries
+):
+    settings.DAILY_FILL_BELOW = 0  # a day of few papers would also look for announcements
+    client.get(PAGE)
+    # The page's rows, their confirmed claims, the days before and after: a day that fits on
+    # one page is counted from its rows.
+    with django_assert_num_queries(3):
+        assert client.get(PAGE).status_code == 200
+
+
+def test_a_long_month_is_paged_with_the_rest_on_page_two(client):
+    for n in range(53):
+        list_on(make_paper(f"Monthly {n:02d}", upstream_upvotes=n), DAY)
+    first = client.get("/papers/month/2026-05").content.decode()
+    second = client.get("/papers/month/2026-05?page=2").content.decode()
+    assert "Page 1 of 2" in first and "Page 2 of 2" in second
+    assert first.count('class="entry"') == 50 and second.count('class="entry"') == 3
+    assert "Monthly 52" in first and "Monthly 00" in second  # most upvoted first
+    beyond = client.get("/papers/month/2026-05?page=9").content.decode()
+    assert "Page 2 of 2" in beyond, "a page past the end shows the last one"

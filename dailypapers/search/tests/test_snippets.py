@@ -8,7 +8,15 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from dailypapers.search.query import parse_query
-from dailypapers.search.snippets import WORD, Stems, _stem, mark, query_stems, snippet
+from dailypapers.search.snippets import (
+    WORD,
+    Stems,
+    _stem,
+    best_window,
+    mark,
+    query_stems,
+    snippet,
+)
 
 
 def is_hit(word: str, stems: AbstractSet[str]) -> bool:
@@ -98,3 +106,26 @@ def test_the_window_is_the_one_the_word_by_word_rule_chose(words, separators, qu
     expected = reference_window(text, stems, 10)
     html = str(snippet(text, stems, size=10)).removeprefix("… ").removesuffix(" …")
     assert re.sub(r"</?mark>", "", html) == expected
+
+
+@given(
+    flags=st.lists(st.booleans(), min_size=1, max_size=120),
+    size=st.integers(min_value=1, max_value=60),
+)
+def test_the_best_window_is_the_first_with_most_hits_counting_every_window(flags, size):
+    if size > len(flags):
+        size = len(flags)
+    counts = [sum(flags[start : start + size]) for start in range(len(flags) - size + 1)]
+    places = [place for place, flag in enumerate(flags) if flag]
+    assert best_window(places, size) == counts.index(max(counts))
+
+
+def test_a_window_after_a_leading_space_or_line_keeps_its_words():
+    stems = query_stems(parse_query("learning"))
+    text = "\n  Opening words " + "filler " * 30 + "learning learning here."
+    html = str(snippet(text, stems, size=10))
+    assert html == "… " + "filler " * 8 + "<mark>learning</mark> <mark>learning</mark> …"
+    # The first window, from the start of the text (its leading space too).
+    text = "\n  learning " + "filler " * 30
+    html = str(snippet(text, stems, size=10))
+    assert html == "\n  <mark>learning</mark> " + " ".join(["filler"] * 9) + " …"

@@ -1,0 +1,89 @@
+"""Queries of the reading pages compiled to SQL once per process, then run with new values.
+
+Turning a QuerySet into SQL (resolving lookups, joins, the select list, ordering) cost more
+than running it: at 170k papers a daily page spent about half of its CPU in Django's query
+compiler for seven small queries whose text never changes, only their dates and ids
+(cProfile, 2026-11-30). A ``Statement`` builds its QuerySet once with stand-in values
+(``sentinels``: dates and ids no row has), remembers where they landed among the
+parameters, and later runs the same SQL with the real values in those places. The QuerySet
+stays the one source of what is asked (``DailyEntry.objects.visible()`` and the rest); only
+its compiled text is kept. Whatever else a QuerySet depends on (a setting such as
+``ARXIV_CATEGORIES``, a LIMIT that Django writes into the text) must be part of ``variant``.
+
+Rows come back as the database driver gives them: no model instances and no column
+conversions (a SQLite date is its ISO text; ``as_date`` reads it). What is not here: which
+queries a page makes (views.py, cards.py, announced.py).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections.abc import Callable, Hashable, Sequence
+from typing import Any
+
+from django.db import connections, models
+
+# The SQL, its parameters with the sentinels, and (place, which sentinel) of each of them.
+Compiled = tuple[str, list[Any], list[tuple[int, int]]]
+Build = Callable[..., "models.QuerySet[Any] | Sequence[models.QuerySet[Any]]"]
+
+
+class Statement:
+    """``build(variant, *sentinels)`` returns a QuerySet, or several whose first value each
+    is read as one row of scalar subqueries (``SELECT (a), (b), ...``: one round trip for
+    several lookups). ``run(values, variant)`` runs it with ``values`` in the sentinels'
+    places; it is compiled once per database vendor and ``variant``."""
+
+    def __init__(self, build: Build, sentinels: Sequence[dt.date | int]) -> None:
+        self.build = build
+        self.sentinels = tuple(sentinels)
+        self._compiled: dict[Hashable, Compiled] = {}
+        self._lock = threading.Lock()
+
+    def _compile(self, alias: str, variant: Hashable) -> Compiled:
+        built = self.build(variant, *self.sentinels)
+        querysets = [built] if isinstance(built, models.QuerySet) else list(built)
+        parts: list[str] = []
+        params: list[Any] = []
+        for queryset in querysets:
+            sql, part_params = queryset.using(alias).query.sql_with_params()
+            parts.append(sql)
+            params.extend(part_params)
+        sql = parts[0] if isinstance(built, models.QuerySet) else f"SELECT ({'), ('.join(parts)})"
+        slots = []
+        for place, param in enumerate(params):
+            for which, sentinel in enumerate(self.sentinels):
+                if param == sentinel or (isinstance(param, str) and param == str(sentinel)):
+                    slots.append((place, which))
+        found = {which for _, which in slots}
+        if found != set(range(len(self.sentinels))):
+            # A value Django wrote into the SQL text cannot be replaced: fail at once.
+            raise ValueError(f"sentinels not among the parameters of {sql!r}: {params!r}")
+        return sql, list(params), slots
+
+    def run(self, values: Sequence[Any], variant: Hashable = ()) -> list[tuple]:
+        alias = "default"
+        connection = connections[alias]
+        key = (connection.vendor, variant)
+        compiled = self._compiled.get(key)
+        if compiled is None:
+            with self._lock:
+                compiled = self._compiled.get(key) or self._compile(alias, variant)
+                self._compiled[key] = compiled
+        sql, params, slots = compiled
+        params = list(params)
+        for place, which in slots:
+            # As the field adapted the stand-in: SQLite takes a date as text, PostgreSQL as is.
+            value = values[which]
+            params[place] = str(value) if isinstance(params[place], str) else value
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchall()
+
+
+def as_date(value: dt.date | str | None) -> dt.date | None:
+    """A date column as the driver gave it (SQLite: ISO text; PostgreSQL: a date)."""
+    if value is None or isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(value)
