@@ -1,8 +1,6 @@
 """Converting the HNSW files of an older format: a float16 graph made int8 without a rebuild
 (hnsw_convert.py), and what ``update()`` does with a format 1 generation."""
 
-import json
-
 import numpy as np
 import pytest
 from django.db import connection
@@ -10,6 +8,7 @@ from usearch.index import Index, ScalarKind
 
 from dailypapers.search import vectors
 from dailypapers.search.tests.test_hnsw_index import (  # noqa: F401  # corpus: a fixture
+    as_format_1,
     built,
     clustered,
     corpus,
@@ -68,17 +67,6 @@ def test_a_graph_that_is_not_float16_is_refused(tmp_path):
     (tmp_path / "junk.usearch").write_bytes(b"\0" * 100)
     with pytest.raises(ValueError):
         quantize_graph(tmp_path / "junk.usearch", str(tmp_path / "out.usearch"))
-
-
-def as_format_1(manifest: hnsw_index.Manifest) -> None:
-    """What format 1 wrote: float32 matrix, manifest without ``format``."""
-    _, matrix_path, _ = manifest.paths()
-    np.save(matrix_path, np.load(matrix_path).astype("<f4"))
-    path = hnsw_index.manifest_path(manifest.model)
-    data = json.loads(path.read_text())
-    del data["format"]
-    path.write_text(json.dumps(data))
-    vectors.reset()
 
 
 @pytest.mark.django_db
