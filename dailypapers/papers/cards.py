@@ -114,12 +114,16 @@ def _page_of_entries(variant: tuple[int, int], first: dt.date, last: dt.date) ->
     ]
 
 
-_ENTRY_ROWS = Statement(_page_of_entries, [dt.date(1111, 11, 11), dt.date(1222, 12, 22)])
+# Its rows are only hashed (row_card_key) and their ids read: columns as stored, unconverted.
+_ENTRY_ROWS = Statement(
+    _page_of_entries, [dt.date(1111, 11, 11), dt.date(1222, 12, 22)], stored_text=True
+)
 
 
 def entry_rows(first: dt.date, last: dt.date, start: int, stop: int) -> list[tuple]:
     """Rows ``start`` to ``stop`` of ``DailyEntry.objects.between(first, last)``, as the
-    database gives them (no model instances, no column conversions): the entry's columns come
+    database stores them (no model instances, no column conversions, on SQLite not even the
+    driver's: a datetime is its text, see ``Statement``): the entry's columns come
     first, then the votes, the paper, the organizations, the submitter and their profile."""
     return _ENTRY_ROWS.run([first, last], variant=(start, stop))
 

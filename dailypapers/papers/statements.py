@@ -11,13 +11,19 @@ its compiled text is kept. Whatever else a QuerySet depends on (a setting such a
 ``ARXIV_CATEGORIES``, a LIMIT that Django writes into the text) must be part of ``variant``.
 
 Rows come back as the database driver gives them: no model instances and no column
-conversions (a SQLite date is its ISO text; ``as_date`` reads it). What is not here: which
+conversions (a SQLite date is its ISO text; ``as_date`` reads it). Except that SQLite gives
+the driver each column's declared type, and the converters Django registers for it parse every
+``datetime``, ``date`` and ``bool`` column: a statement whose rows are only hashed or compared
+(``stored_text=True``) selects its plain columns as ``+column`` on SQLite, an expression with no
+declared type, so they come as stored (text, integers). On a daily page that was ~200
+datetime parses per request (cProfile at 170k papers, 2026-11-30). What is not here: which
 queries a page makes (views.py, cards.py, announced.py).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 import threading
 from collections.abc import Callable, Hashable, Sequence
 from typing import Any
@@ -28,6 +34,21 @@ from django.db import connections, models
 Compiled = tuple[str, list[Any], list[tuple[int, int]]]
 Build = Callable[..., "models.QuerySet[Any] | Sequence[models.QuerySet[Any]]"]
 
+# One select-list item that is a bare column ("table"."column" or T6."column"), between the
+# SELECT or a comma and the next comma or the FROM: expressions ("(a + b) AS x") are left.
+_BARE_COLUMN = re.compile(r'(?:(?<=SELECT )|(?<=, ))((?:"\w+"|T\d+)\."\w+")(?=, | FROM )')
+
+
+def stored_text_columns(sql: str) -> str:
+    """``sql`` (as Django's compiler writes a SELECT for SQLite) with each bare column of its
+    select list written ``+column``: the same value, but SQLite gives no declared type for
+    it, so no converter runs on it. Only the select list changes (WHERE, ORDER BY keep their
+    indexes: a ``+`` there would stop SQLite from using one)."""
+    select, sep, rest = sql.partition(" FROM ")
+    if not select.startswith("SELECT ") or not sep:
+        raise ValueError(f"not a SELECT ... FROM statement: {sql!r}")
+    return _BARE_COLUMN.sub(r"+\1", select + sep) + rest
+
 
 class Statement:
     """``build(variant, *sentinels)`` returns a QuerySet, or several whose first value each
@@ -35,9 +56,12 @@ class Statement:
     several lookups). ``run(values, variant)`` runs it with ``values`` in the sentinels'
     places; it is compiled once per database vendor and ``variant``."""
 
-    def __init__(self, build: Build, sentinels: Sequence[dt.date | int]) -> None:
+    def __init__(
+        self, build: Build, sentinels: Sequence[dt.date | int], stored_text: bool = False
+    ) -> None:
         self.build = build
         self.sentinels = tuple(sentinels)
+        self.stored_text = stored_text
         self._compiled: dict[Hashable, Compiled] = {}
         self._lock = threading.Lock()
 
@@ -51,6 +75,8 @@ class Statement:
             parts.append(sql)
             params.extend(part_params)
         sql = parts[0] if isinstance(built, models.QuerySet) else f"SELECT ({'), ('.join(parts)})"
+        if self.stored_text and connections[alias].vendor == "sqlite":
+            sql = stored_text_columns(sql)
         slots = []
         for place, param in enumerate(params):
             for which, sentinel in enumerate(self.sentinels):
