@@ -80,3 +80,19 @@ def test_a_static_url_follows_a_change_of_static_url():
     with override_settings(STATIC_URL="/elsewhere/"):
         assert render("{% static 'x/y.js' %}") == "/elsewhere/x/y.js"
     assert render("{% static 'x/y.js' %}") == before
+
+
+def test_where_urls_are_reversed_is_read_once_per_resolved_request(monkeypatch, rf):
+    from django.template import RequestContext
+    from django.urls import resolve
+
+    request = rf.get("/papers")
+    page = Template("{% url 'papers:trending' %} {% url 'papers:index' %}")
+    assert page.render(RequestContext(request)) == "/papers/trending /papers"
+    assert not hasattr(request, kept_urls._PLACE), "unresolved: the URLconf may still change"
+    request.resolver_match = resolve("/papers")
+    assert page.render(RequestContext(request)) == "/papers/trending /papers"
+    assert getattr(request, kept_urls._PLACE)[0] == request.resolver_match.namespace
+    monkeypatch.setattr(kept_urls, "get_script_prefix", pytest.fail)  # read now: fails
+    monkeypatch.setattr(kept_urls, "get_urlconf", pytest.fail)
+    assert page.render(RequestContext(request)) == "/papers/trending /papers"
