@@ -26,7 +26,7 @@ from collections.abc import Collection
 import tantivy
 from tantivy import Occur, Query
 
-from dailypapers.papers.models import Organization, Paper
+from dailypapers.papers.models import Organization
 from dailypapers.search import similar_rows
 from dailypapers.search.keyword import more_like_this, tantivy_index
 from dailypapers.search.keyword.tantivy_index import (
@@ -266,7 +266,6 @@ B = 0.75
 # token). A word with other punctuation inside is analysed whole, into all its tokens.
 # Bounded: emptied when it passes ``KNOWN_WORDS``, about 210 bytes a word (tracemalloc):
 # 200,000 words are 40 MiB a worker; the million allowed before were 200 MiB.
-SPACES = str.maketrans(dict.fromkeys(string.punctuation, " "))
 BYTE_SPACES = bytes.maketrans(string.punctuation.encode(), b" " * len(string.punctuation))
 KNOWN_WORDS = 200_000
 _tokens_of: dict[str, tuple[str, ...]] = {}
@@ -284,9 +283,11 @@ def _words(texts: list[str]) -> list[list[str]]:
     # ASCII punctuation replaced in the UTF-8 bytes (a byte table: several times faster than
     # str.translate's mapping, the same words, as bytes of 0x80 and above are left alone).
     words = [
-        text.lower().encode("utf-8", "surrogatepass").translate(BYTE_SPACES).decode(
-            "utf-8", "surrogatepass"
-        ).split()
+        text.lower()
+        .encode("utf-8", "surrogatepass")
+        .translate(BYTE_SPACES)
+        .decode("utf-8", "surrogatepass")
+        .split()
         for text in texts
     ]
     if len(_tokens_of) > KNOWN_WORDS:
@@ -378,9 +379,7 @@ def rank_by_any_word(text: str, candidates: Collection[int]) -> list[int]:
     present.intersection_update(
         itertools.chain.from_iterable(_words_with.get(token, ()) for token in asked)
     )
-    matching = {
-        word: [token for token in _tokens_of[word] if token in asked] for word in present
-    }
+    matching = {word: [token for token in _tokens_of[word] if token in asked] for word in present}
     chain = itertools.chain.from_iterable
     is_matching = matching.__contains__
     tokens_matched = matching.__getitem__
