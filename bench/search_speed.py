@@ -2,6 +2,7 @@
 """Search speed on the 170k real papers of ../shared/data, through the code the views use.
 
     .venv/bin/python bench/search_speed.py [--data DIR] [--limit N] [--hnsw]
+    .venv/bin/python bench/search_speed.py --data DIR --similar-ids FILE
 
 Writes the arXiv listings (74,728) and the conference papers (95,652) as arXiv-snapshot lines
 (bench/ingest.py's converters), imports them with ``dailypapers import snapshot`` and embeds
@@ -15,6 +16,13 @@ semantic, hybrid and similar timings go through whatever ``vectors.index()`` pic
 their build time, size, query time and recall@20 against the exact index over 1,000 query
 vectors, filtered searches, the exact index's time by corpus size, and the memory a process
 needs to search them; the timings that follow then use it.
+
+``--similar-ids FILE`` only checks that similar papers rank as before, on an existing site
+(nothing is built or written in ``--data``): the ranked ids of the same 200 papers that
+``time_similar`` times (``similar.similar_ids``, hidden candidates included) are written to
+FILE when it does not exist, and compared with it when it does; it prints how many papers rank
+the same and exits non-zero if any differs. A change meant to be faster only runs it before
+(on the old code) and after.
 """
 
 from __future__ import annotations
@@ -126,15 +134,37 @@ def time_searches(texts: list[str]) -> dict[str, list[float]]:
     return timings
 
 
+def similar_papers_sample() -> list:
+    """The 200 papers whose similar papers are timed and checked (the same at each run)."""
+    from dailypapers.papers.models import Paper
+
+    ids = list(Paper.objects.values_list("id", flat=True))
+    return list(Paper.objects.filter(id__in=random.Random(5).sample(ids, min(200, len(ids)))))
+
+
+def check_similar_ids(path: Path) -> bool:
+    """Write the sample's ranked similar ids to ``path``, or compare them with it; True when
+    every paper ranks its candidates as the file says (or the file was just written)."""
+    from dailypapers.search.similar import similar_ids
+
+    ranked = {str(paper.pk): similar_ids(paper) for paper in similar_papers_sample()}
+    if not path.exists():
+        path.write_text(json.dumps(ranked))
+        print(f"similar ids of {len(ranked)} papers written to {path}")
+        return True
+    before = json.loads(path.read_text())
+    same = sum(before.get(key) == ids for key, ids in ranked.items())
+    print(f"similar ids: {same} of {len(ranked)} papers rank as in {path}")
+    return same == len(ranked) == len(before)
+
+
 def time_similar() -> list[float]:
     """Seconds per first visit's similar papers (computed), printed and returned."""
     from django.core.cache import cache
 
-    from dailypapers.papers.models import Paper
     from dailypapers.search.similar import similar_papers
 
-    ids = list(Paper.objects.values_list("id", flat=True))
-    papers = list(Paper.objects.filter(id__in=random.Random(5).sample(ids, 200)))
+    papers = similar_papers_sample()
     computed, cached = [], []
     for paper in papers:  # warms the process, not the papers' rankings (cleared below)
         similar_papers(paper)
@@ -326,7 +356,12 @@ def main() -> None:
     parser.add_argument("--limit", type=int, default=10**9, help="import only N papers")
     parser.add_argument("--hnsw", action="store_true", help="(re)build and measure the HNSW index")
     parser.add_argument("--probe-memory", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--similar-ids", type=Path, help="write or compare the similar papers' ranked ids"
+    )
     args = parser.parse_args()
+    if args.similar_ids and not (args.data and (args.data / "dailypapers.sqlite3").exists()):
+        parser.error("--similar-ids checks an existing site: give its --data folder")
     with tempfile.TemporaryDirectory() as scratch:
         folder = (args.data or Path(scratch)).resolve()
         folder.mkdir(parents=True, exist_ok=True)
@@ -343,6 +378,8 @@ def main() -> None:
         if args.probe_memory:
             probe_memory()
             return
+        if args.similar_ids:
+            sys.exit(0 if check_similar_ids(args.similar_ids) else 1)
         print(f"{Paper.objects.count()} papers in {folder}")
         embedding_throughput()
         texts = queries()

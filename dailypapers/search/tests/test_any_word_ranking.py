@@ -67,3 +67,31 @@ def test_hidden_candidates_and_a_text_without_content_words_rank_nothing():
     assert tantivy_search.rank_by_any_word("protein folding", [shown.pk, hidden.pk]) == [shown.pk]
     assert tantivy_search.rank_by_any_word("the of and", [shown.pk]) == []
     assert tantivy_search.rank_by_any_word("protein", []) == []
+
+
+def test_remembered_idfs_follow_the_index_as_papers_arrive():
+    # The idfs are remembered per generation of the index: a word that grows common after
+    # new papers arrive must weigh less at the next ranking, as the index's own search says.
+    papers = [make_paper(title, abstract=abstract) for title, abstract in PAPERS]
+    candidates = [paper.pk for paper in papers]
+    catch_up()
+    text = "Protein folding with graph networks and music."
+    assert tantivy_search.rank_by_any_word(text, candidates) == the_index_ranking(text, candidates)
+    for n in range(30):
+        make_paper(f"Music number {n}", abstract="Music, music and more music.")
+    catch_up()
+    assert tantivy_search.rank_by_any_word(text, candidates) == the_index_ranking(text, candidates)
+
+
+def test_words_with_other_punctuation_and_accents_rank_as_the_index_does():
+    papers = [
+        make_paper("Schrödinger équation solvers", abstract="Résumé: l'équation de Schrödinger."),
+        make_paper("Naïve Bayes—revisited", abstract="Naïve Bayes; “smoothed” counts…"),
+        make_paper("Équation d'état", abstract="Schrödinger's cat, naïvely."),
+    ]
+    candidates = [paper.pk for paper in papers]
+    catch_up()
+    text = "Schrödinger équation, naïve Bayes — smoothed “counts”"
+    ranked = tantivy_search.rank_by_any_word(text, candidates)
+    assert ranked == the_index_ranking(text, candidates)
+    assert len(ranked) == 3
