@@ -23,7 +23,7 @@ from html import escape
 from typing import Any
 from urllib.parse import quote
 
-from django.db import connections, models
+from django.db import models
 from django.template.defaultfilters import urlencode
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -33,7 +33,7 @@ from django.utils.safestring import SafeData, SafeString, mark_safe
 from dailypapers.lib.dates import short_date
 from dailypapers.papers import people
 from dailypapers.papers.models import Paper
-from dailypapers.papers.statements import Statement
+from dailypapers.papers.statements import rows_by_ids
 
 ITEM = """    <li class="entry">
       <div class="votes" title="Upvotes"><span aria-hidden="true">▲</span><span class="count">{}</span></div>
@@ -92,47 +92,10 @@ def _rows(count: int, *ids: int) -> models.QuerySet:
     return Paper.objects.filter(id__in=ids).values_list(*COLUMNS)
 
 
-# One statement per page length (a page holds up to 20 results), as people.claim_names.
-_ROWS: dict[int, Statement] = {}
-
-
-def _converters(connection) -> list[tuple[int, Any, list]]:
-    """(place, column, converters) of each of ``COLUMNS`` that the database's rows need
-    converted, as Django's compiler finds them."""
-    found = []
-    for place, name in enumerate(COLUMNS):
-        if "__" in name:
-            continue  # the organization's name is text on every database
-        field = Paper._meta.get_field(name)
-        assert isinstance(field, models.Field)  # a column of the paper's own table
-        column = field.get_col(Paper._meta.db_table)
-        converters = connection.ops.get_db_converters(column) + field.get_db_converters(connection)
-        if converters:
-            found.append((place, column, converters))
-    return found
-
-
 def load_rows(ids: Sequence[int]) -> list[Result]:
     """The papers ``ids`` as ``Result`` rows, in the order of ``ids`` (those that exist)."""
-    if not ids:
-        return []
-    count = len(ids)
-    statement = _ROWS.get(count)
-    if statement is None:
-        # Stand-ins for the ids while it is compiled: no row has a negative id.
-        statement = Statement(_rows, [-8_150_001 - n for n in range(count)])
-        statement = _ROWS.setdefault(count, statement)
-    rows = statement.run(ids, count)
-    # The raw rows have none of the conversions Django makes (SQLite: a datetime made
-    # timezone-aware; a JSON column decoded): make them for the columns that have any.
-    connection = connections["default"]
-    converted = _converters(connection)
     by_id = {}
-    for row in rows:
-        values = list(row)
-        for place, column, converters in converted:
-            for convert in converters:
-                values[place] = convert(values[place], column, connection)
+    for values in rows_by_ids("search results", _rows, ids, Paper, COLUMNS):
         paper = Result(values)
         by_id[paper.pk] = paper
     return [by_id[i] for i in ids if i in by_id]
