@@ -66,9 +66,7 @@ class RowFile:
         positions = np.asarray(positions, dtype=np.int64)
         if not len(positions):
             return np.zeros((0, self.shape[1]), dtype=self.dtype if stored else np.float32)
-        # Rows close together in the file (a date range's papers have neighbouring ids) are
-        # read by one pread of the stretch that holds them: a row's read costs about as much
-        # as GAP rows of bytes.
+        # One pread a row, whatever their number (the comment above the class says why).
         fd, size, start = self.file.fileno(), self.row_bytes, self.offset
         blob = b"".join(os.pread(fd, size, start + p * size) for p in positions.tolist())
         found = np.frombuffer(blob, dtype=self.dtype).reshape(len(positions), -1)
