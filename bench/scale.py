@@ -53,13 +53,15 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared" / "data"
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
+
+from server_memory import print_memory, server_memory  # noqa: E402 (bench/ is on the path)
+
 PHASES = ("snapshot", "import", "embed", "hnsw")
 # Far above any site: keeps ``embed`` from building the HNSW files, so that phase 4 times it.
 NO_HNSW = str(10**12)
@@ -285,108 +287,6 @@ def disk(folder: Path) -> dict[str, float]:
     return sizes
 
 
-def smaps(pid: str, folder: Path) -> dict[str, dict[str, float]]:
-    """A process's memory (MiB) from /proc/PID/smaps: ``total`` (Rss, Pss, Private, Anonymous)
-    and one entry per mapped file of ``folder`` (Rss, Pss, Private, Size): what of each
-    vector file the process really touched, and what it shares with other processes."""
-    found: dict[str, dict[str, float]] = {}
-    total = dict.fromkeys(("Rss", "Pss", "Private", "Anonymous"), 0.0)
-    current: dict[str, float] | None = None
-    for line in Path(f"/proc/{pid}/smaps").read_text().splitlines():
-        head = line.split(maxsplit=5)
-        if len(head) >= 5 and "-" in head[0] and not head[0].endswith(":"):
-            path = head[5] if len(head) == 6 else ""
-            current = None
-            if path.startswith(str(folder)):
-                current = found.setdefault(
-                    Path(path).name, dict.fromkeys(("Size", "Rss", "Pss", "Private"), 0.0)
-                )
-            continue
-        name, _, value = line.partition(":")
-        if not value.strip().endswith("kB"):
-            continue
-        mib = int(value.split()[0]) / 1024
-        key = "Private" if name in ("Private_Clean", "Private_Dirty") else name
-        if key in total:
-            total[key] += mib
-        if current is not None and key in current:
-            current[key] += mib
-    return {"total": total, **found}
-
-
-def server_memory(
-    folder: Path, texts: list[str], papers: list[str], workers: int = 1
-) -> list[dict[str, dict[str, float]]]:
-    """Serve the site as bin/serve does, with ``workers`` workers, warm each up with the
-    searches and paper pages, and read the workers' memory (``smaps``) from /proc."""
-    import socket
-    import urllib.error
-    import urllib.parse
-    import urllib.request
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    env = {**os.environ, "DAILYPAPERS_DATA_DIR": str(folder), "HF_HUB_OFFLINE": "1"}
-    command = [sys.executable, "-m", "dailypapers", "serve", "--workers", str(workers)]
-    log = open(folder / "serve.log", "a")  # noqa: SIM115  # closed below, after the server
-    server = subprocess.Popen(
-        [*command, "--bind", f"127.0.0.1:{port}"], env=env, stdout=log, stderr=log, cwd=ROOT
-    )
-    base = f"http://127.0.0.1:{port}"
-
-    failed: list[str] = []
-
-    def get(path: str) -> None:
-        try:
-            with urllib.request.urlopen(base + path, timeout=120) as response:
-                response.read()
-        except urllib.error.HTTPError as error:
-            # Counted and shown, not fatal: the memory is still the warmed worker's.
-            failed.append(f"{error.code} {path}")
-
-    try:
-        deadline = time.monotonic() + 300
-        while True:
-            try:
-                get("/papers")
-                break
-            except OSError:
-                if server.poll() is not None or time.monotonic() > deadline:
-                    sys.exit(f"the server did not start; see {folder / 'serve.log'}")
-                time.sleep(1)
-        started = time.perf_counter()
-        # As many rounds as workers, from as many clients: each worker gets its share.
-        with ThreadPoolExecutor(workers) as pool:
-            pages = [f"/papers?{urllib.parse.urlencode({'q': text})}" for text in texts]
-            pages += [f"/papers/{arxiv_id}" for arxiv_id in papers]  # similar papers included
-            list(pool.map(get, pages * workers))
-        say(
-            f"server warm-up: {len(texts) + len(papers)} pages x {workers} in "
-            f"{time.perf_counter() - started:.0f} s, {len(failed)} failed: {failed[:5]}"
-        )
-        # gunicorn's master runs in the command's process; the workers are its children.
-        children = Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()
-        return [smaps(worker, folder) for worker in children]
-    finally:
-        server.terminate()
-        server.wait()
-        log.close()
-
-
-def print_memory(workers: list[dict[str, dict[str, float]]]) -> None:
-    for number, memory in enumerate(workers, 1):
-        print(
-            f"server worker {number}/{len(workers)} after warm-up: "
-            + ", ".join(f"{k} {v:.0f} MiB" for k, v in memory["total"].items())
-        )
-        for name, mapped in memory.items():
-            if name != "total":
-                print(
-                    f"  mapped {name}: " + ", ".join(f"{k} {v:.0f} MiB" for k, v in mapped.items())
-                )
-
-
 def keyword_cpu(texts: list[str]) -> list[float]:
     """CPU seconds of this process per keyword search (first page and count), second round:
     on a shared machine the wall clock counts the waits for a core, this does not."""
@@ -446,11 +346,11 @@ def measure(folder: Path, state: dict, options: argparse.Namespace) -> None:
     sample = random.Random(9).sample(
         list(Paper.objects.values_list("arxiv_id", flat=True)), options.warm_papers
     )
-    workers = server_memory(folder, texts[::4], sample)
+    workers = server_memory(folder, texts[::4], sample, say=say)
     print_memory(workers)
     memory = workers[0]["total"]
     if options.two_workers:
-        print_memory(server_memory(folder, texts[::4], sample, workers=2))
+        print_memory(server_memory(folder, texts[::4], sample, workers=2, say=say))
     if options.memory_only:
         return
     search_speed.vector_store()
