@@ -69,15 +69,20 @@ def test_a_graph_that_is_not_float16_is_refused(tmp_path):
         quantize_graph(tmp_path / "junk.usearch", str(tmp_path / "out.usearch"))
 
 
-@pytest.mark.django_db
-@pytest.mark.skipif(connection.vendor != "sqlite", reason="the usearch index is SQLite's")
-def test_a_format_1_float16_graph_is_converted_not_rebuilt(corpus, monkeypatch):  # noqa: F811
+def built_float16(monkeypatch) -> hnsw_index.Manifest:
+    """The files as a site built before format 2 had them: a float16 graph."""
     with monkeypatch.context() as old:
         old.setattr(hnsw_index, "DTYPE", "f16")
         old.setattr(hnsw_build, "DTYPE", "f16")
-        first = built()
-        assert first.dtype == "f16"
-        as_format_1(first)
+        return built()
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="the usearch index is SQLite's")
+def test_a_format_1_float16_graph_is_converted_not_rebuilt(corpus, monkeypatch):  # noqa: F811
+    first = built_float16(monkeypatch)
+    assert first.dtype == "f16"
+    as_format_1(first)
     assert isinstance(vectors.index(), HnswIndex)  # served as it is meanwhile
     monkeypatch.setattr(hnsw_build, "build", lambda model: pytest.fail("rebuilt, not converted"))
     converted = built()
@@ -95,10 +100,7 @@ def test_a_format_1_float16_graph_is_converted_not_rebuilt(corpus, monkeypatch):
 @pytest.mark.django_db
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="the usearch index is SQLite's")
 def test_a_graph_that_cannot_be_converted_is_rebuilt(corpus, monkeypatch):  # noqa: F811
-    with monkeypatch.context() as old:
-        old.setattr(hnsw_index, "DTYPE", "f16")
-        old.setattr(hnsw_build, "DTYPE", "f16")
-        first = built()
+    first = built_float16(monkeypatch)
     first.paths()[0].write_bytes(b"not a graph")
     rebuilt = built()
     assert (rebuilt.generation, rebuilt.dtype, rebuilt.format) == (2, "i8", 2)
