@@ -61,6 +61,11 @@ def ensure_index(dim: int) -> bool:
         if not cursor.fetchone()[0]:
             return False
         try:
+            # A builder may have finished between the look above and the lock: then the
+            # CREATE below would do nothing, and this worker did not build it.
+            cursor.execute("SELECT 1 FROM pg_indexes WHERE indexname = %s", [name])
+            if cursor.fetchone():
+                return False
             concurrently = "CONCURRENTLY"
             if in_transaction:
                 concurrently = ""  # impossible in a transaction block
