@@ -169,7 +169,8 @@ def trending(request: HttpRequest) -> HttpResponse:
 def search(request: HttpRequest) -> HttpResponse:
     text = request.GET.get("q", "")
     filters = SearchFilters.from_params(request.GET)
-    results = hybrid_search(text, filters)
+    number = _page_number(request)
+    results = hybrid_search(text, filters, through=number * SEARCH_PER_PAGE)
     if results.found is not None:
         # The query was that paper's id, link or DOI: open it, as Hugging Face's site does.
         return redirect(results.found.get_absolute_url())
@@ -178,7 +179,7 @@ def search(request: HttpRequest) -> HttpResponse:
         # An arXiv id or link this site does not hold: its page fetches it (on demand).
         return redirect("papers:paper", arxiv_id=wanted)
     # Paged over ids: the page's rows are read narrowly (papers/results.py), not as models.
-    page = Paginator(results.ids, SEARCH_PER_PAGE).get_page(_page_number(request))
+    page = Paginator(results.ids, SEARCH_PER_PAGE).get_page(number)
     stems = query_stems(results.query)
     papers = load_rows(list(page.object_list))
     load_claims(papers)  # type: ignore[arg-type]  # reads and sets .pk and .confirmed_claims
