@@ -7,7 +7,9 @@ matches and on every database. Words match by a shared stem-like prefix ("aligni
 regular expression (``Stems``), and whether a word is a hit is decided once per query and
 word (``Stems.hits``): the 20 abstracts of a page share most of their words, and scanning
 each abstract with the pattern was a quarter of a snippet's time. The best window is found
-from the hits alone (``best_window``), not by counting every window.
+from the hits alone (``best_window``), not by counting every window. An ASCII text (97% of
+abstracts at 170k papers) takes a quicker road to the same characters (``_ascii_snippet``):
+its words split at a byte table's spaces, its hits found as stems in the words joined.
 """
 
 from __future__ import annotations
@@ -60,6 +62,17 @@ class Stems(frozenset[str]):
         return re.compile(rf"(?<!\w)(?:{'|'.join(parts)})", re.IGNORECASE)
 
     @cached_property
+    def needles(self) -> tuple[str, ...] | None:
+        """What a hit's start looks like in a text's lowered words joined by single spaces,
+        with a space before and after (``_hit_places``): a space and a stem of four letters
+        or more, or a space, a shorter stem and a space. None when a stem is not ASCII: the
+        pattern's case folding (``IGNORECASE``) would match some of them to ASCII letters."""
+        kept = [stem.lower() for stem in self if WORD.fullmatch(stem)]
+        if not all(stem.isascii() for stem in kept):
+            return None
+        return tuple(f" {stem}" if len(stem) >= 4 else f" {stem} " for stem in sorted(kept))
+
+    @cached_property
     def hits(self) -> dict[str, bool]:
         """Whether each word seen so far is a hit (marked): filled by ``hit_flags``."""
         return {}
@@ -103,6 +116,13 @@ def mark(text: str, stems: AbstractSet[str]) -> SafeString:
 
 def snippet(text: str, stems: AbstractSet[str], size: int = SNIPPET_WORDS) -> SafeString:
     """The ``size``-word window of ``text`` holding the most query words, marked."""
+    if text.isascii():
+        return _ascii_snippet(text, stems, size)
+    return _any_snippet(text, stems, size)
+
+
+def _any_snippet(text: str, stems: AbstractSet[str], size: int) -> SafeString:
+    """``snippet`` of any text, its words found by the regular expression."""
     # Words and what lies between them, split in C: [between, word, between, word, ...,
     # between]. A Python object per word match cost more than the rest of the snippet.
     parts = _SPLIT.split(text)
@@ -121,6 +141,70 @@ def snippet(text: str, stems: AbstractSet[str], size: int = SNIPPET_WORDS) -> Sa
     prefix = "… " if best_start else ""
     suffix = " …" if 2 * (best_start + size) < len(parts) - 1 or parts[-1] else ""
     return mark_safe(prefix + _marked(window, known.hits) + suffix)
+
+
+# In ASCII, \w is [A-Za-z0-9_]: every other character, as a byte, becomes a space.
+_WORD_BYTES = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_")
+_SPACED = bytes(byte if byte in _WORD_BYTES else 32 for byte in range(256))
+
+
+def _ascii_snippet(text: str, stems: AbstractSet[str], size: int) -> SafeString:
+    """``snippet`` of an ASCII text (97% of abstracts), the same characters, in a third of
+    the time: its words are those of the text with every character that is not a word's
+    made a space (a byte table) and split at spaces, both in C, where the regular
+    expression's split took 70 µs an abstract, a page's 20 a millisecond and a half. Only
+    the window's two ends and its hits are then found in the text (``_places``)."""
+    spaced = " " + text.encode("ascii").translate(_SPACED).decode("ascii") + " "
+    words = spaced.split()
+    pattern = _pattern(stems)
+    if len(words) <= size or pattern is None:
+        if len(words) <= size:
+            return mark(text, stems)
+        return mark(text[: _place(spaced, words, size - 1) + len(words[size - 1])] + " …", stems)
+    known = stems if isinstance(stems, Stems) else Stems(stems)
+    needles = known.needles
+    places = known.hit_flags(words, pattern) if needles is None else _hit_places(words, needles)
+    best_start = best_window(places, size)
+    last = best_start + size - 1
+    start = _place(spaced, words, best_start) if best_start else 0
+    end = _place(spaced, words, last) + len(words[last])
+    out = ["… "] if best_start else []
+    at = start
+    for hit in places[bisect_left(places, best_start) : bisect_left(places, last + 1)]:
+        word = words[hit]
+        # The next whole-word occurrence of a hit word is the hit: every one of them is.
+        found = spaced.find(f" {word} ", at)
+        out += [html_escape(text[at:found]), "<mark>", word, "</mark>"]
+        at = found + len(word)
+    out.append(html_escape(text[at:end]))
+    if end < len(text):
+        out.append(" …")
+    return mark_safe("".join(out))  # every piece of text in it was escaped
+
+
+def _hit_places(words: list[str], needles: tuple[str, ...]) -> list[int]:
+    """The place of each hit among ``words`` (ASCII words, ``Stems.needles`` of ASCII
+    stems): each needle found in the words joined, and a hit's place counted as the spaces
+    before it, in C. The hits are a few of an abstract's 200 words, so this finds them
+    without a lookup of each word (hashing 200 new strings was 40% of ``hit_flags``)."""
+    line = f" {' '.join(words)} ".lower()
+    starts = set()
+    for needle in needles:
+        at = line.find(needle)
+        while at >= 0:
+            starts.add(at)
+            at = line.find(needle, at + 1)
+    return sorted(line.count(" ", 0, at) for at in starts)
+
+
+def _place(spaced: str, words: list[str], number: int) -> int:
+    """Where word ``number`` of ``words`` begins in the text (``spaced`` is the text with a
+    space for each character that is not a word's, and one before and after it)."""
+    word = words[number]
+    at = -1
+    for _ in range(words[:number].count(word) + 1):
+        at = spaced.find(f" {word} ", at + 1)
+    return at  # the space before the word in ``spaced`` is at the word's place in the text
 
 
 def _marked(window: list[str], hits: dict[str, bool]) -> str:
