@@ -145,6 +145,7 @@ def _any_snippet(text: str, stems: AbstractSet[str], size: int) -> SafeString:
 
 # In ASCII, \w is [A-Za-z0-9_]: every other character, as a byte, becomes a space.
 _WORD_BYTES = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_")
+_TO_ESCAPE = re.compile("[&<>\"']")  # what ``html.escape`` replaces
 _SPACED = bytes(byte if byte in _WORD_BYTES else 32 for byte in range(256))
 
 
@@ -169,14 +170,16 @@ def _ascii_snippet(text: str, stems: AbstractSet[str], size: int) -> SafeString:
     start = _place(spaced, words, best_start) if best_start else 0
     end = _place(spaced, words, last) + len(words[last])
     out = ["… "] if best_start else []
+    # Most windows hold no character to escape: then their pieces are not escaped one by one.
+    escaped = html_escape if _TO_ESCAPE.search(text, start, end) else str
     at = start
     for hit in places[bisect_left(places, best_start) : bisect_left(places, last + 1)]:
         word = words[hit]
         # The next whole-word occurrence of a hit word is the hit: every one of them is.
         found = spaced.find(f" {word} ", at)
-        out += [html_escape(text[at:found]), "<mark>", word, "</mark>"]
+        out += [escaped(text[at:found]), "<mark>", word, "</mark>"]
         at = found + len(word)
-    out.append(html_escape(text[at:end]))
+    out.append(escaped(text[at:end]))
     if end < len(text):
         out.append(" …")
     return mark_safe("".join(out))  # every piece of text in it was escaped
