@@ -8,6 +8,7 @@ from dailypapers.papers.models import Paper
 from dailypapers.search import hybrid, vectors
 from dailypapers.search.filters import SearchFilters
 from dailypapers.search.hybrid import CANDIDATES, fuse, search
+from dailypapers.search.keyword import tantivy_search
 from tests.support.testing import make_paper
 
 pytestmark = pytest.mark.django_db
@@ -162,3 +163,36 @@ def test_every_keyword_match_can_be_paged_to_past_the_fused_head():
 def test_search_works_by_keyword_alone_when_no_paper_has_a_vector():
     make_paper("Diffusion models", abstract="Denoising.")
     assert titles(search("diffusion")) == ["Diffusion models"]
+
+
+def test_a_page_past_the_head_reads_its_ids_from_the_first_keyword_search(monkeypatch):
+    for number in range(CANDIDATES + 60):
+        words = " ".join(["attention"] * (number % 7 + 1) + ["layers"] * (number % 5 + 1))
+        make_paper(f"Transformer {words} number {number}", abstract=f"Model {number} {words}.")
+    embed_all()
+    question = "transformer attention layers"  # three words: meaning weighs, and promotes
+    searches = []
+
+    def counted(call):
+        def engine_call(expression, limit, offset, scope):
+            # Which papers meaning promoted is asked of a few ids (``scope.only``): not a search.
+            if scope.only is None:
+                searches.append(call.__name__)
+            return call(expression, limit, offset, scope)
+
+        return engine_call
+
+    monkeypatch.setattr(tantivy_search, "search", counted(tantivy_search.search))
+    monkeypatch.setattr(tantivy_search, "ranked_ids", counted(tantivy_search.ranked_ids))
+    pages = []
+    for stop in range(20, CANDIDATES + 80, 20):
+        searches.clear()
+        kept = search(question, through=stop)
+        pages.append(kept.ids[stop - 20 : stop])
+        # The count, the head and this page: one keyword search (all words match).
+        assert searches == ["search"]
+        assert kept.promoted or stop <= CANDIDATES  # the tail leaves promoted papers out
+        # As a second search leaving the promoted papers out would list them.
+        assert pages[-1] == search(question).ids[stop - 20 : stop]
+    seen = [paper_id for page in pages for paper_id in page]
+    assert len(seen) == len(set(seen)) == CANDIDATES + 60
