@@ -5,10 +5,9 @@ import datetime as dt
 import pytest
 
 from dailypapers.papers.models import Paper
-from dailypapers.search import hybrid, vectors
+from dailypapers.search import hybrid, keyword, vectors
 from dailypapers.search.filters import SearchFilters
 from dailypapers.search.hybrid import CANDIDATES, fuse, search
-from dailypapers.search.keyword import tantivy_search
 from tests.support.testing import make_paper
 
 pytestmark = pytest.mark.django_db
@@ -172,18 +171,25 @@ def test_a_page_past_the_head_reads_its_ids_from_the_first_keyword_search(monkey
     embed_all()
     question = "transformer attention layers"  # three words: meaning weighs, and promotes
     searches = []
+    engine = keyword.backend()  # tantivy on SQLite, tsvector on PostgreSQL
 
-    def counted(call):
-        def engine_call(expression, limit, offset, scope):
-            # Which papers meaning promoted is asked of a few ids (``scope.only``): not a search.
+    class Counted:
+        """The engine, its searches over every match counted (which papers meaning promoted
+        is asked of a few ids, ``scope.only``: not such a search)."""
+
+        def __getattr__(self, name):
+            return getattr(engine, name)
+
+        def search(self, expression, limit, offset, scope):
+            searches.append("search")
+            return engine.search(expression, limit, offset, scope)
+
+        def ranked_ids(self, expression, limit, offset, scope):
             if scope.only is None:
-                searches.append(call.__name__)
-            return call(expression, limit, offset, scope)
+                searches.append("ranked_ids")
+            return engine.ranked_ids(expression, limit, offset, scope)
 
-        return engine_call
-
-    monkeypatch.setattr(tantivy_search, "search", counted(tantivy_search.search))
-    monkeypatch.setattr(tantivy_search, "ranked_ids", counted(tantivy_search.ranked_ids))
+    monkeypatch.setattr(keyword, "backend", Counted)
     pages = []
     for stop in range(20, CANDIDATES + 80, 20):
         searches.clear()
