@@ -43,7 +43,7 @@ from dailypapers.papers.people import (
     public_collections,
     upvoters,
 )
-from dailypapers.papers.results import load_rows, render_results
+from dailypapers.papers.results import grouped, load_rows, pager_query, render_results
 from dailypapers.papers.voting import voted_ids
 from dailypapers.pdfs.worker import pdf_note, queue_on_visit
 from dailypapers.repos.trending import trending_by_code
@@ -193,7 +193,8 @@ def search(request: HttpRequest) -> HttpResponse:
         "results_html": render_results(papers, reverse("papers:index"), timezone.now().date()),
         "query": results.query,
         "filters": filters,
-        "filter_params": filters.as_params(),
+        "total": grouped(results.total),
+        "pager_query": pager_query(text, filters.as_params()),
         "sorts": SORTS,
         **_tab_keys(None),
     }
