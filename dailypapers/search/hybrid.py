@@ -255,9 +255,12 @@ def keyword_depth(filters: SearchFilters, through: int) -> int:
     later page needs spares a second search. Results past the fused head are the keyword
     matches from ``CANDIDATES`` on, less those meaning promoted into the head (which make the
     head as much longer): so ``through`` of them reach that far. Sorted by date or upvotes,
-    the results are drawn from the ``SORTED_LIMIT`` best; no deeper than that in any order
-    (a page number typed by hand is no reason to keep a million ids)."""
-    return SORTED_LIMIT if filters.sort != "relevance" else min(through, SORTED_LIMIT)
+    the results are drawn from the ``SORTED_LIMIT`` best. A reader further than that (a page
+    number typed by hand) gets the usual head: a second search is needed anyway, and keeping
+    ``SORTED_LIMIT`` ids first would only add to it."""
+    if filters.sort != "relevance":
+        return SORTED_LIMIT
+    return through if through <= SORTED_LIMIT else 0
 
 
 def search(text: str, filters: SearchFilters | None = None, through: int = 0) -> SearchResults:

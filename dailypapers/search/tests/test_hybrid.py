@@ -202,3 +202,12 @@ def test_a_page_past_the_head_reads_its_ids_from_the_first_keyword_search(monkey
         assert pages[-1] == search(question).ids[stop - 20 : stop]
     seen = [paper_id for page in pages for paper_id in page]
     assert len(seen) == len(set(seen)) == CANDIDATES + 60
+
+
+def test_the_first_keyword_pass_keeps_what_a_page_reads_up_to_the_sorted_limit():
+    relevance, newest = SearchFilters(), SearchFilters(sort="newest")
+    assert hybrid.keyword_depth(relevance, 140) == 140
+    # Past the limit a second search is needed anyway: the usual head, not 10,000 ids first.
+    assert hybrid.keyword_depth(relevance, hybrid.SORTED_LIMIT + 20) == 0
+    # A sorted search orders the best SORTED_LIMIT matches, whatever the page.
+    assert hybrid.keyword_depth(newest, 20) == hybrid.SORTED_LIMIT
