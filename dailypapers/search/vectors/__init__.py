@@ -13,7 +13,7 @@ usearch HNSW graph in the data folder, written by ``dailypapers embed``) once it
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 import numpy as np
 from django.db import connection, transaction
@@ -141,10 +141,19 @@ def embed_query(text: str, model: str | None = None) -> np.ndarray:
     ``model`` names it): pass the index's model when searching an index got earlier, so that
     a switch in between cannot pair a query of one model with vectors of another. A zero
     vector (which matches nothing) when that model cannot be loaded here."""
+    return query_embedder(model)(text)
+
+
+def query_embedder(model: str | None = None) -> Callable[[str], np.ndarray]:
+    """What ``embed_query(text, model)`` does, as a function of the text: the model's row
+    is read here, so the function itself does no database work and another thread may run
+    it (hybrid.py embeds a query there while this thread searches by keyword)."""
     row = serving.serving()
     if model is not None and model != row.name:
         row = EmbeddingModel.objects.filter(name=model).first() or EmbeddingModel(name=model)
     embedder = serving.embedder_of(row) if row.name else None
     if embedder is None:
-        return np.zeros(row.dim or 1, dtype=np.float32)
-    return embedder.embed([text])[0]
+        zero = np.zeros(row.dim or 1, dtype=np.float32)
+        return lambda text: zero.copy()
+    found = embedder
+    return lambda text: found.embed([text])[0]
