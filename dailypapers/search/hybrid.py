@@ -22,14 +22,16 @@ filters. The engines themselves live in keyword.py and vectors.py.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from concurrent.futures import Future
 from functools import cached_property
 from typing import overload
 
 import numpy as np
+from django.db.models import QuerySet
 
 from dailypapers.papers.models import Paper
+from dailypapers.papers.statements import rows_by_ids
 from dailypapers.search import legs, vectors
 from dailypapers.search.filters import SearchFilters
 from dailypapers.search.identifiers import Identifier
@@ -142,7 +144,7 @@ class SearchResults(Sequence[Paper]):
             work = self.nearest_work()
             nearest = work() if work is not None else []
         close = [pid for pid, score in nearest if score >= MIN_SIMILARITY or self.like]
-        visible = set(Paper.objects.visible().filter(id__in=close).values_list("id", flat=True))
+        visible = visible_ids(close)
         return [paper_id for paper_id in close if paper_id in visible]
 
     def nearest_work(self) -> Callable[[], list[tuple[int, float]]] | None:
@@ -292,6 +294,18 @@ class ResultIds(Sequence[int]):
             return self[index : index + 1][0]
         start, stop, _ = index.indices(self.results.total)
         return self.results.ids_between(start, stop)
+
+
+def _visible(count: int, *ids: int) -> QuerySet[Paper]:
+    return Paper.objects.visible().filter(id__in=ids).values_list("id")
+
+
+def visible_ids(ids: Collection[int]) -> set[int]:
+    """Those of ``ids`` that are visible, through a statement compiled once per number of
+    ids (``papers.statements``): as a QuerySet, compiling it was most of the 2.3 ms this took
+    at a million papers for a hybrid search's hundred candidates (2026-11-30)."""
+    rows = rows_by_ids("hybrid visible", _visible, sorted(set(ids)), Paper, ("id",))
+    return {row[0] for row in rows}
 
 
 def find_paper(identifier: Identifier) -> Paper | None:
