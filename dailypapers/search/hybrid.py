@@ -296,7 +296,7 @@ class ResultIds(Sequence[int]):
         return self.results.ids_between(start, stop)
 
 
-def _visible(count: int, *ids: int) -> QuerySet[Paper]:
+def _visible(count: int, *ids: int) -> QuerySet:
     return Paper.objects.visible().filter(id__in=ids).values_list("id")
 
 

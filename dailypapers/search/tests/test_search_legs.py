@@ -105,7 +105,9 @@ def test_a_long_query_starts_its_meaning_leg_before_the_keyword_search(corpus):
     strict_query = search('"motion planning" robots')
     if connection.vendor == "sqlite":
         assert long_query.meaning is not None
-        assert long_query.meaning.result() == long_query.nearest_work()()
+        work = long_query.nearest_work()
+        assert work is not None
+        assert long_query.meaning.result() == work()
     else:  # pgvector searches in the database: in the request thread
         assert long_query.meaning is None
     assert short_query.meaning is None and short_query.semantic_weight == 0.0
