@@ -3,6 +3,7 @@
 
     .venv/bin/python bench/search_speed.py [--data DIR] [--limit N] [--hnsw]
     .venv/bin/python bench/search_speed.py --data DIR --similar-ids FILE
+    .venv/bin/python bench/search_speed.py --data DIR --hybrid-ids FILE
 
 Writes the arXiv listings (74,728) and the conference papers (95,652) as arXiv-snapshot lines
 (bench/ingest.py's converters), imports them with ``dailypapers import snapshot`` and embeds
@@ -22,7 +23,8 @@ needs to search them; the timings that follow then use it.
 ``time_similar`` times (``similar.similar_ids``, hidden candidates included) are written to
 FILE when it does not exist, and compared with it when it does; it prints how many papers rank
 the same and exits non-zero if any differs. A change meant to be faster only runs it before
-(on the old code) and after.
+(on the old code) and after. ``--hybrid-ids FILE`` does the same for hybrid search: the first
+100 ids and the count of each of the 200 queries that ``time_searches`` times.
 """
 
 from __future__ import annotations
@@ -156,6 +158,29 @@ def check_similar_ids(path: Path) -> bool:
     same = sum(before.get(key) == ids for key, ids in ranked.items())
     print(f"similar ids: {same} of {len(ranked)} papers rank as in {path}")
     return same == len(ranked) == len(before)
+
+
+def check_hybrid_ids(path: Path) -> bool:
+    """Write each of the 200 queries' first 100 hybrid ids and count to ``path``, or compare
+    them with it; True when every query finds the same (or the file was just written)."""
+    from dailypapers.search import hybrid
+
+    found = {}
+    for text in queries():
+        results = hybrid.search(text)
+        found[text] = [results.ids[0:100], results.total]
+    return compare_or_write(path, found, "queries")
+
+
+def compare_or_write(path: Path, found: dict, what: str) -> bool:
+    if not path.exists():
+        path.write_text(json.dumps(found))
+        print(f"{len(found)} {what} written to {path}")
+        return True
+    before = json.loads(path.read_text())
+    same = sum(before.get(key) == value for key, value in found.items())
+    print(f"{same} of {len(found)} {what} find what {path} holds")
+    return same == len(found) == len(before)
 
 
 def time_similar() -> list[float]:
@@ -359,9 +384,13 @@ def main() -> None:
     parser.add_argument(
         "--similar-ids", type=Path, help="write or compare the similar papers' ranked ids"
     )
+    parser.add_argument(
+        "--hybrid-ids", type=Path, help="write or compare the hybrid searches' ids and counts"
+    )
     args = parser.parse_args()
-    if args.similar_ids and not (args.data and (args.data / "dailypapers.sqlite3").exists()):
-        parser.error("--similar-ids checks an existing site: give its --data folder")
+    checks = args.similar_ids or args.hybrid_ids
+    if checks and not (args.data and (args.data / "dailypapers.sqlite3").exists()):
+        parser.error("--similar-ids and --hybrid-ids check an existing site: give its --data")
     with tempfile.TemporaryDirectory() as scratch:
         folder = (args.data or Path(scratch)).resolve()
         folder.mkdir(parents=True, exist_ok=True)
@@ -380,6 +409,8 @@ def main() -> None:
             return
         if args.similar_ids:
             sys.exit(0 if check_similar_ids(args.similar_ids) else 1)
+        if args.hybrid_ids:
+            sys.exit(0 if check_hybrid_ids(args.hybrid_ids) else 1)
         print(f"{Paper.objects.count()} papers in {folder}")
         embedding_throughput()
         texts = queries()
