@@ -1,10 +1,12 @@
 """The meaning leg of a hybrid search run in a worker thread: same results, no database there."""
 
 import datetime as dt
+import os
 import itertools
 import logging
 import random
 import threading
+import warnings
 
 import pytest
 from django.db import connection, connections
@@ -154,3 +156,24 @@ def test_legs_run_in_worker_threads_and_inline_when_threads_is_zero(monkeypatch)
     assert legs.start(threading.current_thread).result() is not threading.current_thread()
     monkeypatch.setattr(legs, "THREADS", 0)
     assert legs.start(threading.current_thread).result() is threading.current_thread()
+
+
+def test_a_forked_worker_makes_its_own_pool():
+    # As gunicorn forks its workers: the parent's pool has no threads in the child, and a
+    # leg sent to it there would wait forever.
+    assert legs.start(os.getpid).result() == os.getpid()
+    read, write = os.pipe()
+    with warnings.catch_warnings():
+        # Python 3.12 warns that forking a threaded process may deadlock: what is tested.
+        warnings.simplefilter("ignore", DeprecationWarning)
+        child = os.fork()
+    if child == 0:
+        try:
+            ran = legs.start(os.getpid).result(timeout=10) == os.getpid()
+            os.write(write, b"1" if ran else b"0")
+        finally:
+            os._exit(0)
+    os.close(write)
+    os.waitpid(child, 0)
+    assert os.read(read, 1) == b"1"
+    os.close(read)
