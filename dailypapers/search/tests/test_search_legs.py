@@ -1,9 +1,9 @@
 """The meaning leg of a hybrid search run in a worker thread: same results, no database there."""
 
 import datetime as dt
-import os
 import itertools
 import logging
+import os
 import random
 import threading
 import warnings
