@@ -10,6 +10,7 @@ Writes the arXiv listings (74,728) and the conference papers (95,652) as arXiv-s
 them with ``dailypapers embed`` into a fresh data folder (``--data DIR`` keeps it, and reuses
 it when it already holds papers). Prints the embedding throughput, then times keyword,
 semantic (embedding the query included) and hybrid search (first page of 20 and the count),
+then hybrid search with its legs side by side and one after the other (``time_hybrid_legs``),
 over 200 queries: the 64 CACM queries and the key phrases (first four title words) of 136
 corpus papers; then similar papers of 200 papers; then the vector store's memory. The
 semantic, hybrid and similar timings go through whatever ``vectors.index()`` picks.
@@ -133,6 +134,31 @@ def time_searches(texts: list[str]) -> dict[str, list[float]]:
     for name, times in timings.items():
         timings[name] = times = times[len(texts) :]
         print(f"{name}: {percentiles(times)} over {len(times)} queries (first page + count)")
+    return timings
+
+
+def time_hybrid_legs(texts: list[str]) -> dict[str, list[float]]:
+    """Hybrid search (first page and count) with its meaning leg in a worker thread and in
+    the calling thread (``legs.THREADS`` 0), each query both ways, alternating which goes
+    first, so that both see the same load; printed and returned (seconds, second round)."""
+    from dailypapers.search import hybrid, legs
+
+    threads = legs.THREADS
+    timings: dict[str, list[float]] = {"side by side": [], "one after the other": []}
+    try:
+        for number, text in enumerate(texts + texts):
+            ways = list(timings.items())
+            for name, times in ways if number % 2 else ways[::-1]:
+                legs.THREADS = threads if name == "side by side" else 0
+                started = time.perf_counter()
+                found = hybrid.search(text)
+                found.ids[0:20], len(found)
+                times.append(time.perf_counter() - started)
+    finally:
+        legs.THREADS = threads
+    for name, times in timings.items():
+        timings[name] = times = times[len(texts) :]
+        print(f"hybrid, legs {name}: {percentiles(times)} over {len(times)} queries")
     return timings
 
 
@@ -418,6 +444,7 @@ def main() -> None:
             hnsw(folder, texts)
         vector_store()
         time_searches(texts)
+        time_hybrid_legs(texts)
         time_similar()
 
 
