@@ -17,7 +17,9 @@ matches.
 Sorting by date or upvotes orders in SQL the same papers, up to the ``SORTED_LIMIT`` best keyword
 matches (plus those found by meaning). A query that is a paper's id, link or DOI
 (``identifiers.py``) finds that paper alone, if this site has it (``found``), whatever the
-filters. The engines themselves live in keyword.py and vectors.py.
+filters. The engines themselves live in keyword.py and vectors.py; the meaning list is searched
+in a worker thread while this one searches by keyword, when the query's weights allow
+(``SearchResults.meaning``, legs.py).
 """
 
 from __future__ import annotations
@@ -81,9 +83,15 @@ class SearchResults(Sequence[Paper]):
         # what it does is known before the keyword count (legs.py): a search then costs
         # about the slower leg, not the sum.
         self.meaning: Future[list[tuple[int, float]]] | None = None
-        if self.weight_before_keyword() and not query.identifier and not self.ranks_keyword_head:
+        # (Not on PostgreSQL: there the vector search is a query, made in this thread later.)
+        if (
+            self.weight_before_keyword()
+            and not query.identifier
+            and not self.ranks_keyword_head
+            and self.vector_index.in_process
+        ):
             work = self.nearest_work()
-            if work is not None and self.vector_index.in_process:
+            if work is not None:
                 self.meaning = legs.start(work)
         self.keyword = KeywordResults(query, Scope(self.filters) if self.filters.active else None)
 
