@@ -31,8 +31,9 @@ resumes at the phase it was in (the import and the embedding resume themselves):
    ``--two-workers`` the same for each of two workers (PSS: what each costs the machine when
    the mapped pages are shared), and with ``--memory-only`` nothing more; then keyword, hybrid
    and similar p50/p95 over 200 queries with bench/search_speed.py's query sets and timing
-   code (the code path of the views), and the keyword searches' CPU time (what a loaded
-   machine inflates least).
+   code (the code path of the views), hybrid search again with its meaning leg in a worker
+   thread and in the calling thread, alternating per query (what the threads gain), and the
+   keyword searches' CPU time (what a loaded machine inflates least).
 
 The default folder is /tmp/dailypapers-scale (never in the repository): about 6 GiB. The
 last line is ``summary: papers=<n> keyword-p95-ms=<a> hybrid-p95-ms=<b> similar-p95-ms=<c>
@@ -365,6 +366,7 @@ def measure(folder: Path, state: dict, options: argparse.Namespace) -> None:
         )
     say("timing the searches")
     timings = search_speed.time_searches(texts)
+    search_speed.time_hybrid_legs(texts)
     p95 = search_speed.p95_ms
     cpu = keyword_cpu(texts)
     print(f"keyword, CPU time of the process: {search_speed.percentiles(cpu)}")

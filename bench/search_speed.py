@@ -3,12 +3,14 @@
 
     .venv/bin/python bench/search_speed.py [--data DIR] [--limit N] [--hnsw]
     .venv/bin/python bench/search_speed.py --data DIR --similar-ids FILE
+    .venv/bin/python bench/search_speed.py --data DIR --hybrid-ids FILE
 
 Writes the arXiv listings (74,728) and the conference papers (95,652) as arXiv-snapshot lines
 (bench/ingest.py's converters), imports them with ``dailypapers import snapshot`` and embeds
 them with ``dailypapers embed`` into a fresh data folder (``--data DIR`` keeps it, and reuses
 it when it already holds papers). Prints the embedding throughput, then times keyword,
 semantic (embedding the query included) and hybrid search (first page of 20 and the count),
+then hybrid search with its legs side by side and one after the other (``time_hybrid_legs``),
 over 200 queries: the 64 CACM queries and the key phrases (first four title words) of 136
 corpus papers; then similar papers of 200 papers; then the vector store's memory. The
 semantic, hybrid and similar timings go through whatever ``vectors.index()`` picks.
@@ -22,7 +24,8 @@ needs to search them; the timings that follow then use it.
 ``time_similar`` times (``similar.similar_ids``, hidden candidates included) are written to
 FILE when it does not exist, and compared with it when it does; it prints how many papers rank
 the same and exits non-zero if any differs. A change meant to be faster only runs it before
-(on the old code) and after.
+(on the old code) and after. ``--hybrid-ids FILE`` does the same for hybrid search: the first
+100 ids and the count of each of the 200 queries that ``time_searches`` times.
 """
 
 from __future__ import annotations
@@ -134,6 +137,31 @@ def time_searches(texts: list[str]) -> dict[str, list[float]]:
     return timings
 
 
+def time_hybrid_legs(texts: list[str]) -> dict[str, list[float]]:
+    """Hybrid search (first page and count) with its meaning leg in a worker thread and in
+    the calling thread (``legs.THREADS`` 0), each query both ways, alternating which goes
+    first, so that both see the same load; printed and returned (seconds, second round)."""
+    from dailypapers.search import hybrid, legs
+
+    threads = legs.THREADS
+    timings: dict[str, list[float]] = {"side by side": [], "one after the other": []}
+    try:
+        for number, text in enumerate(texts + texts):
+            ways = list(timings.items())
+            for name, times in ways if number % 2 else ways[::-1]:
+                legs.THREADS = threads if name == "side by side" else 0
+                started = time.perf_counter()
+                found = hybrid.search(text)
+                found.ids[0:20], len(found)
+                times.append(time.perf_counter() - started)
+    finally:
+        legs.THREADS = threads
+    for name, times in timings.items():
+        timings[name] = times = times[len(texts) :]
+        print(f"hybrid, legs {name}: {percentiles(times)} over {len(times)} queries")
+    return timings
+
+
 def similar_papers_sample() -> list:
     """The 200 papers whose similar papers are timed and checked (the same at each run)."""
     from dailypapers.papers.models import Paper
@@ -156,6 +184,29 @@ def check_similar_ids(path: Path) -> bool:
     same = sum(before.get(key) == ids for key, ids in ranked.items())
     print(f"similar ids: {same} of {len(ranked)} papers rank as in {path}")
     return same == len(ranked) == len(before)
+
+
+def check_hybrid_ids(path: Path) -> bool:
+    """Write each of the 200 queries' first 100 hybrid ids and count to ``path``, or compare
+    them with it; True when every query finds the same (or the file was just written)."""
+    from dailypapers.search import hybrid
+
+    found = {}
+    for text in queries():
+        results = hybrid.search(text)
+        found[text] = [results.ids[0:100], results.total]
+    return compare_or_write(path, found, "queries")
+
+
+def compare_or_write(path: Path, found: dict, what: str) -> bool:
+    if not path.exists():
+        path.write_text(json.dumps(found))
+        print(f"{len(found)} {what} written to {path}")
+        return True
+    before = json.loads(path.read_text())
+    same = sum(before.get(key) == value for key, value in found.items())
+    print(f"{same} of {len(found)} {what} find what {path} holds")
+    return same == len(found) == len(before)
 
 
 def time_similar() -> list[float]:
@@ -359,9 +410,13 @@ def main() -> None:
     parser.add_argument(
         "--similar-ids", type=Path, help="write or compare the similar papers' ranked ids"
     )
+    parser.add_argument(
+        "--hybrid-ids", type=Path, help="write or compare the hybrid searches' ids and counts"
+    )
     args = parser.parse_args()
-    if args.similar_ids and not (args.data and (args.data / "dailypapers.sqlite3").exists()):
-        parser.error("--similar-ids checks an existing site: give its --data folder")
+    checks = args.similar_ids or args.hybrid_ids
+    if checks and not (args.data and (args.data / "dailypapers.sqlite3").exists()):
+        parser.error("--similar-ids and --hybrid-ids check an existing site: give its --data")
     with tempfile.TemporaryDirectory() as scratch:
         folder = (args.data or Path(scratch)).resolve()
         folder.mkdir(parents=True, exist_ok=True)
@@ -380,6 +435,8 @@ def main() -> None:
             return
         if args.similar_ids:
             sys.exit(0 if check_similar_ids(args.similar_ids) else 1)
+        if args.hybrid_ids:
+            sys.exit(0 if check_hybrid_ids(args.hybrid_ids) else 1)
         print(f"{Paper.objects.count()} papers in {folder}")
         embedding_throughput()
         texts = queries()
@@ -387,6 +444,7 @@ def main() -> None:
             hnsw(folder, texts)
         vector_store()
         time_searches(texts)
+        time_hybrid_legs(texts)
         time_similar()
 
 

@@ -25,6 +25,9 @@ class VectorSnapshot(Protocol):
 
 class VectorIndex(Protocol):
     model: str
+    # Whether ``nearest`` given a ``snapshot`` does no database work, so that another thread
+    # than the one that took the snapshot may run it (hybrid.py's meaning leg, legs.py).
+    in_process: bool
 
     def refresh(self, force: bool = False) -> VectorSnapshot:
         """Pick up vectors stored since the last look (at most every few seconds, unless
@@ -39,6 +42,9 @@ class VectorIndex(Protocol):
         k: int,
         allowed: np.ndarray | None = None,
         exclude: tuple[int, ...] = (),
+        snapshot: VectorSnapshot | None = None,
     ) -> list[tuple[int, float]]:
         """The ``k`` papers most similar to ``query`` (cosine), best first, as (id, score);
-        only ids in ``allowed`` when it is given, never those in ``exclude``."""
+        only ids in ``allowed`` when it is given, never those in ``exclude``. Given a
+        ``snapshot`` (from ``refresh()``), an ``in_process`` index searches it as it is,
+        without looking for newer vectors; others ignore it."""

@@ -55,6 +55,7 @@ from django.conf import settings
 from usearch.index import Index, MetricKind, search
 
 from dailypapers.search.models import PaperVector
+from dailypapers.search.vectors.contract import VectorSnapshot
 from dailypapers.search.vectors.numpy_index import exact_nearest, refresh_seconds
 from dailypapers.search.vectors.row_file import RowFile
 
@@ -273,6 +274,8 @@ def latest_per_paper(paper_ids: np.ndarray, matrix: np.ndarray) -> tuple[np.ndar
 
 
 class HnswIndex:
+    in_process = True  # a snapshot is mapped files and a small matrix
+
     def __init__(self, model: str) -> None:
         self.model = model
         recent_ids, recent_matrix = _empty_recent()
@@ -370,12 +373,13 @@ class HnswIndex:
         k: int,
         allowed: np.ndarray | None = None,
         exclude: tuple[int, ...] = (),
+        snapshot: VectorSnapshot | None = None,
     ) -> list[tuple[int, float]]:
         """The ``k`` papers most similar to ``query`` (cosine), best first, as (id, score);
-        only ids in ``allowed`` when it is given, never those in ``exclude``. Candidates come
-        from the graph (or, for a small ``allowed``, from every allowed row); their scores are
-        exact, as NumpyIndex's."""
-        snap = self.refresh()
+        only ids in ``allowed`` when it is given, never those in ``exclude``; in ``snapshot``
+        as it is when given (no database work). Candidates come from the graph (or, for a
+        small ``allowed``, from every allowed row); their scores are exact, as NumpyIndex's."""
+        snap = snapshot if isinstance(snapshot, HnswSnapshot) else self.refresh()
         if k <= 0 or not query.any():
             return []
         query = np.asarray(query, dtype=np.float32)

@@ -20,6 +20,7 @@ from django.conf import settings
 from django.db.models import Count, Max
 
 from dailypapers.search.models import VECTOR_DTYPE, PaperVector
+from dailypapers.search.vectors.contract import VectorSnapshot
 
 
 def refresh_seconds() -> float:
@@ -41,6 +42,8 @@ EMPTY = NumpySnapshot(np.zeros(0, dtype=np.int64), np.zeros((0, 0), dtype=np.flo
 
 
 class NumpyIndex:
+    in_process = True  # a snapshot is a matrix in memory
+
     def __init__(self, model: str) -> None:
         self.model = model
         self.snapshot = EMPTY
@@ -101,10 +104,11 @@ class NumpyIndex:
         k: int,
         allowed: np.ndarray | None = None,
         exclude: tuple[int, ...] = (),
+        snapshot: VectorSnapshot | None = None,
     ) -> list[tuple[int, float]]:
         """The ``k`` papers most similar to ``query`` (cosine), best first, as (id, score);
-        only ids in ``allowed`` when it is given."""
-        snap = self.refresh()
+        only ids in ``allowed`` when it is given; in ``snapshot`` as it is when given."""
+        snap = snapshot if isinstance(snapshot, NumpySnapshot) else self.refresh()
         return exact_nearest(snap.ids, snap.matrix, query, k, allowed, exclude)
 
 

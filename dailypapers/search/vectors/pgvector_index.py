@@ -18,6 +18,7 @@ import numpy as np
 from django.db import connection, transaction
 
 from dailypapers.search.models import VECTOR_DTYPE, PaperVector
+from dailypapers.search.vectors.contract import VectorSnapshot
 
 # The dimensions the migrations built an HNSW index for (0003: the first model's 256; 0006:
 # the shipped model's 512). A model of another size gets its own partial index from
@@ -96,6 +97,8 @@ def _literal(vector: np.ndarray) -> str:
 
 
 class PgvectorIndex:
+    in_process = False  # every search is a query
+
     def __init__(self, model: str) -> None:
         self.model = model
 
@@ -117,9 +120,11 @@ class PgvectorIndex:
         k: int,
         allowed: np.ndarray | None = None,
         exclude: tuple[int, ...] = (),
+        snapshot: VectorSnapshot | None = None,
     ) -> list[tuple[int, float]]:
         """The ``k`` papers most similar to ``query`` (cosine), best first, as (id, score);
-        only ids in ``allowed`` when it is given."""
+        only ids in ``allowed`` when it is given. ``snapshot`` is ignored: the database is
+        always current."""
         if k <= 0 or not query.any() or (allowed is not None and not len(allowed)):
             return []
         dim = len(query)  # a number, never user text: safe to put in the SQL
