@@ -43,7 +43,7 @@ from dailypapers.papers.people import (
     public_collections,
     upvoters,
 )
-from dailypapers.papers.results import load_rows, render_results
+from dailypapers.papers.results import grouped, load_rows, pager_query, render_results
 from dailypapers.papers.voting import voted_ids
 from dailypapers.pdfs.worker import pdf_note, queue_on_visit
 from dailypapers.repos.trending import trending_by_code
@@ -169,7 +169,8 @@ def trending(request: HttpRequest) -> HttpResponse:
 def search(request: HttpRequest) -> HttpResponse:
     text = request.GET.get("q", "")
     filters = SearchFilters.from_params(request.GET)
-    results = hybrid_search(text, filters)
+    number = _page_number(request)
+    results = hybrid_search(text, filters, through=number * SEARCH_PER_PAGE)
     if results.found is not None:
         # The query was that paper's id, link or DOI: open it, as Hugging Face's site does.
         return redirect(results.found.get_absolute_url())
@@ -178,7 +179,7 @@ def search(request: HttpRequest) -> HttpResponse:
         # An arXiv id or link this site does not hold: its page fetches it (on demand).
         return redirect("papers:paper", arxiv_id=wanted)
     # Paged over ids: the page's rows are read narrowly (papers/results.py), not as models.
-    page = Paginator(results.ids, SEARCH_PER_PAGE).get_page(_page_number(request))
+    page = Paginator(results.ids, SEARCH_PER_PAGE).get_page(number)
     stems = query_stems(results.query)
     papers = load_rows(list(page.object_list))
     load_claims(papers)  # type: ignore[arg-type]  # reads and sets .pk and .confirmed_claims
@@ -192,7 +193,8 @@ def search(request: HttpRequest) -> HttpResponse:
         "results_html": render_results(papers, reverse("papers:index"), timezone.now().date()),
         "query": results.query,
         "filters": filters,
-        "filter_params": filters.as_params(),
+        "total": grouped(results.total),
+        "pager_query": pager_query(text, filters.as_params()),
         "sorts": SORTS,
         **_tab_keys(None),
     }

@@ -71,7 +71,9 @@ def fuse(ranked_lists: list[tuple[float, list[int]]], k: float | None = None) ->
 class SearchResults(Sequence[Paper]):
     """The papers a search finds, best first, sliceable for Django's Paginator."""
 
-    def __init__(self, query: ParsedQuery, filters: SearchFilters | None = None) -> None:
+    def __init__(
+        self, query: ParsedQuery, filters: SearchFilters | None = None, through: int = 0
+    ) -> None:
         self.query = query
         self.filters = filters or SearchFilters()
         self.within = self.filters.apply(Paper.objects.visible()) if self.filters.active else None
@@ -93,7 +95,8 @@ class SearchResults(Sequence[Paper]):
             work = self.nearest_work()
             if work is not None:
                 self.meaning = legs.start(work)
-        self.keyword = KeywordResults(query, Scope(self.filters) if self.filters.active else None)
+        scope = Scope(self.filters) if self.filters.active else None
+        self.keyword = KeywordResults(query, scope, keyword_depth(self.filters, through))
 
     @property
     def matched_any(self) -> bool:
@@ -325,5 +328,21 @@ def find_paper(identifier: Identifier) -> Paper | None:
     return papers.filter(doi__iexact=identifier.doi).order_by("id").first()
 
 
-def search(text: str, filters: SearchFilters | None = None) -> SearchResults:
-    return SearchResults(parse_query(text), filters)
+def keyword_depth(filters: SearchFilters, through: int) -> int:
+    """How many of the best keyword matches the first keyword search keeps, for a reader of
+    the results up to ``through``: the engine scores every match anyway, so keeping what a
+    later page needs spares a second search. Results past the fused head are the keyword
+    matches from ``CANDIDATES`` on, less those meaning promoted into the head (which make the
+    head as much longer): so ``through`` of them reach that far. Sorted by date or upvotes,
+    the results are drawn from the ``SORTED_LIMIT`` best. A reader further than that (a page
+    number typed by hand) gets the usual head: a second search is needed anyway, and keeping
+    ``SORTED_LIMIT`` ids first would only add to it."""
+    if filters.sort != "relevance":
+        return SORTED_LIMIT
+    return through if through <= SORTED_LIMIT else 0
+
+
+def search(text: str, filters: SearchFilters | None = None, through: int = 0) -> SearchResults:
+    """The results of ``text``; ``through``: how far the caller will read them (a page's end),
+    so that the keyword engine's one pass keeps as many (``keyword_depth``)."""
+    return SearchResults(parse_query(text), filters, through)

@@ -7,7 +7,10 @@ matches and on every database. Words match by a shared stem-like prefix ("aligni
 regular expression (``Stems``), and whether a word is a hit is decided once per query and
 word (``Stems.hits``): the 20 abstracts of a page share most of their words, and scanning
 each abstract with the pattern was a quarter of a snippet's time. The best window is found
-from the hits alone (``best_window``), not by counting every window.
+from the hits alone (``best_window``), not by counting every window. An ASCII text (97% of
+abstracts at 170k papers) takes a quicker road to the same characters (``_ascii_snippet``):
+its bytes through two byte tables, its words counted and its hits found by ``bytes.count``
+and ``find``, with no Python object per word. Nothing here is kept from one page to the next.
 """
 
 from __future__ import annotations
@@ -60,6 +63,19 @@ class Stems(frozenset[str]):
         return re.compile(rf"(?<!\w)(?:{'|'.join(parts)})", re.IGNORECASE)
 
     @cached_property
+    def needles(self) -> tuple[bytes, ...] | None:
+        """What a hit's start looks like in an ASCII text's bytes lowered, with a space for
+        each character that is not a word's (``_ascii_snippet``): a space and a stem of four
+        letters or more, or a space, a shorter stem and a space. None when a stem is not
+        ASCII: the pattern's case folding (``IGNORECASE``) matches some to ASCII letters."""
+        kept = [stem.lower() for stem in self if WORD.fullmatch(stem)]
+        if not all(stem.isascii() for stem in kept):
+            return None
+        return tuple(
+            f" {stem}".encode() if len(stem) >= 4 else f" {stem} ".encode() for stem in sorted(kept)
+        )
+
+    @cached_property
     def hits(self) -> dict[str, bool]:
         """Whether each word seen so far is a hit (marked): filled by ``hit_flags``."""
         return {}
@@ -103,6 +119,13 @@ def mark(text: str, stems: AbstractSet[str]) -> SafeString:
 
 def snippet(text: str, stems: AbstractSet[str], size: int = SNIPPET_WORDS) -> SafeString:
     """The ``size``-word window of ``text`` holding the most query words, marked."""
+    if text.isascii():
+        return _ascii_snippet(text, stems, size)
+    return _any_snippet(text, stems, size)
+
+
+def _any_snippet(text: str, stems: AbstractSet[str], size: int) -> SafeString:
+    """``snippet`` of any text, its words found by the regular expression."""
     # Words and what lies between them, split in C: [between, word, between, word, ...,
     # between]. A Python object per word match cost more than the rest of the snippet.
     parts = _SPLIT.split(text)
@@ -121,6 +144,79 @@ def snippet(text: str, stems: AbstractSet[str], size: int = SNIPPET_WORDS) -> Sa
     prefix = "… " if best_start else ""
     suffix = " …" if 2 * (best_start + size) < len(parts) - 1 or parts[-1] else ""
     return mark_safe(prefix + _marked(window, known.hits) + suffix)
+
+
+# In ASCII, \w is [A-Za-z0-9_]. Byte tables for an ASCII text: its words lowered and every
+# other character a space (where a hit is found), and its words as runs of "a" (counted).
+_WORD_BYTES = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_")
+_LOWERED = bytes(
+    (byte | 32 if 65 <= byte <= 90 else byte) if byte in _WORD_BYTES else 32 for byte in range(256)
+)
+_SHAPE = bytes(97 if byte in _WORD_BYTES else 32 for byte in range(256))
+_TO_ESCAPE = re.compile("[&<>\"']")  # what ``html.escape`` replaces
+
+
+def _ascii_snippet(text: str, stems: AbstractSet[str], size: int) -> SafeString:
+    """``snippet`` of an ASCII text (97% of abstracts), the same characters, without a Python
+    object per word: the text as bytes, through two tables (``_LOWERED``, ``_SHAPE``), gives
+    its number of words and each hit's place by ``count`` and ``find`` in C, and the
+    window's two ends by one partial ``split`` each. The regular expression's split of an
+    abstract into words and gaps took 70 µs; a page's 20 were 1.5 ms. Stems that are not
+    ASCII go the regular expression's way (``Stems.needles``)."""
+    known = stems if isinstance(stems, Stems) else Stems(stems)
+    needles = known.needles
+    if needles is None:
+        return _any_snippet(text, stems, size)
+    # A space before and after: place p here is place p - 1 of the text.
+    padded = b" " + text.encode("ascii") + b" "
+    shape = padded.translate(_SHAPE)
+    words = shape.count(b" a")  # each word starts after a space
+    if words <= size or not needles:
+        if words <= size:
+            return mark(text, stems)
+        return mark(text[: _word_end(shape, size - 1) - 1] + " …", stems)
+    lowered = padded.translate(_LOWERED)
+    found = set()  # the places of the spaces before the hits
+    for needle in needles:
+        at = lowered.find(needle)
+        while at >= 0:
+            found.add(at)
+            at = lowered.find(needle, at + 1)
+    hits: dict[int, int] = {}  # word number -> where it begins in ``padded``
+    number, counted = -1, 0
+    for at in sorted(found):
+        # The words begun up to this one: counted from the previous hit on.
+        number += shape.count(b" a", counted, at + 2)
+        counted = at + 2
+        hits[number] = at + 1
+    places = list(hits)
+    best_start = best_window(places, size)
+    last = best_start + size - 1
+    start = _word_start(shape, best_start) - 1 if best_start else 0
+    end = _word_end(shape, last) - 1
+    out = ["… "] if best_start else []
+    # Most windows hold no character to escape: then their pieces are not escaped one by one.
+    escaped = html_escape if _TO_ESCAPE.search(text, start, end) else str
+    at = start
+    for hit in places[bisect_left(places, best_start) : bisect_left(places, last + 1)]:
+        begins = hits[hit] - 1
+        ends = shape.find(b" ", begins + 1) - 1
+        out += [escaped(text[at:begins]), "<mark>", text[begins:ends], "</mark>"]
+        at = ends
+    out.append(escaped(text[at:end]))
+    if end < len(text):
+        out.append(" …")
+    return mark_safe("".join(out))  # every piece of text in it was escaped
+
+
+def _word_start(shape: bytes, number: int) -> int:
+    """Where word ``number`` begins in the padded text of ``shape`` (``_SHAPE``'s bytes)."""
+    return len(shape) - len(shape.split(None, number)[-1])
+
+
+def _word_end(shape: bytes, number: int) -> int:
+    """Where word ``number`` ends (the space after it) in the padded text of ``shape``."""
+    return shape.find(b" ", _word_start(shape, number))
 
 
 def _marked(window: list[str], hits: dict[str, bool]) -> str:

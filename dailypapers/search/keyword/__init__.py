@@ -49,11 +49,15 @@ class KeywordResults(Sequence[Paper]):
 
     The first ``HEAD`` ids and the count come from one search, made at once: a results page
     or the hybrid ranking needs both, and the engine finds both in one pass over the matches.
+    A caller that will read further (a results page past the fifth) asks for ``depth`` ids:
+    tantivy scores every match whatever the depth, so the one pass keeps them too, where a
+    second search for the page walked every posting list again (2-3 ms of a deep search
+    page's CPU at 170k papers, bench/pages.py reads pages 1 to 39).
     """
 
     HEAD = 100
 
-    def __init__(self, query: ParsedQuery, scope: Scope | None = None) -> None:
+    def __init__(self, query: ParsedQuery, scope: Scope | None = None, depth: int = HEAD) -> None:
         self.query = query
         self.scope = scope or Scope()
         self.matched_any = False
@@ -63,15 +67,16 @@ class KeywordResults(Sequence[Paper]):
         if not query.terms:
             return
         engine = backend()
+        depth = max(depth, self.HEAD)
         if len(match_terms(query)) <= ALL_WORDS_UP_TO:
             self.expression = engine.match_expression(query)
             if self.expression:
-                self.head, self.total = engine.search(self.expression, self.HEAD, 0, self.scope)
+                self.head, self.total = engine.search(self.expression, depth, 0, self.scope)
         if self.total == 0 and len(query.terms) > 1:
             self.expression = engine.match_expression(query, any_term=True)
             self.matched_any = True
             if self.expression:
-                self.head, self.total = engine.search(self.expression, self.HEAD, 0, self.scope)
+                self.head, self.total = engine.search(self.expression, depth, 0, self.scope)
 
     @property
     def capped(self) -> bool:
@@ -82,8 +87,19 @@ class KeywordResults(Sequence[Paper]):
     def ranked_ids(self, limit: int, offset: int = 0, exclude: Collection[int] = ()) -> list[int]:
         if not self.expression or limit <= 0:
             return []
-        if not exclude and (offset + limit <= len(self.head) or len(self.head) == self.total):
-            return self.head[offset : offset + limit]
+        kept, whole = self.head, len(self.head) == self.total
+        if exclude:
+            # Leaving papers out changes no other paper's score or place (a MustNot clause
+            # scores nothing), so the head without them starts the search that leaves them
+            # out; unless the engine ranks only the newest ``LIMIT`` matches (PostgreSQL),
+            # which leaving some out would move.
+            limit_of = backend().LIMIT
+            if limit_of is not None and self.total >= limit_of:
+                kept, whole = [], False
+            else:
+                kept = [i for i in self.head if i not in exclude]
+        if offset + limit <= len(kept) or whole:
+            return kept[offset : offset + limit]
         scope = self.scope.but_not(exclude) if exclude else self.scope
         return backend().ranked_ids(self.expression, limit, offset, scope)
 

@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 
 from dailypapers.papers.models import Paper
-from dailypapers.search import hybrid, vectors
+from dailypapers.search import hybrid, keyword, vectors
 from dailypapers.search.filters import SearchFilters
 from dailypapers.search.hybrid import CANDIDATES, fuse, search
 from tests.support.testing import make_paper
@@ -162,3 +162,52 @@ def test_every_keyword_match_can_be_paged_to_past_the_fused_head():
 def test_search_works_by_keyword_alone_when_no_paper_has_a_vector():
     make_paper("Diffusion models", abstract="Denoising.")
     assert titles(search("diffusion")) == ["Diffusion models"]
+
+
+def test_a_page_past_the_head_reads_its_ids_from_the_first_keyword_search(monkeypatch):
+    for number in range(CANDIDATES + 60):
+        words = " ".join(["attention"] * (number % 7 + 1) + ["layers"] * (number % 5 + 1))
+        make_paper(f"Transformer {words} number {number}", abstract=f"Model {number} {words}.")
+    embed_all()
+    question = "transformer attention layers"  # three words: meaning weighs, and promotes
+    searches = []
+    engine = keyword.backend()  # tantivy on SQLite, tsvector on PostgreSQL
+
+    class Counted:
+        """The engine, its searches over every match counted (which papers meaning promoted
+        is asked of a few ids, ``scope.only``: not such a search)."""
+
+        def __getattr__(self, name):
+            return getattr(engine, name)
+
+        def search(self, expression, limit, offset, scope):
+            searches.append("search")
+            return engine.search(expression, limit, offset, scope)
+
+        def ranked_ids(self, expression, limit, offset, scope):
+            if scope.only is None:
+                searches.append("ranked_ids")
+            return engine.ranked_ids(expression, limit, offset, scope)
+
+    monkeypatch.setattr(keyword, "backend", Counted)
+    pages = []
+    for stop in range(20, CANDIDATES + 80, 20):
+        searches.clear()
+        kept = search(question, through=stop)
+        pages.append(kept.ids[stop - 20 : stop])
+        # The count, the head and this page: one keyword search (all words match).
+        assert searches == ["search"]
+        assert kept.promoted or stop <= CANDIDATES  # the tail leaves promoted papers out
+        # As a second search leaving the promoted papers out would list them.
+        assert pages[-1] == search(question).ids[stop - 20 : stop]
+    seen = [paper_id for page in pages for paper_id in page]
+    assert len(seen) == len(set(seen)) == CANDIDATES + 60
+
+
+def test_the_first_keyword_pass_keeps_what_a_page_reads_up_to_the_sorted_limit():
+    relevance, newest = SearchFilters(), SearchFilters(sort="newest")
+    assert hybrid.keyword_depth(relevance, 140) == 140
+    # Past the limit a second search is needed anyway: the usual head, not 10,000 ids first.
+    assert hybrid.keyword_depth(relevance, hybrid.SORTED_LIMIT + 20) == 0
+    # A sorted search orders the best SORTED_LIMIT matches, whatever the page.
+    assert hybrid.keyword_depth(newest, 20) == hybrid.SORTED_LIMIT

@@ -11,6 +11,8 @@ from dailypapers.search.query import parse_query
 from dailypapers.search.snippets import (
     WORD,
     Stems,
+    _any_snippet,
+    _ascii_snippet,
     _stem,
     best_window,
     mark,
@@ -129,3 +131,28 @@ def test_a_window_after_a_leading_space_or_line_keeps_its_words():
     text = "\n  learning " + "filler " * 30
     html = str(snippet(text, stems, size=10))
     assert html == "\n  <mark>learning</mark> " + " ".join(["filler"] * 9) + " …"
+
+
+ascii_text = st.text(alphabet="abcdAB_9 ,.-&<>\"'\n(){}$\\", max_size=300)
+
+
+@given(
+    text=ascii_text,
+    query=st.lists(st.text(alphabet="abcdAB_9", min_size=1, max_size=6), min_size=1, max_size=3),
+    size=st.integers(min_value=1, max_value=20),
+)
+def test_an_ascii_text_gets_the_snippet_the_regular_expression_makes(text, query, size):
+    stems = Stems(_stem(word) for word in query)
+    assert str(_ascii_snippet(text, stems, size)) == str(_any_snippet(text, stems, size))
+    # A set of stems (not ``Stems``) and no stems at all take the same road.
+    assert str(_ascii_snippet(text, set(stems), size)) == str(_any_snippet(text, stems, size))
+    assert str(_ascii_snippet(text, Stems(), size)) == str(_any_snippet(text, Stems(), size))
+
+
+def test_a_stem_that_is_not_ascii_is_matched_as_the_pattern_folds_it():
+    # A long s (U+017F) folds to "s" under IGNORECASE: such stems are left to the pattern.
+    stems = Stems({"\u017ftate"})
+    assert stems.needles is None
+    text = "the state of the art " + "filler " * 60 + "state"
+    assert str(snippet(text, stems, 10)) == str(_any_snippet(text, stems, 10))
+    assert "<mark>state</mark>" in str(snippet(text, stems, 10))
