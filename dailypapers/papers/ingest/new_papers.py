@@ -23,6 +23,7 @@ from functools import partial
 from json.encoder import encode_basestring_ascii  # type: ignore[attr-defined]
 from typing import Any
 
+import orjson
 from django.db import connection, models, transaction
 
 from dailypapers.papers.models import Author, Authorship, Paper, PaperVersion
@@ -184,28 +185,48 @@ def _insert(new: list[NewRow], known: AuthorIds) -> None:
     cached = known.ids
     names = list({name for r in new for name in r.authors if name not in cached})
     with connection.cursor() as cursor:
-        cursor.executemany(
-            f"INSERT INTO {Author._meta.db_table} (name) VALUES (%s) ON CONFLICT (name) DO NOTHING",
-            [(name,) for name in names],
-        )
+        _insert_many(cursor, Author._meta.db_table, ["name"], [(name,) for name in names], "name")
         found = _ids_of("id", Author._meta.db_table, names, "name")
         transaction.on_commit(partial(known.learn, found))
         known_id = cached.get  # most names: one lookup (ids start at 1, never 0)
         # New papers have no authorships to replace: plain inserts.
-        cursor.executemany(
-            f"INSERT INTO {Authorship._meta.db_table} (paper_id, author_id, position) "
-            "VALUES (%s, %s, %s)",
-            [
-                (ids[r.arxiv_id], known_id(name) or found[name], position)
-                for r in new
-                for position, name in enumerate(r.authors)
-            ],
+        authorships = [
+            (ids[r.arxiv_id], known_id(name) or found[name], position)
+            for r in new
+            for position, name in enumerate(r.authors)
+        ]
+        _insert_many(
+            cursor, Authorship._meta.db_table, ["paper_id", "author_id", "position"], authorships
         )
-        cursor.executemany(
-            f"INSERT INTO {PaperVersion._meta.db_table} (paper_id, number, submitted_at) "
-            "VALUES (%s, %s, %s) ON CONFLICT (paper_id, number) DO NOTHING",
-            [(ids[r.arxiv_id], number, at) for r in new for number, at in r.versions],
+        versions = [(ids[r.arxiv_id], number, at) for r in new for number, at in r.versions]
+        table = PaperVersion._meta.db_table
+        _insert_many(
+            cursor, table, ["paper_id", "number", "submitted_at"], versions, "paper_id, number"
         )
+
+
+def _insert_many(
+    cursor: Any, table: str, columns: list[str], rows: list[tuple], conflict: str = ""
+) -> None:
+    """Insert ``rows`` (ints, strings, None), skipping those that hit the unique ``conflict``
+    columns. On SQLite, one ``INSERT ... SELECT`` from the rows as one JSON text: a statement
+    executed per row opens the table's and each index's cursor again per row, and the
+    authorships (800k for 170k papers) took 20% longer that way. ``->>`` gives back what
+    was bound: an int as INTEGER, a string as TEXT, null as NULL."""
+    if not rows:
+        return
+    names = ", ".join(columns)
+    skip = f" ON CONFLICT ({conflict}) DO NOTHING" if conflict else ""
+    if connection.vendor == "sqlite":
+        values = ", ".join(f"value ->> {n}" for n in range(len(columns)))
+        # "WHERE true": without it, SQLite would read ON CONFLICT as part of the SELECT.
+        cursor.execute(
+            f"INSERT INTO {table} ({names}) SELECT {values} FROM json_each(%s) WHERE true{skip}",
+            [orjson.dumps(rows).decode()],
+        )
+        return
+    marks = ", ".join(["%s"] * len(columns))
+    cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks}){skip}", rows)
 
 
 class _without_insert_trigger:

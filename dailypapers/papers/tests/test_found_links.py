@@ -47,8 +47,10 @@ def test_words_give_the_links_the_whole_text_gives(text):
     whole = []
     for match in _URL.finditer(text):
         url = match.group(0)
-        while url and url[-1] in _TRAILING and not (
-            url[-1] == ")" and url.count("(") >= url.count(")")
+        while (
+            url
+            and url[-1] in _TRAILING
+            and not (url[-1] == ")" and url.count("(") >= url.count(")"))
         ):
             url = url[:-1]
         whole.append(url if url.lower().startswith(("http://", "https://")) else "https://" + url)
