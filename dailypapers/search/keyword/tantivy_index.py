@@ -228,11 +228,12 @@ class KeywordIndex:
             log.debug("keyword index busy: %s", error)
             return None
 
-    def catch_up(self, most: int | None = None) -> int:
+    def catch_up(self, most: int | None = None, one_pass: bool = False) -> int:
         """Apply the pending changes, or ``most`` of them (or build the index if it was never
         finished); returns how many papers were re-indexed. Another thread or process already
         writing is left to it. A backlog of ``BULK`` changes or more (after a bulk import) is
-        applied in one pass when no limit is given."""
+        applied in one pass when no limit is given; ``one_pass``: whatever the backlog (the
+        last pass of the indexer beside an import)."""
         last, pending = _log_state()
         applied = self._applied()
         if applied is None or applied > last:
@@ -243,7 +244,7 @@ class KeywordIndex:
             return 0
         try:
             backlog = self._backlog() if most is None else 0
-            bulk = backlog >= BULK
+            bulk = backlog >= BULK or (one_pass and most is None)
             writer = self._writer(*BULK_WRITER) if bulk else self._writer()
             if writer is None:
                 return 0
