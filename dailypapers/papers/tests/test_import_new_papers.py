@@ -94,8 +94,8 @@ def test_a_batch_that_fails_while_the_trigger_is_gone_leaves_no_paper_and_the_tr
     prepared = new_papers.prepare(records())
     # The last row breaks a NOT NULL constraint: the INSERT fails with the trigger dropped.
     title = [f.name for f in new_papers.FIELDS].index("title")
-    last = prepared.rows[-1]
-    last.row = (*last.row[:title], None, *last.row[title + 1 :])
+    arxiv_id, row, authors, versions = prepared.rows[-1]
+    prepared.rows[-1] = (arxiv_id, (*row[:title], None, *row[title + 1 :]), authors, versions)
     with pytest.raises(IntegrityError), transaction.atomic():
         new_papers.store(prepared)
     assert Paper.objects.count() == 0 and change_log() == []
