@@ -270,6 +270,13 @@ class KeywordIndex:
             cursor.execute(f"SELECT count(*) FROM {CHANGES}")
             return cursor.fetchone()[0]
 
+    def _top_id(self) -> int:
+        """The highest paper id in the last commit of the index (0 when empty). The caller
+        holds the writer, so no commit can come between this and its own."""
+        self.index.reload()
+        hits = self.index.searcher().search(tantivy.Query.all_query(), 1, False, "id").hits
+        return int(hits[0][0]) if hits else 0
+
     def _apply_some(self, writer: tantivy.IndexWriter, batch: int) -> int:
         with connection.cursor() as cursor:
             cursor.execute(
@@ -283,10 +290,15 @@ class KeywordIndex:
         # Rows are numbered in commit order (AUTOINCREMENT), so none below the last one read
         # can appear later; a change made since was numbered after it and stays pending.
         changes = f"SELECT paper_id FROM {CHANGES} WHERE seq <= %s"
+        # A paper above the highest id the committed index holds was never indexed (ids only
+        # grow: AUTOINCREMENT), so there is nothing of it to delete; a bulk import's papers are
+        # nearly all such. Looked up for large passes only (a search over every document).
+        top = self._top_id() if batch >= BATCH else None
         with connection.cursor() as cursor:
             cursor.execute(f"{changes} GROUP BY paper_id", [last])
             for (paper_id,) in cursor:
-                writer.delete_documents_by_term("id", paper_id)
+                if top is None or paper_id <= top:
+                    writer.delete_documents_by_term("id", paper_id)
         zone = timezone.get_current_timezone()
         for row in rows(f"WHERE id IN ({changes}) AND {VISIBLE}", [last]):
             writer.add_document(document(row, zone))
