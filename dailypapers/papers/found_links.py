@@ -79,7 +79,13 @@ def urls_in(text: str) -> list[str]:
         lowered = text.lower()  # once, not once a host
         if not any(host in lowered for host in _BARE_HOSTS):
             return found
-    for match in _URL.finditer(text):
+    # A URL holds no whitespace, so each lies within one whitespace-separated word, and the
+    # pattern looks at no character before the word's start but the whitespace (its
+    # lookbehind refuses none of those): the words holding a "/" give the same matches, in
+    # the same order, as the whole text. str.split() splits at exactly the characters \s
+    # matches; scanning the pattern over every position of an abstract cost six times as much.
+    matches = (match for word in text.split() if "/" in word for match in _URL.finditer(word))
+    for match in matches:
         url = match.group(0)
         # Keep a closing bracket that the link itself opened ("wiki/Foo_(bar)").
         while (

@@ -5,7 +5,8 @@ Why: after a bulk import, indexing its papers took a quarter of the import's tim
 import's own process idle meanwhile; during the import, the writer waits on the reader now
 and then, and tantivy's threads use that time. The indexer changes nothing of what the index
 holds at the end: it applies the same change log, in the same way, as the catch-up that still
-runs after the import (and finds little left). Only on SQLite (the tantivy index); only once
+runs after the import (and finds nothing left when the import ended normally: the indexer's
+last pass, once told to stop, applies what is left). Only on SQLite (the tantivy index); only once
 ``START_AFTER`` papers are stored, so small imports stay in one process.
 
 Crash safety: the indexer only reads committed papers and change rows, and removes change
@@ -95,6 +96,12 @@ def _index(stop: multiprocessing.synchronize.Event, parent: int) -> None:
             waiting = index.complete and index._backlog() < tantivy_index.BULK
             if waiting or not keyword.catch_up():
                 stop.wait(IDLE)
+        if stop.is_set() and os.getppid() == parent:
+            # The import is done: what is left (under BULK changes) in one last pass here,
+            # with the bulk writer, rather than in steps of BATCH with one thread in the
+            # import's process after it, while this process's heap is warm and the import's
+            # process waits anyway.
+            index.catch_up(one_pass=True)
     except Exception:  # the catch-up after the import does the work instead
         log.exception("indexing beside the import failed; the import's catch-up will do it")
     finally:

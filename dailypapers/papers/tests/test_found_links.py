@@ -30,6 +30,34 @@ def test_a_text_without_a_slash_holds_no_link_and_one_slash_is_enough():
     assert urls_in("See GitHub.com/Org/Repo") == ["https://GitHub.com/Org/Repo"]
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "see github.com/a/b. and (https://a.org/w_(b)), then www.gitlab.com/g/t,",
+        "foo/github.com/a/b x@github.com/c/d ahttps://x.y/z HTTPS://GitHub.com/A/B)",
+        "a\u00a0https://x.io/p\u2003q\x1cgithub.com/e/f\u3000https://h.io/i",
+        "\thttps://j.io/k\n\nhttps://l.io/m/",
+    ],
+)
+def test_words_give_the_links_the_whole_text_gives(text):
+    # urls_in searches only the words holding a "/": the same links, in the same order, as
+    # the pattern run over the whole text (whitespace of every kind between them).
+    from dailypapers.papers.found_links import _TRAILING, _URL
+
+    whole = []
+    for match in _URL.finditer(text):
+        url = match.group(0)
+        while (
+            url
+            and url[-1] in _TRAILING
+            and not (url[-1] == ")" and url.count("(") >= url.count(")"))
+        ):
+            url = url[:-1]
+        whole.append(url if url.lower().startswith(("http://", "https://")) else "https://" + url)
+    assert urls_in(text) == whole
+    assert len(whole) >= 2
+
+
 def test_hugging_face_models_datasets_and_spaces_are_sorted_apart():
     comment = (
         "Weights: https://huggingface.co/acme/neo-7b; data at "

@@ -94,8 +94,8 @@ def test_a_batch_that_fails_while_the_trigger_is_gone_leaves_no_paper_and_the_tr
     prepared = new_papers.prepare(records())
     # The last row breaks a NOT NULL constraint: the INSERT fails with the trigger dropped.
     title = [f.name for f in new_papers.FIELDS].index("title")
-    last = prepared.rows[-1]
-    last.row = (*last.row[:title], None, *last.row[title + 1 :])
+    arxiv_id, row, authors, versions = prepared.rows[-1]
+    prepared.rows[-1] = (arxiv_id, (*row[:title], None, *row[title + 1 :]), authors, versions)
     with pytest.raises(IntegrityError), transaction.atomic():
         new_papers.store(prepared)
     assert Paper.objects.count() == 0 and change_log() == []
@@ -117,3 +117,41 @@ def test_json_text_is_what_json_dumps_writes():
             value, cls=DjangoJSONEncoder
         )
     assert new_papers._json_text(None, DjangoJSONEncoder) is None
+
+
+def test_rows_inserted_in_one_statement_keep_their_types_and_skip_conflicts():
+    # _insert_many: SQLite inserts the rows from one JSON text; an int stays an INTEGER, a
+    # string TEXT, None NULL; a row hitting the unique columns is skipped.
+    from dailypapers.papers.models import Author
+
+    Author.objects.create(name="Ada")
+    rows = [("Ada",), ("Grace",), ('Édith 漢字 "q" \\',), ("Grace",)]
+    with connection.cursor() as cursor:
+        new_papers._insert_many(cursor, "papers_author", ["name"], rows, "name")
+        new_papers._insert_many(cursor, "papers_author", ["name"], [], "name")
+    names = sorted(Author.objects.values_list("name", flat=True))
+    assert names == sorted(["Ada", "Grace", 'Édith 漢字 "q" \\'])
+    paper = Paper.objects.create(arxiv_id="2501.00001", title="T")
+    with connection.cursor() as cursor:
+        new_papers._insert_many(
+            cursor,
+            "papers_paperversion",
+            ["paper_id", "number", "submitted_at"],
+            [(paper.pk, 1, "2025-01-02 03:04:05"), (paper.pk, 2, None), (paper.pk, 1, None)],
+            "paper_id, number",
+        )
+    versions = paper.versions.order_by("number").values_list("number", "submitted_at")
+    assert [(n, at and at.isoformat()) for n, at in versions] == [
+        (1, "2025-01-02T03:04:05+00:00"),
+        (2, None),
+    ]
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT typeof(paper_id), typeof(number), typeof(submitted_at) "
+                "FROM papers_paperversion ORDER BY number"
+            )
+            assert cursor.fetchall() == [
+                ("integer", "integer", "text"),
+                ("integer", "integer", "null"),
+            ]

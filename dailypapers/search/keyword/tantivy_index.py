@@ -228,11 +228,12 @@ class KeywordIndex:
             log.debug("keyword index busy: %s", error)
             return None
 
-    def catch_up(self, most: int | None = None) -> int:
+    def catch_up(self, most: int | None = None, one_pass: bool = False) -> int:
         """Apply the pending changes, or ``most`` of them (or build the index if it was never
         finished); returns how many papers were re-indexed. Another thread or process already
         writing is left to it. A backlog of ``BULK`` changes or more (after a bulk import) is
-        applied in one pass when no limit is given."""
+        applied in one pass when no limit is given; ``one_pass``: whatever the backlog (the
+        last pass of the indexer beside an import)."""
         last, pending = _log_state()
         applied = self._applied()
         if applied is None or applied > last:
@@ -243,7 +244,7 @@ class KeywordIndex:
             return 0
         try:
             backlog = self._backlog() if most is None else 0
-            bulk = backlog >= BULK
+            bulk = backlog >= BULK or (one_pass and most is None)
             writer = self._writer(*BULK_WRITER) if bulk else self._writer()
             if writer is None:
                 return 0
@@ -269,6 +270,13 @@ class KeywordIndex:
             cursor.execute(f"SELECT count(*) FROM {CHANGES}")
             return cursor.fetchone()[0]
 
+    def _top_id(self) -> int:
+        """The highest paper id in the last commit of the index (0 when empty). The caller
+        holds the writer, so no commit can come between this and its own."""
+        self.index.reload()
+        hits = self.index.searcher().search(tantivy.Query.all_query(), 1, False, "id").hits
+        return int(hits[0][0]) if hits else 0
+
     def _apply_some(self, writer: tantivy.IndexWriter, batch: int) -> int:
         with connection.cursor() as cursor:
             cursor.execute(
@@ -282,10 +290,15 @@ class KeywordIndex:
         # Rows are numbered in commit order (AUTOINCREMENT), so none below the last one read
         # can appear later; a change made since was numbered after it and stays pending.
         changes = f"SELECT paper_id FROM {CHANGES} WHERE seq <= %s"
+        # A paper above the highest id the committed index holds was never indexed (ids only
+        # grow: AUTOINCREMENT), so there is nothing of it to delete; a bulk import's papers are
+        # nearly all such. Looked up for large passes only (a search over every document).
+        top = self._top_id() if batch >= BATCH else None
         with connection.cursor() as cursor:
             cursor.execute(f"{changes} GROUP BY paper_id", [last])
             for (paper_id,) in cursor:
-                writer.delete_documents_by_term("id", paper_id)
+                if top is None or paper_id <= top:
+                    writer.delete_documents_by_term("id", paper_id)
         zone = timezone.get_current_timezone()
         for row in rows(f"WHERE id IN ({changes}) AND {VISIBLE}", [last]):
             writer.add_document(document(row, zone))

@@ -36,6 +36,7 @@ def answers(organization: int) -> dict[str, list[int]]:
         "all": "*",
         "title": "title:robot",
         "title stem": "title:kernels",
+        "title changed": "title:grasp",
         "authors": "author_names:lovelace",
         "abstract": "abstract:abstract",
         "has code": "has_code:1",
@@ -69,12 +70,14 @@ def test_a_large_backlog_is_applied_in_one_pass_and_equals_a_rebuild(monkeypatch
         published_at=dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
     )
     Paper.objects.filter(pk=papers[4].pk).delete()
+    # A paper the index holds already (below its highest id): replaced, not held twice.
+    Paper.objects.filter(pk=hands.pk).update(title="Robot hands, grasping")
     commits: list[tuple] = []
     # Each commit marks the index with the last change applied.
     mark = tantivy_index.KeywordIndex._mark
     monkeypatch.setattr(tantivy_index.KeywordIndex, "_mark", spy(mark, commits))
 
-    assert index.catch_up() == 9  # nine papers written since, one of them deleted
+    assert index.catch_up() == 10  # ten papers written since, one of them deleted
     assert pending() == [] and len(commits) == 1  # one pass, one commit
     caught_up = answers(org.pk)
     # The hidden paper and the deleted one are out of the index.

@@ -13,6 +13,7 @@ What is not here: downloading the snapshot, progress bars, storing (the caller d
 
 from __future__ import annotations
 
+import functools
 import gzip
 import io
 import os
@@ -207,7 +208,17 @@ def _authors(data: dict[str, Any]) -> list[str]:
     parsed = data.get("authors_parsed")
     if isinstance(parsed, list) and parsed:
         names = []
+        join = " ".join
         for triple in parsed:
+            # The usual [last, first, suffix] inline: name_from_parts' generator and the
+            # check's all() per author were a tenth of parsing a line (800k authorships in
+            # the 170k papers). The same name, and the same error, as the general path.
+            if type(triple) is list and len(triple) == 3:
+                last, first, suffix = triple
+                if type(last) is str and type(first) is str and type(suffix) is str:
+                    if name := join(filter(None, (first.strip(), last.strip(), suffix.strip()))):
+                        names.append(name)
+                    continue
             if not isinstance(triple, list) or not all(isinstance(part, str) for part in triple):
                 raise MalformedResponse(f"authors_parsed item {triple!r}")
             if name := name_from_parts(*triple[:3]):
@@ -229,6 +240,13 @@ def _versions(value: Any) -> list[VersionRecord]:
         if not label.startswith("v") or not label[1:].isdigit():
             raise MalformedResponse(f"version label {label!r}")
         created = item.get("created")
-        submitted = parse_rfc822(created) if isinstance(created, str) and created else None
+        submitted = _submitted(created) if isinstance(created, str) and created else None
         versions.append(VersionRecord(number=int(label[1:]), submitted_at=submitted))
     return sorted(versions, key=lambda version: version.number)
+
+
+# A version's date parsed once per distinct text: a batch's papers share their days (and
+# versions of a day often their time), and datetimes are immutable, so sharing one is safe.
+# Bounded: memory stays flat over all of arXiv. A text that is not a date raises each time
+# (lru_cache keeps no exceptions).
+_submitted = functools.lru_cache(maxsize=8192)(parse_rfc822)
