@@ -29,6 +29,7 @@ import tantivy
 from dailypapers.search import similar_rows
 from dailypapers.search.keyword import more_like_this, tantivy_index
 from dailypapers.search.keyword.tantivy_index import ANALYZER, ANALYZERS, TEXT_FIELDS
+from dailypapers.search.similar_rows import CandidateTexts
 
 # bm25's constants, as tantivy sets them.
 K1 = 1.2
@@ -182,7 +183,9 @@ def _term_frequencies(
     return found.reshape(columns, len(asked)).astype(np.float64)
 
 
-def rank_by_any_word(text: str, candidates: Collection[int]) -> list[int]:
+def rank_by_any_word(
+    text: str, candidates: Collection[int], texts: CandidateTexts | None = None
+) -> list[int]:
     """``candidates`` best first as a search for any of ``text``'s content words ranks them
     (``tantivy_search.match_expression`` with ``any_term``; the module's docstring says why
     computed here).
@@ -200,7 +203,7 @@ def rank_by_any_word(text: str, candidates: Collection[int]) -> list[int]:
     query = Counter(_tokens([" ".join(dict.fromkeys(more_like_this.words(text)))])[0])
     if not query:
         return []
-    rows = similar_rows.candidate_texts(list(candidates))
+    rows = similar_rows.candidate_texts(list(candidates)) if texts is None else texts
     if not rows:
         return []
     size = len(rows)

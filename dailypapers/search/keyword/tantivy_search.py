@@ -36,6 +36,7 @@ from dailypapers.search.keyword.tantivy_index import (
 )
 from dailypapers.search.query import ParsedQuery, Term
 from dailypapers.search.restrict import Scope, match_terms
+from dailypapers.search.similar_rows import CandidateTexts
 
 # Counts are exact, and every match can be paged to (no cap, unlike the SQL backends).
 LIMIT = None
@@ -252,10 +253,13 @@ def rank_by_shared_words(text: str, candidates: Collection[int]) -> list[int]:
     return ranked_ids(expression, len(candidates), 0, scope)
 
 
-def rank_by_any_word(text: str, candidates: Collection[int]) -> list[int]:
+def rank_by_any_word(
+    text: str, candidates: Collection[int], texts: CandidateTexts | None = None
+) -> list[int]:
     """``candidates`` best first as a search for any of ``text``'s content words ranks them:
-    computed from their text, not searched for (any_word.py says why)."""
-    return any_word.rank_by_any_word(text, candidates)
+    computed from their text (``texts`` when given, else read), not searched for
+    (any_word.py says why)."""
+    return any_word.rank_by_any_word(text, candidates, texts)
 
 
 def catch_up() -> int:
