@@ -91,18 +91,18 @@ def similar_papers(paper: Paper, limit: int = SIMILAR_COUNT) -> list[Paper]:
     # Per model: once another model serves, the neighbours are found afresh.
     key = f"similar:{vectors.index().model}:{paper.pk}"
     ids = cache.get(key)
-    found: dict[int, Paper] | None = None
+    shown: similar_rows.ShownRows | None = None
     if ids is None:
-        ids, found = _ranked(paper)
+        ids, shown = _ranked(paper)
         cache.set(key, ids, SIMILAR_CACHE_SECONDS)
     # Hidden and withdrawn papers are left out here, the one place that loads rows: also
     # those hidden since the ranking was cached. Only what the "Similar papers" block shows
     # (a link and a date): whole rows took 1.9 ms at 170k papers, these 0.8 ms.
     # (a compiled statement: the QuerySet's compiling was most of its cost, similar_rows.py).
     # A ranking just made read them with the candidates' text (one statement for both).
-    if found is None:
-        found = similar_rows.shown_papers(ids)
-    return [found[i] for i in ids if i in found][:limit]
+    if shown is None:
+        shown = similar_rows.shown_rows(ids)
+    return similar_rows.papers(ids, shown, limit)
 
 
 def similar_ids(paper: Paper) -> list[int]:
@@ -111,7 +111,7 @@ def similar_ids(paper: Paper) -> list[int]:
     return _ranked(paper)[0]
 
 
-def _ranked(paper: Paper) -> tuple[list[int], dict[int, Paper]]:
+def _ranked(paper: Paper) -> tuple[list[int], similar_rows.ShownRows]:
     """``similar_ids`` and the rows ``similar_papers`` shows of them (visible, not
     withdrawn), read with the candidates' text in one statement."""
     index = vectors.index()
