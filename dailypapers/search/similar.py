@@ -89,11 +89,12 @@ SIMILAR_CACHE_SECONDS = 3600
 
 def similar_papers(paper: Paper, limit: int = SIMILAR_COUNT) -> list[Paper]:
     # Per model: once another model serves, the neighbours are found afresh.
-    key = f"similar:{vectors.index().model}:{paper.pk}"
+    index = vectors.index()
+    key = f"similar:{index.model}:{paper.pk}"
     ids = cache.get(key)
     shown: similar_rows.ShownRows | None = None
     if ids is None:
-        ids, shown = _ranked(paper)
+        ids, shown = _ranked(paper, index)
         cache.set(key, ids, SIMILAR_CACHE_SECONDS)
     # Hidden and withdrawn papers are left out here, the one place that loads rows: also
     # those hidden since the ranking was cached. Only what the "Similar papers" block shows
@@ -108,13 +109,13 @@ def similar_papers(paper: Paper, limit: int = SIMILAR_COUNT) -> list[Paper]:
 def similar_ids(paper: Paper) -> list[int]:
     """Every candidate best first, the hidden and withdrawn ones included (``similar_papers``
     leaves them out when it loads the rows it shows)."""
-    return _ranked(paper)[0]
+    return _ranked(paper, vectors.index())[0]
 
 
-def _ranked(paper: Paper) -> tuple[list[int], similar_rows.ShownRows]:
+def _ranked(paper: Paper, index: VectorIndex) -> tuple[list[int], similar_rows.ShownRows]:
     """``similar_ids`` and the rows ``similar_papers`` shows of them (visible, not
-    withdrawn), read with the candidates' text in one statement."""
-    index = vectors.index()
+    withdrawn), read with the candidates' text in one statement; ``index``: the serving
+    model's, which the cache key named."""
     vector = query_vector(paper, index)
     if vector is None:
         return [], {}
