@@ -19,6 +19,7 @@ from dailypapers.search.keyword import tantivy_search, tsvector
 from dailypapers.search.keyword.contract import KeywordBackend
 from dailypapers.search.query import ParsedQuery, parse_query
 from dailypapers.search.restrict import Scope, match_terms
+from dailypapers.search.similar_rows import CandidateTexts
 
 
 def backend() -> KeywordBackend:
@@ -136,12 +137,14 @@ def rank_by_shared_words(text: str, candidates: Collection[int]) -> list[int]:
     return backend().rank_by_shared_words(text, candidates) if candidates else []
 
 
-def rank_by_any_word(text: str, candidates: Collection[int]) -> list[int]:
+def rank_by_any_word(
+    text: str, candidates: Collection[int], texts: CandidateTexts | None = None
+) -> list[int]:
     """``candidates`` (paper ids) best first as a search for any of ``text``'s content words
     ranks them (every column, with its weight): what "similar papers" ranks its candidates
     by. It held better than the 25 best words of ``rank_by_shared_words`` under
     cross-validation on the CSFCube dev judgments (docs/search.md)."""
-    return backend().rank_by_any_word(text, candidates) if candidates else []
+    return backend().rank_by_any_word(text, candidates, texts) if candidates else []
 
 
 def keyword_search(text: str) -> KeywordResults:

@@ -15,6 +15,7 @@ from typing import Any, Protocol
 
 from dailypapers.search.query import ParsedQuery
 from dailypapers.search.restrict import Scope
+from dailypapers.search.similar_rows import CandidateTexts
 
 
 class KeywordBackend(Protocol):
@@ -38,8 +39,12 @@ class KeywordBackend(Protocol):
         """``candidates`` best first by the words they share with ``text`` ("more like
         this": the 25 words that best tell ``text`` apart)."""
 
-    def rank_by_any_word(self, text: str, candidates: Collection[int]) -> list[int]:
-        """``candidates`` best first as a search for any of ``text``'s words ranks them."""
+    def rank_by_any_word(
+        self, text: str, candidates: Collection[int], texts: CandidateTexts | None = None
+    ) -> list[int]:
+        """``candidates`` best first as a search for any of ``text``'s words ranks them;
+        ``texts``: their rows as ``similar_rows.candidate_texts`` reads them, when the caller
+        has read them already (a backend that does not score text ignores them)."""
 
     def catch_up(self) -> int:
         """Apply the papers table's pending changes to the index; returns how many."""

@@ -16,10 +16,8 @@ clauses on fields of the index, so a filtered search is one query. Only the keyw
 
 from __future__ import annotations
 
-import itertools
 import math
 import re
-import string
 from collections import Counter
 from collections.abc import Collection
 
@@ -27,8 +25,7 @@ import tantivy
 from tantivy import Occur, Query
 
 from dailypapers.papers.models import Organization
-from dailypapers.search import similar_rows
-from dailypapers.search.keyword import more_like_this, tantivy_index
+from dailypapers.search.keyword import any_word, more_like_this, tantivy_index
 from dailypapers.search.keyword.tantivy_index import (
     ANALYZER,
     ANALYZERS,
@@ -39,6 +36,7 @@ from dailypapers.search.keyword.tantivy_index import (
 )
 from dailypapers.search.query import ParsedQuery, Term
 from dailypapers.search.restrict import Scope, match_terms
+from dailypapers.search.similar_rows import CandidateTexts
 
 # Counts are exact, and every match can be paged to (no cap, unlike the SQL backends).
 LIMIT = None
@@ -255,163 +253,13 @@ def rank_by_shared_words(text: str, candidates: Collection[int]) -> list[int]:
     return ranked_ids(expression, len(candidates), 0, scope)
 
 
-# bm25's constants, as tantivy sets them.
-K1 = 1.2
-B = 0.75
-
-
-# Each word of a text (split at white space and ASCII punctuation) and its tokens after the
-# index's analyser, remembered per process: a paper's words are mostly known ones, and
-# analysing twenty abstracts anew costs more than the rest of the ranking (about 2 us a
-# token). A word with other punctuation inside is analysed whole, into all its tokens.
-# Bounded: emptied when it passes ``KNOWN_WORDS``, about 210 bytes a word (tracemalloc):
-# 200,000 words are 40 MiB a worker; the million allowed before were 200 MiB.
-# With ``_token_counts``, ``_words_with`` and the idf memo below: 410 bytes a word of what
-# a ranking keeps against 306 before them (tracemalloc, 600 rankings at 1M papers, 27k
-# words), so about 80 MiB at the bound instead of 60.
-BYTE_SPACES = bytes.maketrans(string.punctuation.encode(), b" " * len(string.punctuation))
-KNOWN_WORDS = 200_000
-_tokens_of: dict[str, tuple[str, ...]] = {}
-# How many tokens each word of ``_tokens_of`` is (a column's length is their sum).
-_token_counts: dict[str, int] = {}
-# The words of ``_tokens_of`` that hold each token.
-_words_with: dict[str, tuple[str, ...]] = {}
-# Between two words analysed in one call: a token no text holds.
-_SEPARATOR = "qqdailypapersseparatorqq"
-
-
-def _words(texts: list[str]) -> list[list[str]]:
-    """Each text's words (split at white space and ASCII punctuation), each now known to
-    ``_tokens_of``: the words unknown so far are analysed in one call."""
-    # ASCII punctuation replaced in the UTF-8 bytes (a byte table: several times faster than
-    # str.translate's mapping, the same words, as bytes of 0x80 and above are left alone).
-    words = [
-        text.lower()
-        .encode("utf-8", "surrogatepass")
-        .translate(BYTE_SPACES)
-        .decode("utf-8", "surrogatepass")
-        .split()
-        for text in texts
-    ]
-    if len(_tokens_of) > KNOWN_WORDS:
-        _tokens_of.clear()
-        _token_counts.clear()
-        _words_with.clear()
-    unknown = [word for word in set().union(*words) if word not in _tokens_of]
-    if unknown:
-        # One call for all: a call costs tens of microseconds whatever its length.
-        analysed: list[list[str]] = [[]]
-        for token in ANALYZERS[ANALYZER].analyze(f" {_SEPARATOR} ".join(unknown)):
-            if token == _SEPARATOR:
-                analysed.append([])
-            else:
-                analysed[-1].append(token)
-        _tokens_of.update(zip(unknown, map(tuple, analysed), strict=True))
-        _token_counts.update(zip(unknown, map(len, analysed), strict=True))
-        for word, tokens in zip(unknown, analysed, strict=True):
-            for token in tokens:
-                # A tuple: most tokens have one or two words, and a set costs 216 bytes.
-                _words_with[token] = (*_words_with.get(token, ()), word)
-    return words
-
-
-def _tokens(texts: list[str]) -> list[list[str]]:
-    """Each text's tokens, as the index analysed it."""
-    tokens_of = _tokens_of.__getitem__
-    return [list(itertools.chain.from_iterable(map(tokens_of, each))) for each in _words(texts)]
-
-
-# idf of each (column, token) asked for, for one generation of the index (the index object,
-# the meta.json it last loaded, its number of papers): a paper's words are mostly common ones,
-# asked again by the next paper; 17k doc_freq calls per 200 rankings before. A searcher is a
-# new object at each call, so the generation is told by what it was opened from. Bounded
-# like ``_tokens_of``.
-_idfs: dict[tuple[str, str], float] = {}
-_idfs_generation: list[object] = []
-KNOWN_IDFS = 200_000
-
-
-def _idfs_for(searcher: tantivy.Searcher) -> dict[tuple[str, str], float]:
-    """The remembered idfs, emptied when ``searcher`` is of another generation."""
-    index = tantivy_index.get()
-    generation = [index, index.seen_meta, searcher.num_docs]
-    same = len(_idfs_generation) == 3 and _idfs_generation[0] is index
-    if not same or _idfs_generation[1:] != generation[1:] or len(_idfs) > KNOWN_IDFS:
-        _idfs.clear()
-        _idfs_generation[:] = generation
-    return _idfs
-
-
-def rank_by_any_word(text: str, candidates: Collection[int]) -> list[int]:
-    """``candidates`` best first as a search for any of ``text``'s content words ranks them
-    (``match_expression`` with ``any_term``): bm25 per column, times the column's weight,
-    summed, with the index's own document frequencies. Computed here from the candidates'
-    text instead of asked of the index: a search for a paper's hundred-odd words walks a
-    hundred posting lists through the whole index to score twenty papers, while scoring the
-    twenty directly costs the same at any size (and ranks them the same, but for rounding).
-
-    Each column is read as words, not tokens: its length is the sum of its words' token
-    counts (``map`` and ``sum`` in C), and only the words holding a token of the question
-    are counted, so a candidate's column costs no Python loop over its whole text (one
-    Counter of every token per column per candidate cost more than the rest of the ranking,
-    bench/search_speed.py --similar-ids checks the ranking did not move)."""
-    searcher = tantivy_index.get().searcher()
-    papers = max(searcher.num_docs, 1)
-    # A word typed twice counts once, but two words of one stem count twice, as two clauses
-    # of the same token would in a search.
-    query = Counter(_tokens([" ".join(dict.fromkeys(more_like_this.words(text)))])[0])
-    if not query:
-        return []
-    rows = similar_rows.candidate_texts(list(candidates))
-    if not rows:
-        return []
-    # One call for the three columns: ``_tokens_of`` emptied between two would lose words.
-    texts = [title for _, title, _, _ in rows]
-    texts += [", ".join(names) for _, _, names, _ in rows]
-    texts += [abstract for _, _, _, abstract in rows]
-    words_of = _words(texts)
-    size = len(rows)
-    columns = {
-        field: words_of[place * size : (place + 1) * size]
-        for place, field in enumerate(("title", "author_names", "abstract"))
-    }
-    # The words of the candidates that hold a token of the question, and those tokens.
-    # Found through ``_words_with`` (token -> the known words holding it): a loop over the
-    # question's hundred tokens instead of the candidates' thousands of distinct words.
-    asked = query.keys()
-    present = set().union(*words_of)
-    present.intersection_update(
-        itertools.chain.from_iterable(_words_with.get(token, ()) for token in asked)
-    )
-    matching = {word: [token for token in _tokens_of[word] if token in asked] for word in present}
-    chain = itertools.chain.from_iterable
-    is_matching = matching.__contains__
-    tokens_matched = matching.__getitem__
-    length_of = _token_counts.__getitem__
-    averages = tantivy_index.average_lengths()
-    idfs = _idfs_for(searcher)
-    scores = dict.fromkeys((paper_id for paper_id, *_ in rows), 0.0)
-    for field, weight in TEXT_FIELDS.items():
-        # Each matched token's idf times its weight in the question, once per column.
-        factors: dict[str, float] = {}
-        for (paper_id, *_), words in zip(rows, columns[field], strict=True):
-            # The column's count of each question token: filtered and counted in C.
-            counts = Counter(chain(map(tokens_matched, filter(is_matching, words))))
-            if not counts:
-                continue
-            norm = K1 * (1 - B + B * sum(map(length_of, words)) / averages[field])
-            score = 0.0
-            for token, tf in counts.items():
-                if (factor := factors.get(token)) is None:
-                    if (idf := idfs.get((field, token))) is None:
-                        found_in = searcher.doc_freq(field, token)
-                        idf = math.log(1 + (papers - found_in + 0.5) / (found_in + 0.5))
-                        idfs[field, token] = idf
-                    factor = factors[token] = query[token] * weight * idf
-                score += factor * tf * (K1 + 1) / (tf + norm)
-            scores[paper_id] += score
-    ranked = [paper_id for paper_id, score in scores.items() if score > 0]
-    return sorted(ranked, key=lambda paper_id: (-scores[paper_id], paper_id))
+def rank_by_any_word(
+    text: str, candidates: Collection[int], texts: CandidateTexts | None = None
+) -> list[int]:
+    """``candidates`` best first as a search for any of ``text``'s content words ranks them:
+    computed from their text (``texts`` when given, else read), not searched for
+    (any_word.py says why)."""
+    return any_word.rank_by_any_word(text, candidates, texts)
 
 
 def catch_up() -> int:

@@ -21,6 +21,7 @@ from dailypapers.search.embedder import paper_text
 from dailypapers.search.keyword import more_like_this
 from dailypapers.search.query import ParsedQuery, Term
 from dailypapers.search.restrict import Scope, match_terms, within_sql
+from dailypapers.search.similar_rows import CandidateTexts
 
 # ts_rank_cd weights for labels {D, C, B, A}: abstract 1, authors 4, title 10.
 WEIGHTS = "{0.1, 0.1, 0.4, 1.0}"
@@ -113,9 +114,12 @@ def rank_by_shared_words(text: str, candidates: Collection[int]) -> list[int]:
     return more_like_this.rank(text, texts)
 
 
-def rank_by_any_word(text: str, candidates: Collection[int]) -> list[int]:
+def rank_by_any_word(
+    text: str, candidates: Collection[int], texts: CandidateTexts | None = None
+) -> list[int]:
     """``candidates`` best first by ``ts_rank_cd`` of a search for any of ``text``'s content
-    words (``keyword.rank_by_any_word`` says what for)."""
+    words (``keyword.rank_by_any_word`` says what for); ``texts`` is not needed: the
+    database ranks them."""
     words = dict.fromkeys(more_like_this.words(text))
     expression = match_expression(
         ParsedQuery(text="", terms=[Term((word,)) for word in words]), any_term=True

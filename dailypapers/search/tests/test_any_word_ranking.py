@@ -95,3 +95,18 @@ def test_words_with_other_punctuation_and_accents_rank_as_the_index_does():
     ranked = tantivy_search.rank_by_any_word(text, candidates)
     assert ranked == the_index_ranking(text, candidates)
     assert len(ranked) == 3
+
+
+def test_candidates_texts_given_rank_as_those_read_here():
+    # Similar papers reads the candidates' rows with those it shows, and hands their text
+    # over: the ranking must be the one it would make from the rows it reads itself.
+    from dailypapers.search import similar_rows
+
+    papers = [make_paper(title, abstract=abstract) for title, abstract in PAPERS]
+    candidates = [paper.pk for paper in papers]
+    catch_up()
+    texts, shown = similar_rows.candidates(candidates)
+    text = "Protein folding with graph networks and music."
+    ranked = tantivy_search.rank_by_any_word(text, candidates, texts)
+    assert ranked == tantivy_search.rank_by_any_word(text, candidates)
+    assert len(ranked) >= 3 and set(shown) == set(candidates)
