@@ -176,14 +176,7 @@ def check_similar_ids(path: Path) -> bool:
     from dailypapers.search.similar import similar_ids
 
     ranked = {str(paper.pk): similar_ids(paper) for paper in similar_papers_sample()}
-    if not path.exists():
-        path.write_text(json.dumps(ranked))
-        print(f"similar ids of {len(ranked)} papers written to {path}")
-        return True
-    before = json.loads(path.read_text())
-    same = sum(before.get(key) == ids for key, ids in ranked.items())
-    print(f"similar ids: {same} of {len(ranked)} papers rank as in {path}")
-    return same == len(ranked) == len(before)
+    return compare_or_write(path, ranked, "papers' similar ids")
 
 
 def check_hybrid_ids(path: Path) -> bool:

@@ -85,19 +85,20 @@ def urls_in(text: str) -> list[str]:
     # the same order, as the whole text. str.split() splits at exactly the characters \s
     # matches; scanning the pattern over every position of an abstract cost six times as much.
     matches = (match for word in text.split() if "/" in word for match in _URL.finditer(word))
-    for match in matches:
-        url = match.group(0)
-        # Keep a closing bracket that the link itself opened ("wiki/Foo_(bar)").
-        while (
-            url
-            and url[-1] in _TRAILING
-            and not (url[-1] == ")" and url.count("(") >= url.count(")"))
-        ):
-            url = url[:-1]
-        if not url.lower().startswith(("http://", "https://")):
-            url = "https://" + url
-        found.append(url)
+    found.extend(_link(match.group(0)) for match in matches)
     return found
+
+
+def _link(url: str) -> str:
+    """A match of ``_URL`` as a link: trailing punctuation off, ``https://`` added if bare."""
+    # Keep a closing bracket that the link itself opened ("wiki/Foo_(bar)").
+    while (
+        url and url[-1] in _TRAILING and not (url[-1] == ")" and url.count("(") >= url.count(")"))
+    ):
+        url = url[:-1]
+    if not url.lower().startswith(("http://", "https://")):
+        url = "https://" + url
+    return url
 
 
 def find_links(*texts: str) -> FoundLinks:

@@ -42,18 +42,9 @@ def test_a_text_without_a_slash_holds_no_link_and_one_slash_is_enough():
 def test_words_give_the_links_the_whole_text_gives(text):
     # urls_in searches only the words holding a "/": the same links, in the same order, as
     # the pattern run over the whole text (whitespace of every kind between them).
-    from dailypapers.papers.found_links import _TRAILING, _URL
+    from dailypapers.papers.found_links import _URL, _link
 
-    whole = []
-    for match in _URL.finditer(text):
-        url = match.group(0)
-        while (
-            url
-            and url[-1] in _TRAILING
-            and not (url[-1] == ")" and url.count("(") >= url.count(")"))
-        ):
-            url = url[:-1]
-        whole.append(url if url.lower().startswith(("http://", "https://")) else "https://" + url)
+    whole = [_link(match.group(0)) for match in _URL.finditer(text)]
     assert urls_in(text) == whole
     assert len(whole) >= 2
 
